@@ -1,0 +1,97 @@
+"""The access policy: who may see or change what.  Every view and API route asks here.
+
+Object permissions are ``rules`` predicates, checked with ``user.has_perm(name, obj)``.
+List pages use the matching ``*_scope`` functions so a list never shows more than the
+single-object check would allow.  Out-of-scope objects answer 404, never 403, so their existence
+is not revealed.
+"""
+
+from __future__ import annotations
+
+import rules
+from django.db.models import Q
+from django.utils import timezone
+
+from attune.access.models import BreakGlassGrant, Role
+
+
+@rules.predicate
+def is_therapist(user) -> bool:
+    return user.is_authenticated and user.is_active and user.role == Role.THERAPIST
+
+
+@rules.predicate
+def is_supervisor(user) -> bool:
+    return user.is_authenticated and user.is_active and user.role == Role.SUPERVISOR
+
+
+@rules.predicate
+def is_leader(user) -> bool:
+    return user.is_authenticated and user.is_active and user.role == Role.LEADER
+
+
+is_clinician = is_therapist | is_supervisor
+
+
+@rules.predicate
+def is_assigned_therapist(user, client) -> bool:
+    return client is not None and client.therapist_id == user.pk
+
+
+@rules.predicate
+def holds_break_glass(user, client) -> bool:
+    return client is not None and (
+        BreakGlassGrant.objects.filter(
+            staff=user, client=client, expires_at__gt=timezone.now()
+        ).exists()
+    )
+
+
+@rules.predicate
+def supervises_therapist_of(user, client) -> bool:
+    from attune.supervision.queries import supervisee_ids
+
+    return client is not None and client.therapist_id in supervisee_ids(user)
+
+
+@rules.predicate
+def supervises(user, therapist) -> bool:
+    from attune.supervision.queries import supervisee_ids
+
+    return therapist is not None and therapist.pk in supervisee_ids(user)
+
+
+can_open_record = is_clinician & (is_assigned_therapist | holds_break_glass)
+
+# The full client record, contact details and links: the assigned therapist, or break-glass.
+rules.add_perm("clients.view_record", can_open_record)
+rules.add_perm("clients.change_record", can_open_record)
+rules.add_perm("clients.issue_link", is_therapist & is_assigned_therapist)
+# The legal name is for billing and legal duties only.
+rules.add_perm("clients.view_legal_name", can_open_record)
+# A summary (chosen name, pronouns, languages; no contact or clinical content).
+rules.add_perm("clients.view_summary", can_open_record | (is_supervisor & supervises_therapist_of))
+rules.add_perm("clients.view_caseload", is_therapist)
+rules.add_perm("clients.break_glass", is_clinician)
+rules.add_perm("supervision.view_supervisees", is_supervisor)
+rules.add_perm("supervision.view_supervisee_caseload", is_supervisor & supervises)
+rules.add_perm("agency.view_aggregates", is_leader)
+rules.add_perm("agency.manage_staff", is_leader)
+rules.add_perm("agency.view_trail", is_leader)
+
+
+def client_record_scope(user) -> Q:
+    """Return the filter for clients whose full record ``user`` may open."""
+    if not is_clinician(user):
+        return Q(pk__in=[])
+    granted = BreakGlassGrant.objects.filter(staff=user, expires_at__gt=timezone.now())
+    return Q(therapist=user) | Q(pk__in=granted.values("client_id"))
+
+
+def client_summary_scope(user) -> Q:
+    """Return the filter for clients ``user`` may see a summary of."""
+    if is_supervisor(user):
+        from attune.supervision.queries import supervisee_ids
+
+        return client_record_scope(user) | Q(therapist_id__in=supervisee_ids(user))
+    return client_record_scope(user)

@@ -1,0 +1,217 @@
+"""Sign-in and sign-out, the second factor, home, and the leader's agency pages."""
+
+from __future__ import annotations
+
+from base64 import b32encode
+
+import qrcode
+import qrcode.image.svg
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout, user_login_failed
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from attune.access import queries, services, trail
+from attune.access.actor import Actor
+from attune.access.lockout import locked_out_response
+from attune.access.forms import ConfirmDeviceForm, SignInForm, StaffForm
+from attune.access.models import StaffUser, TrailAction
+from attune.clients import queries as client_queries
+
+WRONG_CREDENTIALS = "That username and password do not match. Check them and try again."
+WRONG_CODE = "That code did not match. Codes change every 30 seconds; try the current one."
+
+
+def _next_url(request) -> str | None:
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return None
+
+
+@never_cache
+def sign_in(request):
+    if request.user.is_authenticated:
+        return redirect("access:home")
+    form = SignInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        username = form.cleaned_data["username"]
+        user = authenticate(request, username=username, password=form.cleaned_data["password"])
+        if getattr(request, "axes_locked_out", False):
+            return locked_out_response(request, {"username": username})
+        device = None
+        if user is not None:
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+            if device is not None and not device.verify_token(form.cleaned_data["otp_token"]):
+                user_login_failed.send(
+                    sender=__name__, credentials={"username": username}, request=request
+                )
+                services.sign_in_recorded(
+                    actor=Actor.from_request(request), username=username, succeeded=False
+                )
+                form.add_error("otp_token", WRONG_CODE)
+                user = None
+        elif not form.errors:
+            services.sign_in_recorded(
+                actor=Actor.from_request(request), username=username, succeeded=False
+            )
+            form.add_error(None, WRONG_CREDENTIALS)
+        if user is not None:
+            login(request, user)  # rotates the session key
+            if device is not None:
+                otp_login(request, device)
+            services.sign_in_recorded(
+                actor=Actor.from_request(request), username=username, succeeded=True
+            )
+            return redirect(_next_url(request) or "access:home")
+    logged_off = request.GET.get("logged_off") == "1"
+    return render(
+        request, "access/sign_in.html",
+        {"form": form, "logged_off": logged_off, "next": _next_url(request) or ""},
+    )  # fmt: skip
+
+
+@require_POST
+def sign_out(request):
+    if request.user.is_authenticated:
+        trail.record(
+            actor=Actor.from_request(request), action=TrailAction.SIGN_OUT,
+            object_type="staff_session",
+        )  # fmt: skip
+    logout(request)
+    return redirect("access:login")
+
+
+@login_required
+@never_cache
+def mfa_setup(request):
+    actor = Actor.from_request(request)
+    if TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
+        return render(request, "access/mfa_done.html")
+    device = services.totp_device_start(actor=actor)
+    form = ConfirmDeviceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if services.totp_device_confirm(
+            actor=actor, device=device, token=form.cleaned_data["otp_token"]
+        ):
+            otp_login(request, device)
+            messages.success(request, "Your authenticator is set up.")
+            return redirect("access:home")
+        form.add_error("otp_token", WRONG_CODE)
+    qr_svg = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage)
+    return render(
+        request,
+        "access/mfa_setup.html",
+        {
+            "form": form,
+            "qr_svg": qr_svg.to_string(encoding="unicode"),
+            "secret": b32encode(device.bin_key).decode(),
+        },
+    )
+
+
+@login_required
+def home(request):
+    user = request.user
+    if user.is_therapist:
+        return redirect("clients:caseload")
+    if user.is_supervisor:
+        return redirect("supervision:supervisees")
+    if user.is_leader:
+        return redirect("access:agency")
+    raise Http404
+
+
+@login_required
+def agency(request):
+    if not request.user.has_perm("agency.view_aggregates"):
+        raise Http404
+    return render(
+        request,
+        "access/agency.html",
+        {
+            "totals": client_queries.agency_totals(),
+            "languages": client_queries.language_counts(),
+            "staff_counts": queries.staff_counts(),
+        },
+    )
+
+
+@login_required
+def staff_list(request):
+    if not request.user.has_perm("agency.manage_staff"):
+        raise Http404
+    return render(request, "access/staff_list.html", {"staff": queries.staff_directory()})
+
+
+@login_required
+def staff_new(request):
+    if not request.user.has_perm("agency.manage_staff"):
+        raise Http404
+    form = StaffForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.staff_create(actor=Actor.from_request(request), **form.cleaned_data)
+        messages.success(request, f"{form.cleaned_data['display_name']} can now sign in.")
+        return redirect("access:staff_list")
+    return render(request, "access/staff_form.html", {"form": form})
+
+
+@login_required
+@require_POST
+def staff_deactivate(request, staff_id: int):
+    if not request.user.has_perm("agency.manage_staff"):
+        raise Http404
+    staff = get_object_or_404(StaffUser, pk=staff_id)
+    if staff.pk == request.user.pk:
+        messages.error(request, "You cannot deactivate your own account.")
+    else:
+        services.staff_deactivate(actor=Actor.from_request(request), staff=staff)
+        messages.success(request, f"{staff} is deactivated and signed out everywhere.")
+    return redirect("access:staff_list")
+
+
+@login_required
+def trail_list(request):
+    if not request.user.has_perm("agency.view_trail"):
+        raise Http404
+    case_code = request.GET.get("client", "").strip()
+    username = request.GET.get("staff", "").strip()
+    events, looked_up = queries.trail_entries(case_code=case_code, username=username)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    queries.attach_case_codes(page.object_list)
+    return render(
+        request,
+        "access/trail_list.html",
+        {"page": page, "case_code": case_code, "username": username, "looked_up": looked_up},
+    )
+
+
+def healthz(request):
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def csrf_failure(request, reason: str = ""):
+    """Refuse a forged or stale form, say what to do, and record it."""
+    trail.record(
+        actor=Actor.from_request(request), action=TrailAction.CSRF_FAILED,
+        detail=f"{request.method} {request.path[:200]}",
+    )  # fmt: skip
+    return render(request, "access/csrf_failed.html", status=403)
+
+
+def not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    return render(request, "500.html", status=500)
+

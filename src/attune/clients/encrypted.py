@@ -1,0 +1,45 @@
+"""Text fields encrypted at rest with rotating Fernet keys (``ATTUNE_FIELD_KEYS``).
+
+The first key encrypts; every key decrypts, so a new key can be put first and old rows
+re-encrypted at leisure (``attune manage rotate_field_keys``).  The keys are separate from
+SECRET_KEY on purpose: rotating SECRET_KEY after a leak must not make clients' words unreadable,
+and a leaked SECRET_KEY must not expose them.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from cryptography.fernet import Fernet, MultiFernet
+from django.conf import settings
+from django.db import models
+
+
+@cache
+def _cipher(keys: tuple[str, ...]) -> MultiFernet:
+    return MultiFernet([Fernet(key.strip().encode()) for key in keys])
+
+
+def cipher() -> MultiFernet:
+    """Return the cipher for the keys currently configured."""
+    return _cipher(tuple(settings.FIELD_ENCRYPTION_KEYS))
+
+
+class EncryptedTextField(models.TextField):
+    """A text field stored as a Fernet token; empty text is stored as empty text."""
+
+    def from_db_value(self, value, expression, connection):
+        if not value:
+            return value or ""
+        return cipher().decrypt(value.encode()).decode("utf-8")
+
+    def get_prep_value(self, value):
+        value = super().get_prep_value(value)
+        if not value:
+            return ""
+        return cipher().encrypt(value.encode("utf-8")).decode("ascii")
+
+
+def reencrypt(token: str) -> str:
+    """Return ``token`` encrypted again under the newest key."""
+    return cipher().rotate(token.encode()).decode("ascii") if token else token

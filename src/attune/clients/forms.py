@@ -1,0 +1,115 @@
+"""Forms for client records: every field says what to fix, and keeps what was typed."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+
+from attune.clients.models import ContactConsent, InterpreterNeed
+from attune.clients.validation import (
+    CHOSEN_NAME_MAX,
+    LEGAL_NAME_MAX,
+    PRONOUNS_MAX,
+    clean_personal_text,
+)
+
+# BCP-47 in its common shapes: language, optional script, region or variants ("es", "zh-Hant-TW").
+LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+PRONOUN_SUGGESTIONS = ["she/her", "he/him", "they/them", "ze/zir", "any pronouns", "use my name"]
+LANGUAGE_SUGGESTIONS = [
+    ("en", "English"), ("es", "Spanish"), ("zh-Hans", "Chinese (simplified)"),
+    ("vi", "Vietnamese"), ("ar", "Arabic"), ("ko", "Korean"), ("tl", "Tagalog"),
+    ("ru", "Russian"), ("fr", "French"), ("ht", "Haitian Creole"), ("ase", "American Sign Language"),
+]  # fmt: skip
+
+
+# Free text with suggestions: the datalists are rendered beside the fields.
+PRONOUNS_INPUT = forms.TextInput(attrs={"list": "pronoun-suggestions", "autocomplete": "off"})
+LANGUAGE_INPUT = forms.TextInput(attrs={"list": "language-suggestions", "autocomplete": "off"})
+
+
+def clean_language_tag(value: str) -> str:
+    value = (value or "").strip()
+    if value and not LANGUAGE_TAG.match(value):
+        raise forms.ValidationError(
+            "Use a language code such as en, es or zh-Hant (pick one from the list or type it)."
+        )
+    return value
+
+
+class NamingFieldsMixin:
+    """Cleaning shared by every form that asks how someone is named."""
+
+    def clean_chosen_name(self) -> str:
+        value = clean_personal_text(
+            self.cleaned_data.get("chosen_name", ""), max_length=CHOSEN_NAME_MAX,
+            label="Chosen name",
+        )  # fmt: skip
+        if not value:
+            raise forms.ValidationError("Please give the name to use (one name is enough).")
+        return value
+
+    def clean_pronouns(self) -> str:
+        return clean_personal_text(
+            self.cleaned_data.get("pronouns", ""), max_length=PRONOUNS_MAX, label="Pronouns"
+        )
+
+    def clean_preferred_language(self) -> str:
+        return clean_language_tag(self.cleaned_data.get("preferred_language", ""))
+
+
+class ClientForm(NamingFieldsMixin, forms.Form):
+    chosen_name = forms.CharField(
+        label="Chosen name", max_length=CHOSEN_NAME_MAX * 2, help_text="The name to use everywhere."
+    )
+    pronouns = forms.CharField(
+        label="Pronouns", required=False, max_length=PRONOUNS_MAX * 2, widget=PRONOUNS_INPUT
+    )
+    preferred_language = forms.CharField(
+        label="Preferred language", required=False, max_length=35, widget=LANGUAGE_INPUT,
+        help_text="A language code, e.g. en, es, vi, ase.",
+    )  # fmt: skip
+    interpreter_needed = forms.ChoiceField(
+        label="Interpreter needed", choices=InterpreterNeed.choices, required=False
+    )
+    legal_name = forms.CharField(
+        label="Legal name (only if billing or law needs it)", required=False,
+        max_length=LEGAL_NAME_MAX * 2,
+    )  # fmt: skip
+    email = forms.EmailField(label="Email", required=False)
+    phone = forms.CharField(label="Phone", required=False, max_length=40)
+    contact_consent = forms.ChoiceField(
+        label="May we contact them, and how?", choices=ContactConsent.choices
+    )
+
+    def clean_legal_name(self) -> str:
+        return clean_personal_text(
+            self.cleaned_data.get("legal_name", ""), max_length=LEGAL_NAME_MAX, label="Legal name"
+        )
+
+    def clean_phone(self) -> str:
+        value = (self.cleaned_data.get("phone") or "").strip()
+        if value and not re.fullmatch(r"[+()0-9 .\-]{5,40}", value):
+            raise forms.ValidationError("Use digits, spaces and + ( ) - only, e.g. +1 555 0100.")
+        return value
+
+
+class BreakGlassForm(forms.Form):
+    case_code = forms.CharField(label="Case code", max_length=12)
+    reason = forms.CharField(
+        label="Why do you need emergency access?", widget=forms.Textarea(attrs={"rows": 3}),
+        min_length=10, max_length=300,
+    )  # fmt: skip
+
+
+class ClientProfileForm(NamingFieldsMixin, forms.Form):
+    """What a client may change about how they are named, through a private link."""
+
+    chosen_name = forms.CharField(label="The name you want us to use", max_length=CHOSEN_NAME_MAX * 2)
+    pronouns = forms.CharField(label="Your pronouns (optional)", required=False,
+                               max_length=PRONOUNS_MAX * 2, widget=PRONOUNS_INPUT)  # fmt: skip
+    preferred_language = forms.CharField(
+        label="Language you prefer (optional)", required=False, max_length=35,
+        widget=LANGUAGE_INPUT,
+    )  # fmt: skip

@@ -1,0 +1,121 @@
+"""Reads of clients that views share.  A read of a client's record is written to the trail."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q
+from django.http import Http404
+
+from attune.access import trail
+from attune.access.actor import Actor
+from attune.access.models import TrailAction
+from attune.access.policy import client_record_scope, client_summary_scope
+from attune.clients.models import Client
+
+SMALL_CELL = 11  # aggregates below this are shown as "fewer than 11"
+
+
+def _by_chosen_name(clients) -> list[Client]:
+    # Names are encrypted at rest, so they are sorted here, after decryption.
+    return sorted(clients, key=lambda c: (c.chosen_name.casefold(), c.case_code))
+
+
+def caseload(*, therapist, actor: Actor) -> list[Client]:
+    """Return ``therapist``'s open clients by chosen name, and record that the list was seen."""
+    clients = Client.objects.filter(therapist=therapist, closed_at__isnull=True).only(
+        "id", "case_code", "chosen_name", "pronouns", "preferred_language", "interpreter_needed",
+        "therapist_id",
+    )  # fmt: skip
+    rows = _by_chosen_name(clients)
+    trail.record(
+        actor=actor, action=TrailAction.VIEW, object_type="caseload",
+        object_ref=therapist.pk, section="caseload", detail=f"{len(rows)} clients listed",
+    )  # fmt: skip
+    return rows
+
+
+def caseload_summary(*, therapist, request) -> list[Client]:
+    """Return a supervisee's caseload as summaries, trailed as a supervisor's look."""
+    return caseload(therapist=therapist, actor=Actor.from_request(request))
+
+
+def client_record(*, actor: Actor, client_id: int, section: str = "overview") -> Client:
+    """Return the client ``actor`` may open in full, recording the read; else raise 404."""
+    client = (
+        Client.objects.select_related("therapist")
+        .filter(client_record_scope(actor.user), pk=client_id)
+        .first()
+    )
+    if client is None or not actor.user.has_perm("clients.view_record", client):
+        raise Http404
+    trail.record(
+        actor=actor, action=TrailAction.VIEW, client_id=client.pk,
+        object_type="client", object_ref=client.pk, section=section,
+    )  # fmt: skip
+    return client
+
+
+def client_summary(*, actor: Actor, client_id: int) -> Client:
+    """Return a client ``actor`` may see at least a summary of, recording the read; else 404."""
+    client = (
+        Client.objects.select_related("therapist")
+        .filter(client_summary_scope(actor.user), pk=client_id)
+        .first()
+    )
+    if client is None or not actor.user.has_perm("clients.view_summary", client):
+        raise Http404
+    trail.record(
+        actor=actor, action=TrailAction.VIEW, client_id=client.pk,
+        object_type="client", object_ref=client.pk, section="summary",
+    )  # fmt: skip
+    return client
+
+
+def client_for_link(*, actor: Actor, link) -> Client:
+    """Return the client a private link belongs to, recording that the client opened it."""
+    trail.record(
+        actor=actor, action=TrailAction.VIEW, client_id=link.client_id,
+        object_type="client", object_ref=link.client_id, section=link.purpose,
+    )  # fmt: skip
+    return link.client
+
+
+def client_by_case_code(case_code: str) -> Client | None:
+    """Return the client with ``case_code`` (for break-glass), without reading their record."""
+    return Client.objects.filter(case_code=case_code.strip().upper()).first()
+
+
+def language_counts() -> list[dict]:
+    """Return open clients per preferred language, small cells shown as fewer than 11."""
+    rows = (
+        Client.objects.filter(closed_at__isnull=True)
+        .values("preferred_language")
+        .annotate(n=Count("id"))
+        .order_by("-n", "preferred_language")
+    )
+    result = [
+        {"language": row["preferred_language"] or "not recorded", "n": row["n"]} for row in rows
+    ]
+    return suppress_small_cells(result)
+
+
+def suppress_small_cells(rows: list[dict]) -> list[dict]:
+    """Blank every count under SMALL_CELL, and one more when only one would be blank.
+
+    With a single blank, the total minus the others would reveal it; a second blank (the
+    smallest shown count) stops that.
+    """
+    small = [row for row in rows if row["n"] < SMALL_CELL]
+    if len(small) == 1 and len(rows) > 1:
+        shown = [row for row in rows if row["n"] >= SMALL_CELL]
+        small.append(min(shown, key=lambda row: row["n"]))
+    hidden = {id(row) for row in small}
+    return [{**row, "n": None if id(row) in hidden else row["n"]} for row in rows]
+
+
+def agency_totals() -> dict:
+    """Return counts the leader's overview shows."""
+    totals = Client.objects.aggregate(
+        open_clients=Count("id", filter=Q(closed_at__isnull=True)),
+        interpreter_needed=Count("id", filter=Q(closed_at__isnull=True, interpreter_needed="yes")),
+    )
+    return {name: n if n >= SMALL_CELL else None for name, n in totals.items()}

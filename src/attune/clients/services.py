@@ -1,0 +1,198 @@
+"""Every write to a client record or link: one function each, atomic, with its trail entry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from attune.access import trail
+from attune.access.actor import Actor
+from attune.access.models import BreakGlassGrant, TrailAction
+from attune.clients.models import Client, ClientLink, LinkPurpose
+from attune.clients.tokens import new_case_code, new_token, token_hash
+
+CLIENT_FIELDS = (
+    "chosen_name", "pronouns", "legal_name", "email", "phone", "contact_consent",
+    "preferred_language", "interpreter_needed",
+)  # fmt: skip
+
+
+@transaction.atomic
+def client_create(*, actor: Actor, therapist, **fields) -> Client:
+    """Create a client on ``therapist``'s caseload."""
+    unknown = set(fields) - set(CLIENT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown client fields: {sorted(unknown)}")
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                client = Client.objects.create(
+                    case_code=new_case_code(), therapist=therapist, **fields
+                )
+            break
+        except IntegrityError:
+            continue  # a case-code collision; draw another
+    else:
+        raise RuntimeError("could not draw a unique case code")
+    trail.record(
+        actor=actor, action=TrailAction.CREATE, client_id=client.pk,
+        object_type="client", object_ref=client.pk, section="record",
+    )  # fmt: skip
+    return client
+
+
+@transaction.atomic
+def client_update(*, actor: Actor, client: Client, **fields) -> list[str]:
+    """Change the given fields of ``client``; return the names of the fields that changed."""
+    unknown = set(fields) - set(CLIENT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown client fields: {sorted(unknown)}")
+    changed = [name for name, value in fields.items() if getattr(client, name) != value]
+    for name in changed:
+        setattr(client, name, fields[name])
+    if changed:
+        client.save(update_fields=[*changed, "updated_at"])
+        trail.record(
+            actor=actor, action=TrailAction.UPDATE, client_id=client.pk,
+            object_type="client", object_ref=client.pk, section="record",
+            detail="changed: " + ", ".join(sorted(changed)),
+        )  # fmt: skip
+    return changed
+
+
+@dataclass(frozen=True)
+class IssuedLink:
+    """A link just issued; ``token`` exists only here and in the URL handed to the client."""
+
+    link: ClientLink
+    token: str
+
+
+@transaction.atomic
+def link_issue(
+    *, actor: Actor, client: Client, purpose: str = LinkPurpose.PROFILE, days: int | None = None
+) -> IssuedLink:
+    """Issue a private link for ``client`` and ``purpose``; only its hash is stored."""
+    token = new_token()
+    now = timezone.now()
+    link = ClientLink.objects.create(
+        client=client,
+        purpose=purpose,
+        token_hash=token_hash(token),
+        created_by=actor.user,
+        expires_at=now + timedelta(days=days or settings.ATTUNE_LINK_DAYS),
+        single_use=True,
+    )
+    trail.record(
+        actor=actor, action=TrailAction.LINK_ISSUED, client_id=client.pk,
+        object_type="client_link", object_ref=link.pk, section=purpose,
+    )  # fmt: skip
+    return IssuedLink(link=link, token=token)
+
+
+class LinkRefused(Exception):
+    """A link that is unknown, expired, used, revoked or opened too often from one address."""
+
+    def __init__(self, *, rate_limited: bool = False) -> None:
+        super().__init__("link refused")
+        self.rate_limited = rate_limited
+
+
+def usable_link(link: ClientLink | None) -> bool:
+    """Return whether ``link`` may still be opened."""
+    now = timezone.now()
+    return (
+        link is not None
+        and link.expires_at > now
+        and link.revoked_at is None
+        and not (link.single_use and link.used_at is not None)
+    )
+
+
+@transaction.atomic
+def link_open(*, actor: Actor, token: str) -> ClientLink:
+    """Return the link behind ``token``, recording the attempt; raise ``LinkRefused`` if unusable.
+
+    Every refusal looks the same to the visitor, whatever the reason.
+    """
+    from attune.access.models import AccessEvent
+
+    since = timezone.now() - timedelta(minutes=1)
+    recent = AccessEvent.objects.filter(
+        ip=trail.normalised_ip(actor.ip),
+        action__in=[TrailAction.LINK_OPENED, TrailAction.LINK_REJECTED],
+        at__gte=since,
+    ).count()
+    if actor.ip and recent >= settings.ATTUNE_LINK_OPENS_PER_MINUTE:
+        raise LinkRefused(rate_limited=True)
+    link = ClientLink.objects.select_related("client").filter(token_hash=token_hash(token)).first()
+    if not usable_link(link):
+        trail.record(
+            actor=actor, action=TrailAction.LINK_REJECTED,
+            client_id=link.client_id if link else None,
+            object_type="client_link", object_ref=link.pk if link else "",
+            detail="unknown token" if link is None else "expired, used or revoked",
+        )  # fmt: skip
+        raise LinkRefused
+    trail.record(
+        actor=Actor(link_id=link.pk, ip=actor.ip, request_id=actor.request_id),
+        action=TrailAction.LINK_OPENED, client_id=link.client_id,
+        object_type="client_link", object_ref=link.pk, section=link.purpose,
+    )  # fmt: skip
+    return link
+
+
+@transaction.atomic
+def profile_submit(*, actor: Actor, link_id: int, chosen_name: str, pronouns: str,
+                   preferred_language: str) -> bool:  # fmt: skip
+    """Store a client's own update of how they are named, once per link.
+
+    Return False when the link was already used: a double click or a retry changes nothing.
+    """
+    now = timezone.now()
+    claimed = ClientLink.objects.filter(
+        pk=link_id, used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
+    ).update(used_at=now)
+    if not claimed:
+        return False
+    link = ClientLink.objects.select_related("client").get(pk=link_id)
+    client = link.client
+    changed = [
+        name
+        for name, value in (
+            ("chosen_name", chosen_name),
+            ("pronouns", pronouns),
+            ("preferred_language", preferred_language),
+        )
+        if getattr(client, name) != value
+    ]
+    client.chosen_name, client.pronouns = chosen_name, pronouns
+    client.preferred_language = preferred_language
+    client.save(update_fields=["chosen_name", "pronouns", "preferred_language", "updated_at"])
+    trail.record(
+        actor=actor, action=TrailAction.UPDATE, client_id=client.pk,
+        object_type="client", object_ref=client.pk, section="profile",
+        detail="by the client through a link; changed: " + (", ".join(changed) or "nothing"),
+    )  # fmt: skip
+    return True
+
+
+@transaction.atomic
+def break_glass_open(*, actor: Actor, client: Client, reason: str) -> BreakGlassGrant:
+    """Grant ``actor`` time-limited emergency access to ``client``; flagged in the trail."""
+    grant = BreakGlassGrant.objects.create(
+        staff=actor.user,
+        client=client,
+        reason=reason,
+        expires_at=timezone.now() + timedelta(minutes=settings.ATTUNE_BREAK_GLASS_MINUTES),
+    )
+    trail.record(
+        actor=actor, action=TrailAction.BREAK_GLASS, client_id=client.pk,
+        object_type="client", object_ref=client.pk, section="record",
+        detail=reason, flagged=True,
+    )  # fmt: skip
+    return grant

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from attune.clients import client_views, views
+
+app_name = "clients"
+urlpatterns = [
+    path("caseload/", views.caseload, name="caseload"),
+    path("clients/new/", views.client_new, name="client_new"),
+    path("clients/<int:client_id>/", views.client_detail, name="client_detail"),
+    path("clients/<int:client_id>/edit/", views.client_edit, name="client_edit"),
+    path("clients/<int:client_id>/billing/", views.client_billing, name="client_billing"),
+    path("clients/<int:client_id>/links/", views.client_link_new, name="client_link_new"),
+    path("break-glass/", views.break_glass, name="break_glass"),
+    # Client-facing pages: no account, a private link exchanged for a short session.
+    path("c/<str:token>/", client_views.link_open, name="link_open"),
+    path("c/", client_views.client_home, name="client_home"),
+]

@@ -1,0 +1,211 @@
+"""Attune's one settings module, driven by environment variables (see .env.example).
+
+Defaults are the safe, production ones.  The demo and the tests loosen only what a local run
+over plain HTTP needs, through the same variables, so nothing exists only in production.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+from cryptography.fernet import Fernet
+
+from attune.config.env import envbool, envint, envlist, envsecret, envstr, random_secret_key
+
+BASE_DIR = Path(__file__).resolve().parents[3]
+VAR_DIR = Path(envstr("ATTUNE_VAR_DIR", str(BASE_DIR / "var")))
+
+DEBUG = envbool("ATTUNE_DEBUG", False)
+SECRET_KEY = envsecret("ATTUNE_SECRET_KEY", var_dir=VAR_DIR, generate=random_secret_key)
+# Keys for clients' free-text fields, newest first; separate from SECRET_KEY (docs/security.md).
+FIELD_ENCRYPTION_KEYS = envsecret(
+    "ATTUNE_FIELD_KEYS", var_dir=VAR_DIR, generate=lambda: Fernet.generate_key().decode()
+).split(",")
+ALLOWED_HOSTS = envlist("ATTUNE_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = envlist("ATTUNE_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "rules.apps.AutodiscoverRulesConfig",
+    "django_htmx",
+    "attune.access",
+    "attune.clients",
+    "attune.supervision",
+    "attune.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "attune.access.middleware.RequestIdMiddleware",
+    "attune.access.middleware.BodySizeLimitMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "attune.access.middleware.SessionLimitsMiddleware",
+    "attune.access.middleware.RequireSecondFactorMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",
+    "attune.access.middleware.PrivatePageHeadersMiddleware",
+]
+
+ROOT_URLCONF = "attune.config.urls"
+WSGI_APPLICATION = "attune.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "src" / "attune" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    }
+]
+
+# SQLite under var/ by default; PostgreSQL (or any database URL) through DATABASE_URL.
+_database_url = envstr("DATABASE_URL", "")
+if _database_url:
+    DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": VAR_DIR / "attune.sqlite3",
+            "OPTIONS": {
+                # IMMEDIATE makes a write transaction take the lock at its start, so two
+                # workers never both read the trail's head and then fail to upgrade.
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "access.StaffUser"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "rules.permissions.ObjectPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "access:login"
+LOGIN_REDIRECT_URL = "access:home"
+
+# Second factor (TOTP): required for every staff member unless turned off for a local demo.
+ATTUNE_REQUIRE_MFA = envbool("ATTUNE_REQUIRE_MFA", True)
+OTP_TOTP_ISSUER = envstr("ATTUNE_AGENCY_NAME", "Attune")
+
+# Sessions: idle logoff and an absolute cap, both enforced by SessionLimitsMiddleware.
+ATTUNE_IDLE_LOGOFF_MINUTES = envint("ATTUNE_IDLE_LOGOFF_MINUTES", 15)
+ATTUNE_SESSION_MAX_HOURS = envint("ATTUNE_SESSION_MAX_HOURS", 12)
+SESSION_COOKIE_AGE = ATTUNE_SESSION_MAX_HOURS * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "attune.access.views.csrf_failure"
+
+# Client links: lifetime, the short session a link is exchanged for, and how many opens an IP
+# address may try per minute before it is slowed down.
+ATTUNE_LINK_DAYS = envint("ATTUNE_LINK_DAYS", 7)
+ATTUNE_CLIENT_SESSION_MINUTES = envint("ATTUNE_CLIENT_SESSION_MINUTES", 30)
+ATTUNE_LINK_OPENS_PER_MINUTE = envint("ATTUNE_LINK_OPENS_PER_MINUTE", 20)
+ATTUNE_BREAK_GLASS_MINUTES = envint("ATTUNE_BREAK_GLASS_MINUTES", 60)
+ATTUNE_MAX_BODY_BYTES = envint("ATTUNE_MAX_BODY_BYTES", 2 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = ATTUNE_MAX_BODY_BYTES
+
+# Lockout: tiers by username and address together, so nobody elsewhere can lock a colleague out,
+# and every lock ends by itself (attune.access.lockout.cooloff).
+AXES_FAILURE_LIMIT = envint("ATTUNE_LOCKOUT_FAILURES", 5)
+AXES_COOLOFF_TIME = "attune.access.lockout.cooloff"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "attune.access.lockout.locked_out_response"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_IPWARE_PROXY_COUNT = envint("ATTUNE_PROXY_COUNT", 0) or None
+AXES_VERBOSE = False
+
+# HTTPS: on by default; the local demo turns it off because it serves plain HTTP on 127.0.0.1.
+ATTUNE_HTTPS = envbool("ATTUNE_HTTPS", True)
+SESSION_COOKIE_SECURE = ATTUNE_HTTPS
+CSRF_COOKIE_SECURE = ATTUNE_HTTPS
+SECURE_SSL_REDIRECT = ATTUNE_HTTPS
+SECURE_HSTS_SECONDS = 31536000 if ATTUNE_HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = ATTUNE_HTTPS
+SECURE_HSTS_PRELOAD = ATTUNE_HTTPS
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if envbool("ATTUNE_BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("es", "Español")]
+TIME_ZONE = envstr("ATTUNE_TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+# Served by WhiteNoise: straight from the apps in the demo and tests, or collected for production
+# (ATTUNE_COLLECTED_STATIC=true after ``attune manage collectstatic``).
+_collected_static = envbool("ATTUNE_COLLECTED_STATIC", False)
+STATIC_ROOT = VAR_DIR / "static" if _collected_static else None
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if _collected_static
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = not _collected_static
+
+EMAIL_BACKEND = envstr("ATTUNE_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+DEFAULT_FROM_EMAIL = envstr("ATTUNE_FROM_EMAIL", "attune@localhost")
+
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": envstr("ATTUNE_LOG_LEVEL", "WARNING")},
+}
+
+# Used by the session limits; shown here so a reader finds every knob in one file.
+ATTUNE_IDLE_LOGOFF = timedelta(minutes=ATTUNE_IDLE_LOGOFF_MINUTES)

@@ -1,0 +1,15 @@
+"""Every route of Attune; each app owns its own ``urls.py``."""
+
+from django.urls import include, path
+
+from attune.access import views as access_views
+
+urlpatterns = [
+    path("", include("attune.access.urls")),
+    path("", include("attune.clients.urls")),
+    path("supervision/", include("attune.supervision.urls")),
+    path("healthz", access_views.healthz, name="healthz"),
+]
+
+handler404 = "attune.access.views.not_found"
+handler500 = "attune.access.views.server_error"

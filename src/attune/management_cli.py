@@ -1,0 +1,151 @@
+"""The Django-backed sub-commands of ``attune``: demo, serve, manage, trail, seed."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+
+# The demo runs on one machine over plain HTTP, with console email and an optional second
+# factor; each value can still be overridden from the environment.
+DEMO_ENVIRONMENT = {
+    "ATTUNE_AUTOGENERATE_SECRETS": "true",
+    "ATTUNE_HTTPS": "false",
+    "ATTUNE_REQUIRE_MFA": "false",
+    "ATTUNE_EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
+}
+USAGE = """usage: attune COMMAND ...
+
+  demo [--clients N] [--therapists N] [--no-serve] [--reset]
+                      set up the synthetic agency on SQLite and serve it on 127.0.0.1:8000
+  serve [--bind HOST:PORT] [--workers N]
+                      serve Attune with gunicorn
+  seed [--clients N] [--therapists N] [--supervisors N] [--seed N]
+                      add a synthetic agency to the configured database
+  trail verify        check that no access-trail entry was altered or removed
+  manage ARGS ...     run a Django management command
+  lint ...            audit the language of forms, materials and notes
+  equity report ...   equity analytics
+  measures ...        score and import measures
+"""
+
+
+def _django_setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "attune.config.settings")
+    import django
+
+    django.setup()
+
+
+def run(command: str, argv: list[str]) -> int:
+    """Run a Django-backed sub-command; return its exit code."""
+    handlers = {"demo": demo, "serve": serve, "manage": manage, "trail": trail, "seed": seed}
+    handler = handlers.get(command)
+    if handler is None:
+        print(f"attune: unknown command {command!r}\n", file=sys.stderr)
+        print(USAGE, file=sys.stderr)
+        return 2
+    return handler(argv)
+
+
+def manage(argv: list[str]) -> int:
+    """Pass ``argv`` to Django's management commands."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "attune.config.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["attune manage", *argv])
+    return 0
+
+
+def _size_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--clients", type=int, default=150)
+    parser.add_argument("--therapists", type=int, default=8)
+    parser.add_argument("--supervisors", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=2026)
+
+
+def seed(argv: list[str]) -> int:
+    """Add a synthetic agency of the requested size to the configured database."""
+    parser = argparse.ArgumentParser(prog="attune seed")
+    _size_arguments(parser)
+    args = parser.parse_args(argv)
+    _django_setup()
+    from attune.demo.agency import generate_agency
+
+    summary = generate_agency(
+        clients=args.clients, therapists=args.therapists,
+        supervisors=args.supervisors, seed=args.seed,
+    )  # fmt: skip
+    print(summary.describe())
+    return 0
+
+
+def demo(argv: list[str]) -> int:
+    """Migrate, seed the synthetic agency once, print the logins and serve on 127.0.0.1:8000."""
+    parser = argparse.ArgumentParser(prog="attune demo")
+    _size_arguments(parser)
+    parser.add_argument("--no-serve", action="store_true", help="set up, print logins, exit")
+    parser.add_argument("--reset", action="store_true", help="start again from an empty database")
+    parser.add_argument("--bind", default="127.0.0.1:8000")
+    args = parser.parse_args(argv)
+    for name, value in DEMO_ENVIRONMENT.items():
+        os.environ.setdefault(name, value)
+    if args.reset and not os.environ.get("DATABASE_URL"):
+        from attune.config.settings import VAR_DIR
+
+        for suffix in ("", "-wal", "-shm"):
+            path = VAR_DIR / f"attune.sqlite3{suffix}"
+            if path.exists():
+                path.unlink()
+    _django_setup()
+    from django.core.management import call_command
+
+    from attune.demo.agency import demo_logins, generate_agency, is_seeded
+
+    call_command("migrate", verbosity=0)
+    if not is_seeded():
+        summary = generate_agency(
+            clients=args.clients, therapists=args.therapists,
+            supervisors=args.supervisors, seed=args.seed,
+        )  # fmt: skip
+        print(summary.describe())
+    print(demo_logins(f"http://{args.bind}/"))
+    if args.no_serve:
+        return 0
+    return serve(["--bind", args.bind])
+
+
+def serve(argv: list[str]) -> int:
+    """Serve Attune with gunicorn (replaces this process)."""
+    parser = argparse.ArgumentParser(prog="attune serve")
+    parser.add_argument("--bind", default=os.environ.get("ATTUNE_BIND", "127.0.0.1:8000"))
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("ATTUNE_WORKERS", "3")))
+    parser.add_argument("--threads", type=int, default=int(os.environ.get("ATTUNE_THREADS", "2")))
+    args = parser.parse_args(argv)
+    gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable)) or "gunicorn"
+    os.execv(
+        gunicorn,
+        [
+            gunicorn, "attune.config.wsgi:application",
+            "--bind", args.bind, "--workers", str(args.workers), "--threads", str(args.threads),
+            "--worker-class", "gthread", "--access-logfile", "-", "--graceful-timeout", "5",
+        ],
+    )  # fmt: skip
+    return 0  # not reached
+
+
+def trail(argv: list[str]) -> int:
+    """``attune trail verify``: recompute the hash chain; exit 1 if anything was changed."""
+    if argv[:1] != ["verify"]:
+        print("usage: attune trail verify", file=sys.stderr)
+        return 2
+    _django_setup()
+    from attune.access.trail import verify
+
+    result = verify()
+    if result.ok:
+        print(f"ok: {result.checked} entries, chain head {result.head_hash}")
+        return 0
+    print(f"TAMPERED: {result.problem} ({result.checked} entries checked before it)")
+    return 1
