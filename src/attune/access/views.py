@@ -26,6 +26,7 @@ from attune.access.models import StaffUser, TrailAction
 from attune.clients import queries as client_queries
 
 WRONG_CREDENTIALS = "That username and password do not match. Check them and try again."
+CODE_NEEDED = "Enter the 6-digit code your authenticator app shows for Attune."
 WRONG_CODE = "That code did not match. Codes change every 30 seconds; try the current one."
 
 
@@ -51,7 +52,11 @@ def sign_in(request):
         device = None
         if user is not None:
             device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-            if device is not None and not device.verify_token(form.cleaned_data["otp_token"]):
+            token = form.cleaned_data["otp_token"].strip()
+            if device is not None and not token:
+                form.add_error("otp_token", CODE_NEEDED)
+                user = None
+            elif device is not None and not device.verify_token(token):
                 user_login_failed.send(
                     sender=__name__, credentials={"username": username}, request=request
                 )

@@ -1,0 +1,148 @@
+"""Every route × every persona × own and other object: status and what the body may contain.
+
+The matrix is checked against the URLconf, so a new route that is not listed here fails.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client as HttpClient
+from django.urls import URLPattern, URLResolver, get_resolver
+
+PERSONAS = ("therapist_a", "therapist_b", "supervisor", "leader", "client", "anonymous")
+LOGIN = "login"  # a redirect to the sign-in page
+
+# route: (method, object kind, {persona: (own, other)}); a single value means both.
+STAFF_ONLY_LEADER = {"leader": 200, "therapist_a": 404, "therapist_b": 404, "supervisor": 404,
+                     "client": LOGIN, "anonymous": LOGIN}  # fmt: skip
+MATRIX: dict[str, tuple[str, str | None, dict]] = {
+    "access:home": ("get", None, {p: 302 if p not in ("client", "anonymous") else LOGIN
+                                  for p in PERSONAS}),  # fmt: skip
+    "access:login": ("get", None, {"therapist_a": 302, "therapist_b": 302, "supervisor": 302,
+                                   "leader": 302, "client": 200, "anonymous": 200}),  # fmt: skip
+    "access:logout": ("post", None, {p: 302 for p in PERSONAS}),
+    "access:mfa_setup": ("get", None, {"therapist_a": 200, "therapist_b": 200, "supervisor": 200,
+                                       "leader": 200, "client": LOGIN, "anonymous": LOGIN}),  # fmt: skip
+    "access:agency": ("get", None, STAFF_ONLY_LEADER),
+    "access:staff_list": ("get", None, STAFF_ONLY_LEADER),
+    "access:staff_new": ("get", None, STAFF_ONLY_LEADER),
+    "access:staff_deactivate": ("post", "staff", {**STAFF_ONLY_LEADER, "leader": 302}),
+    "access:trail": ("get", None, STAFF_ONLY_LEADER),
+    "clients:caseload": ("get", None, {"therapist_a": 200, "therapist_b": 200, "supervisor": 404,
+                                       "leader": 404, "client": LOGIN, "anonymous": LOGIN}),  # fmt: skip
+    "clients:client_new": ("get", None, {"therapist_a": 200, "therapist_b": 200,
+                                         "supervisor": 404, "leader": 404, "client": LOGIN,
+                                         "anonymous": LOGIN}),  # fmt: skip
+    "clients:client_detail": ("get", "client", {
+        "therapist_a": (200, 404), "therapist_b": (200, 404), "supervisor": (200, 404),
+        "leader": 404, "client": LOGIN, "anonymous": LOGIN}),  # fmt: skip
+    "clients:client_edit": ("get", "client", {
+        "therapist_a": (200, 404), "therapist_b": (200, 404), "supervisor": 404,
+        "leader": 404, "client": LOGIN, "anonymous": LOGIN}),  # fmt: skip
+    "clients:client_billing": ("get", "client", {
+        "therapist_a": (200, 404), "therapist_b": (200, 404), "supervisor": 404,
+        "leader": 404, "client": LOGIN, "anonymous": LOGIN}),  # fmt: skip
+    "clients:client_link_new": ("post", "client", {
+        "therapist_a": (200, 404), "therapist_b": (200, 404), "supervisor": 404,
+        "leader": 404, "client": LOGIN, "anonymous": LOGIN}),  # fmt: skip
+    "clients:break_glass": ("get", None, {"therapist_a": 200, "therapist_b": 200,
+                                          "supervisor": 200, "leader": 404, "client": LOGIN,
+                                          "anonymous": LOGIN}),  # fmt: skip
+    "clients:link_open": ("get", "token", {p: (302, 404) for p in PERSONAS}),
+    "clients:client_home": ("get", None, {p: 200 if p == "client" else 404 for p in PERSONAS}),
+    "supervision:supervisees": ("get", None, {"therapist_a": 404, "therapist_b": 404,
+                                              "supervisor": 200, "leader": 404,
+                                              "client": LOGIN, "anonymous": LOGIN}),  # fmt: skip
+    "supervision:supervisee_caseload": ("get", "therapist", {
+        "therapist_a": 404, "therapist_b": 404, "supervisor": (200, 404), "leader": 404,
+        "client": LOGIN, "anonymous": LOGIN}),  # fmt: skip
+    "healthz": ("get", None, {p: 200 for p in PERSONAS}),
+}
+
+
+def route_names(resolver=None, namespace: str = "") -> dict[str, str]:
+    """Return every named route in the URLconf with its pattern."""
+    resolver = resolver or get_resolver()
+    names = {}
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            names.update(route_names(entry, inner))
+        elif isinstance(entry, URLPattern) and entry.name:
+            names[f"{namespace}{entry.name}"] = str(entry.pattern)
+    return names
+
+
+def test_it_lists_every_route_in_the_matrix():
+    assert set(route_names()) == set(MATRIX), "add new routes to MATRIX with their outcomes"
+
+
+def own_and_other(agency, persona: str, kind: str | None) -> tuple[dict, dict]:
+    if kind is None:
+        return {}, {}
+    if kind == "client":
+        own = agency.client_b if persona == "therapist_b" else agency.client_a
+        other = agency.client_a if persona == "therapist_b" else agency.client_b
+        return {"client_id": own.pk}, {"client_id": other.pk}
+    if kind == "therapist":
+        return {"therapist_id": agency.therapist_a.pk}, {"therapist_id": agency.therapist_b.pk}
+    if kind == "staff":
+        return {"staff_id": agency.therapist_b.pk}, {"staff_id": agency.therapist_a.pk}
+    if kind == "token":
+        return {"token": agency.link_token}, {"token": "x" * 43}
+    raise AssertionError(kind)
+
+
+def client_for(agency, persona: str) -> HttpClient:
+    http = HttpClient()
+    if persona == "client":
+        assert http.get(f"/c/{agency.link_token}/").status_code == 302
+    elif persona != "anonymous":
+        http.force_login(getattr(agency, persona))
+    return http
+
+
+def forbidden_words(agency, persona: str) -> list[str]:
+    """Return words that must never appear in any response this persona gets."""
+    a, b = agency.client_a, agency.client_b
+    everything = [a.chosen_name, b.chosen_name, a.legal_name, b.legal_name, a.email, b.email]
+    allowed = {
+        "therapist_a": [a.chosen_name, a.legal_name, a.email],
+        "therapist_b": [b.chosen_name, b.legal_name, b.email],
+        "supervisor": [a.chosen_name],  # a summary of a supervisee's client, nothing more
+        "client": [a.chosen_name],
+    }.get(persona, [])
+    return [word for word in everything if word not in allowed]
+
+
+CASES = [
+    (route, persona, which)
+    for route in MATRIX
+    for persona in PERSONAS
+    for which in (("own", "other") if MATRIX[route][1] else ("own",))
+]
+
+
+@pytest.mark.parametrize(("route", "persona", "which"), CASES)
+def test_it_gives_each_persona_exactly_its_access(agency, route, persona, which):
+    from django.urls import reverse
+
+    method, kind, expectations = MATRIX[route]
+    expected = expectations[persona]
+    if isinstance(expected, tuple):
+        expected = expected[0 if which == "own" else 1]
+    own, other = own_and_other(agency, persona, kind)
+    url = reverse(route, kwargs=own if which == "own" else other)
+    http = client_for(agency, persona)
+    response = getattr(http, method)(url)
+    body = response.content.decode("utf-8", "replace")
+    if expected == LOGIN:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("access:login"))
+    else:
+        assert response.status_code == expected, f"{route} {persona} {which}: {body[:300]}"
+    for word in forbidden_words(agency, persona):
+        assert word not in body, f"{route} {persona} {which} leaked {word!r}"
+    if response.status_code == 404:
+        for client in (agency.client_a, agency.client_b):
+            assert client.case_code not in body
