@@ -40,8 +40,12 @@ def password_hash() -> str:
 
 
 def make_staff(username: str, role: str, **extra) -> StaffUser:
-    user = StaffUser(username=username, role=role,
-                     display_name=extra.pop("display_name", username.title()), **extra)  # fmt: skip
+    user = StaffUser(
+        username=username,
+        role=role,
+        display_name=extra.pop("display_name", username.title()),
+        **extra,
+    )
     user.password = password_hash()
     user.save()
     return user
@@ -58,14 +62,25 @@ def agency(db) -> Agency:
     )
     system = Actor.system()
     client_a = client_services.client_create(
-        actor=system, therapist=therapist_a, chosen_name="Zoë-Ann O'Brien",
-        pronouns="they/them", legal_name="Legalname-Alpha Person", email="alpha@example.org",
-        contact_consent="email", preferred_language="es", interpreter_needed="yes",
-    )  # fmt: skip
+        actor=system,
+        therapist=therapist_a,
+        chosen_name="Zoë-Ann O'Brien",
+        pronouns="they/them",
+        legal_name="Legalname-Alpha Person",
+        email="alpha@example.org",
+        contact_consent="email",
+        preferred_language="es",
+        interpreter_needed="yes",
+    )
     client_b = client_services.client_create(
-        actor=system, therapist=therapist_b, chosen_name="Dương Thị Hoa",
-        pronouns="she/her", legal_name="Legalname-Bravo Person", email="bravo@example.org",
-        contact_consent="email", preferred_language="vi",
-    )  # fmt: skip
+        actor=system,
+        therapist=therapist_b,
+        chosen_name="Dương Thị Hoa",
+        pronouns="she/her",
+        legal_name="Legalname-Bravo Person",
+        email="bravo@example.org",
+        contact_consent="email",
+        preferred_language="vi",
+    )
     issued = client_services.link_issue(actor=Actor(user=therapist_a), client=client_a)
     return Agency(therapist_a, therapist_b, supervisor, leader, client_a, client_b, issued.token)

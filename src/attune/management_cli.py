@@ -74,9 +74,11 @@ def seed(argv: list[str]) -> int:
     from attune.demo.agency import generate_agency
 
     summary = generate_agency(
-        clients=args.clients, therapists=args.therapists,
-        supervisors=args.supervisors, seed=args.seed,
-    )  # fmt: skip
+        clients=args.clients,
+        therapists=args.therapists,
+        supervisors=args.supervisors,
+        seed=args.seed,
+    )
     print(summary.describe())
     return 0
 
@@ -106,9 +108,11 @@ def demo(argv: list[str]) -> int:
     call_command("migrate", verbosity=0)
     if not is_seeded():
         summary = generate_agency(
-            clients=args.clients, therapists=args.therapists,
-            supervisors=args.supervisors, seed=args.seed,
-        )  # fmt: skip
+            clients=args.clients,
+            therapists=args.therapists,
+            supervisors=args.supervisors,
+            seed=args.seed,
+        )
         print(summary.describe())
     print(demo_logins(f"http://{args.bind}/"))
     if args.no_serve:
@@ -124,14 +128,25 @@ def serve(argv: list[str]) -> int:
     parser.add_argument("--threads", type=int, default=int(os.environ.get("ATTUNE_THREADS", "2")))
     args = parser.parse_args(argv)
     gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable)) or "gunicorn"
-    os.execv(
+    os.execv(  # noqa: S606 - replaces this process with gunicorn, no shell involved
         gunicorn,
         [
-            gunicorn, "attune.config.wsgi:application",
-            "--bind", args.bind, "--workers", str(args.workers), "--threads", str(args.threads),
-            "--worker-class", "gthread", "--access-logfile", "-", "--graceful-timeout", "5",
+            gunicorn,
+            "attune.config.wsgi:application",
+            "--bind",
+            args.bind,
+            "--workers",
+            str(args.workers),
+            "--threads",
+            str(args.threads),
+            "--worker-class",
+            "gthread",
+            "--access-logfile",
+            "-",
+            "--graceful-timeout",
+            "5",
         ],
-    )  # fmt: skip
+    )
     return 0  # not reached
 
 

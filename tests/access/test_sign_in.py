@@ -179,7 +179,5 @@ def test_it_refuses_an_oversize_body_and_records_it(agency):
 @pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/"])
 def test_it_never_redirects_off_site_after_sign_in(agency, target):
     http = HttpClient()
-    response = http.post(
-        "/sign-in/", {"username": "ana", "password": PASSWORD, "next": target}
-    )
+    response = http.post("/sign-in/", {"username": "ana", "password": PASSWORD, "next": target})
     assert response["Location"] == "/"

@@ -9,38 +9,46 @@ from attune.access.models import Role, StaffUser
 
 
 class SignInForm(forms.Form):
-    username = forms.CharField(label="Username", max_length=150,
-                               widget=forms.TextInput(attrs={"autocomplete": "username"}))  # fmt: skip
+    username = forms.CharField(
+        label="Username", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "username"})
+    )
     password = forms.CharField(
-        label="Password", strip=False,
+        label="Password",
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )  # fmt: skip
+    )
     otp_token = forms.CharField(
-        label="6-digit code from your authenticator app", required=False, max_length=8,
+        label="6-digit code from your authenticator app",
+        required=False,
+        max_length=8,
         help_text="Leave empty if you have not set up an authenticator yet.",
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
-    )  # fmt: skip
+    )
 
 
 class ConfirmDeviceForm(forms.Form):
     otp_token = forms.CharField(
-        label="6-digit code from your authenticator app", max_length=8,
+        label="6-digit code from your authenticator app",
+        max_length=8,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
-    )  # fmt: skip
+    )
 
 
 class StaffForm(forms.Form):
     username = forms.RegexField(
-        label="Username", regex=r"^[\w.@+-]{2,150}$",
+        label="Username",
+        regex=r"^[\w.@+-]{2,150}$",
         error_messages={"invalid": "Use 2–150 letters, digits and . @ + - _ only."},
-    )  # fmt: skip
+    )
     display_name = forms.CharField(label="Name to show", max_length=150)
     pronouns = forms.CharField(label="Pronouns", max_length=60, required=False)
     role = forms.ChoiceField(label="Role", choices=Role.choices)
     password = forms.CharField(
-        label="First password", strip=False, widget=forms.PasswordInput,
+        label="First password",
+        strip=False,
+        widget=forms.PasswordInput,
         help_text="At least 12 characters; they change it after signing in.",
-    )  # fmt: skip
+    )
 
     def clean_username(self) -> str:
         username = self.cleaned_data["username"]
@@ -51,8 +59,9 @@ class StaffForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("password"):
-            probe = StaffUser(username=cleaned.get("username", ""),
-                              display_name=cleaned.get("display_name", ""))  # fmt: skip
+            probe = StaffUser(
+                username=cleaned.get("username", ""), display_name=cleaned.get("display_name", "")
+            )
             try:
                 password_validation.validate_password(cleaned["password"], probe)
             except forms.ValidationError as exc:

@@ -29,8 +29,10 @@ def locked_out_response(request, credentials=None, *args, **kwargs):
 
     username = (credentials or {}).get("username", "") if isinstance(credentials, dict) else ""
     trail.record(
-        actor=Actor.from_request(request), action=TrailAction.LOCKED_OUT,
-        object_type="staff_sign_in", detail=f"username {username[:150]!r}",
-    )  # fmt: skip
+        actor=Actor.from_request(request),
+        action=TrailAction.LOCKED_OUT,
+        object_type="staff_sign_in",
+        detail=f"username {username[:150]!r}",
+    )
     minutes = int(cooloff(request).total_seconds() // 60)
     return render(request, "access/locked_out.html", {"minutes": minutes}, status=429)

@@ -47,8 +47,9 @@ class BodySizeLimitMiddleware:
         if length > settings.ATTUNE_MAX_BODY_BYTES:
             trail.record(
                 actor=Actor(ip=request.META.get("REMOTE_ADDR"), request_id=request.request_id),
-                action=TrailAction.BODY_TOO_LARGE, detail=f"{length} bytes to {request.path[:200]}",
-            )  # fmt: skip
+                action=TrailAction.BODY_TOO_LARGE,
+                detail=f"{length} bytes to {request.path[:200]}",
+            )
             return render(request, "access/too_large.html", status=413)
         return self.get_response(request)
 
@@ -69,9 +70,10 @@ class SessionLimitsMiddleware:
             idle_limit = settings.ATTUNE_IDLE_LOGOFF_MINUTES * 60
             if now - seen > idle_limit or now - started > settings.ATTUNE_SESSION_MAX_HOURS * 3600:
                 trail.record(
-                    actor=Actor.from_request(request), action=TrailAction.IDLE_LOGOFF,
+                    actor=Actor.from_request(request),
+                    action=TrailAction.IDLE_LOGOFF,
                     object_type="staff_session",
-                )  # fmt: skip
+                )
                 logout(request)
                 return redirect(f"{reverse('access:login')}?logged_off=1")
             session.setdefault(SESSION_STARTED, now)

@@ -13,17 +13,24 @@ from attune.access.models import StaffUser, TrailAction
 
 
 @transaction.atomic
-def staff_create(*, actor: Actor, username: str, display_name: str, role: str,
-                 password: str, pronouns: str = "") -> StaffUser:  # fmt: skip
+def staff_create(
+    *, actor: Actor, username: str, display_name: str, role: str, password: str, pronouns: str = ""
+) -> StaffUser:
     """Create a staff account with ``role``."""
     user = StaffUser.objects.create_user(
-        username=username, password=password, role=role,
-        display_name=display_name, pronouns=pronouns,
-    )  # fmt: skip
+        username=username,
+        password=password,
+        role=role,
+        display_name=display_name,
+        pronouns=pronouns,
+    )
     trail.record(
-        actor=actor, action=TrailAction.STAFF_CHANGED, object_type="staff",
-        object_ref=user.pk, detail=f"created {username} as {role}",
-    )  # fmt: skip
+        actor=actor,
+        action=TrailAction.STAFF_CHANGED,
+        object_type="staff",
+        object_ref=user.pk,
+        detail=f"created {username} as {role}",
+    )
     return user
 
 
@@ -34,9 +41,12 @@ def staff_deactivate(*, actor: Actor, staff: StaffUser) -> None:
     staff.is_active = False
     _end_sessions_of(staff)
     trail.record(
-        actor=actor, action=TrailAction.STAFF_CHANGED, object_type="staff",
-        object_ref=staff.pk, detail=f"deactivated {staff.username}",
-    )  # fmt: skip
+        actor=actor,
+        action=TrailAction.STAFF_CHANGED,
+        object_type="staff",
+        object_ref=staff.pk,
+        detail=f"deactivated {staff.username}",
+    )
 
 
 def _end_sessions_of(staff: StaffUser) -> None:
@@ -51,8 +61,9 @@ def _end_sessions_of(staff: StaffUser) -> None:
 def totp_device_start(*, actor: Actor) -> TOTPDevice:
     """Return the unconfirmed authenticator being set up for ``actor``, creating it if needed."""
     device = TOTPDevice.objects.filter(user=actor.user, confirmed=False).first()
-    return device or TOTPDevice.objects.create(user=actor.user, name="authenticator",
-                                               confirmed=False)  # fmt: skip
+    return device or TOTPDevice.objects.create(
+        user=actor.user, name="authenticator", confirmed=False
+    )
 
 
 @transaction.atomic
@@ -63,9 +74,11 @@ def totp_device_confirm(*, actor: Actor, device: TOTPDevice, token: str) -> bool
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     trail.record(
-        actor=actor, action=TrailAction.MFA_ENROLLED, object_type="staff",
+        actor=actor,
+        action=TrailAction.MFA_ENROLLED,
+        object_type="staff",
         object_ref=actor.user.pk,
-    )  # fmt: skip
+    )
     return True
 
 
@@ -74,5 +87,6 @@ def sign_in_recorded(*, actor: Actor, username: str, succeeded: bool) -> None:
     trail.record(
         actor=actor,
         action=TrailAction.SIGN_IN if succeeded else TrailAction.SIGN_IN_FAILED,
-        object_type="staff_sign_in", detail=f"username {username[:150]!r}",
-    )  # fmt: skip
+        object_type="staff_sign_in",
+        detail=f"username {username[:150]!r}",
+    )

@@ -19,9 +19,20 @@ from attune.access.models import AccessEvent, TrailHead
 
 GENESIS_HASH = "0" * 64
 HASHED_FIELDS = (
-    "seq", "at", "actor_id", "link_ref", "client_ref", "action", "object_type",
-    "object_ref", "section", "detail", "flagged", "ip", "request_id",
-)  # fmt: skip
+    "seq",
+    "at",
+    "actor_id",
+    "link_ref",
+    "client_ref",
+    "action",
+    "object_type",
+    "object_ref",
+    "section",
+    "detail",
+    "flagged",
+    "ip",
+    "request_id",
+)
 
 
 def entry_digest(values: dict, prev_hash: str) -> str:

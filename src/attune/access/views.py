@@ -20,8 +20,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from attune.access import queries, services, trail
 from attune.access.actor import Actor
-from attune.access.lockout import locked_out_response
 from attune.access.forms import ConfirmDeviceForm, SignInForm, StaffForm
+from attune.access.lockout import locked_out_response
 from attune.access.models import StaffUser, TrailAction
 from attune.clients import queries as client_queries
 
@@ -80,18 +80,20 @@ def sign_in(request):
             return redirect(_next_url(request) or "access:home")
     logged_off = request.GET.get("logged_off") == "1"
     return render(
-        request, "access/sign_in.html",
+        request,
+        "access/sign_in.html",
         {"form": form, "logged_off": logged_off, "next": _next_url(request) or ""},
-    )  # fmt: skip
+    )
 
 
 @require_POST
 def sign_out(request):
     if request.user.is_authenticated:
         trail.record(
-            actor=Actor.from_request(request), action=TrailAction.SIGN_OUT,
+            actor=Actor.from_request(request),
+            action=TrailAction.SIGN_OUT,
             object_type="staff_session",
-        )  # fmt: skip
+        )
     logout(request)
     return redirect("access:login")
 
@@ -207,9 +209,10 @@ def healthz(request):
 def csrf_failure(request, reason: str = ""):
     """Refuse a forged or stale form, say what to do, and record it."""
     trail.record(
-        actor=Actor.from_request(request), action=TrailAction.CSRF_FAILED,
+        actor=Actor.from_request(request),
+        action=TrailAction.CSRF_FAILED,
         detail=f"{request.method} {request.path[:200]}",
-    )  # fmt: skip
+    )
     return render(request, "access/csrf_failed.html", status=403)
 
 
@@ -219,4 +222,3 @@ def not_found(request, exception=None):
 
 def server_error(request):
     return render(request, "500.html", status=500)
-

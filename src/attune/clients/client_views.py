@@ -24,7 +24,9 @@ SESSION_UNTIL = "client_link_until"
 
 def _refused(request, *, rate_limited: bool = False):
     status = 429 if rate_limited else 404
-    return render(request, "clients/link_refused.html", {"rate_limited": rate_limited}, status=status)
+    return render(
+        request, "clients/link_refused.html", {"rate_limited": rate_limited}, status=status
+    )
 
 
 @never_cache
@@ -68,9 +70,10 @@ def client_home(request):
     form = ClientProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         services.profile_submit(
-            actor=Actor.from_request(request, link_id=link.pk), link_id=link.pk,
+            actor=Actor.from_request(request, link_id=link.pk),
+            link_id=link.pk,
             **form.cleaned_data,
-        )  # fmt: skip
+        )
         return redirect("clients:client_home")
     return render(
         request,

@@ -18,10 +18,18 @@ from attune.clients.validation import (
 LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 PRONOUN_SUGGESTIONS = ["she/her", "he/him", "they/them", "ze/zir", "any pronouns", "use my name"]
 LANGUAGE_SUGGESTIONS = [
-    ("en", "English"), ("es", "Spanish"), ("zh-Hans", "Chinese (simplified)"),
-    ("vi", "Vietnamese"), ("ar", "Arabic"), ("ko", "Korean"), ("tl", "Tagalog"),
-    ("ru", "Russian"), ("fr", "French"), ("ht", "Haitian Creole"), ("ase", "American Sign Language"),
-]  # fmt: skip
+    ("en", "English"),
+    ("es", "Spanish"),
+    ("zh-Hans", "Chinese (simplified)"),
+    ("vi", "Vietnamese"),
+    ("ar", "Arabic"),
+    ("ko", "Korean"),
+    ("tl", "Tagalog"),
+    ("ru", "Russian"),
+    ("fr", "French"),
+    ("ht", "Haitian Creole"),
+    ("ase", "American Sign Language"),
+]
 
 
 # Free text with suggestions: the datalists are rendered beside the fields.
@@ -43,9 +51,10 @@ class NamingFieldsMixin:
 
     def clean_chosen_name(self) -> str:
         value = clean_personal_text(
-            self.cleaned_data.get("chosen_name", ""), max_length=CHOSEN_NAME_MAX,
+            self.cleaned_data.get("chosen_name", ""),
+            max_length=CHOSEN_NAME_MAX,
             label="Chosen name",
-        )  # fmt: skip
+        )
         if not value:
             raise forms.ValidationError("Please give the name to use (one name is enough).")
         return value
@@ -61,22 +70,26 @@ class NamingFieldsMixin:
 
 class ClientForm(NamingFieldsMixin, forms.Form):
     chosen_name = forms.CharField(
-        label="Chosen name", max_length=CHOSEN_NAME_MAX * 2, help_text="The name to use everywhere."
+        label="Chosen name", max_length=CHOSEN_NAME_MAX, help_text="The name to use everywhere."
     )
     pronouns = forms.CharField(
-        label="Pronouns", required=False, max_length=PRONOUNS_MAX * 2, widget=PRONOUNS_INPUT
+        label="Pronouns", required=False, max_length=PRONOUNS_MAX, widget=PRONOUNS_INPUT
     )
     preferred_language = forms.CharField(
-        label="Preferred language", required=False, max_length=35, widget=LANGUAGE_INPUT,
+        label="Preferred language",
+        required=False,
+        max_length=35,
+        widget=LANGUAGE_INPUT,
         help_text="A language code, e.g. en, es, vi, ase.",
-    )  # fmt: skip
+    )
     interpreter_needed = forms.ChoiceField(
         label="Interpreter needed", choices=InterpreterNeed.choices, required=False
     )
     legal_name = forms.CharField(
-        label="Legal name (only if billing or law needs it)", required=False,
-        max_length=LEGAL_NAME_MAX * 2,
-    )  # fmt: skip
+        label="Legal name (only if billing or law needs it)",
+        required=False,
+        max_length=LEGAL_NAME_MAX,
+    )
     email = forms.EmailField(label="Email", required=False)
     phone = forms.CharField(label="Phone", required=False, max_length=40)
     contact_consent = forms.ChoiceField(
@@ -98,18 +111,28 @@ class ClientForm(NamingFieldsMixin, forms.Form):
 class BreakGlassForm(forms.Form):
     case_code = forms.CharField(label="Case code", max_length=12)
     reason = forms.CharField(
-        label="Why do you need emergency access?", widget=forms.Textarea(attrs={"rows": 3}),
-        min_length=10, max_length=300,
-    )  # fmt: skip
+        label="Why do you need emergency access?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        min_length=10,
+        max_length=300,
+    )
 
 
 class ClientProfileForm(NamingFieldsMixin, forms.Form):
     """What a client may change about how they are named, through a private link."""
 
-    chosen_name = forms.CharField(label="The name you want us to use", max_length=CHOSEN_NAME_MAX * 2)
-    pronouns = forms.CharField(label="Your pronouns (optional)", required=False,
-                               max_length=PRONOUNS_MAX * 2, widget=PRONOUNS_INPUT)  # fmt: skip
+    chosen_name = forms.CharField(
+        label="The name you want us to use", max_length=CHOSEN_NAME_MAX
+    )
+    pronouns = forms.CharField(
+        label="Your pronouns (optional)",
+        required=False,
+        max_length=PRONOUNS_MAX,
+        widget=PRONOUNS_INPUT,
+    )
     preferred_language = forms.CharField(
-        label="Language you prefer (optional)", required=False, max_length=35,
+        label="Language you prefer (optional)",
+        required=False,
+        max_length=35,
         widget=LANGUAGE_INPUT,
-    )  # fmt: skip
+    )

@@ -22,14 +22,23 @@ def _by_chosen_name(clients) -> list[Client]:
 def caseload(*, therapist, actor: Actor) -> list[Client]:
     """Return ``therapist``'s open clients by chosen name, and record that the list was seen."""
     clients = Client.objects.filter(therapist=therapist, closed_at__isnull=True).only(
-        "id", "case_code", "chosen_name", "pronouns", "preferred_language", "interpreter_needed",
+        "id",
+        "case_code",
+        "chosen_name",
+        "pronouns",
+        "preferred_language",
+        "interpreter_needed",
         "therapist_id",
-    )  # fmt: skip
+    )
     rows = _by_chosen_name(clients)
     trail.record(
-        actor=actor, action=TrailAction.VIEW, object_type="caseload",
-        object_ref=therapist.pk, section="caseload", detail=f"{len(rows)} clients listed",
-    )  # fmt: skip
+        actor=actor,
+        action=TrailAction.VIEW,
+        object_type="caseload",
+        object_ref=therapist.pk,
+        section="caseload",
+        detail=f"{len(rows)} clients listed",
+    )
     return rows
 
 
@@ -48,9 +57,13 @@ def client_record(*, actor: Actor, client_id: int, section: str = "overview") ->
     if client is None or not actor.user.has_perm("clients.view_record", client):
         raise Http404
     trail.record(
-        actor=actor, action=TrailAction.VIEW, client_id=client.pk,
-        object_type="client", object_ref=client.pk, section=section,
-    )  # fmt: skip
+        actor=actor,
+        action=TrailAction.VIEW,
+        client_id=client.pk,
+        object_type="client",
+        object_ref=client.pk,
+        section=section,
+    )
     return client
 
 
@@ -64,18 +77,26 @@ def client_summary(*, actor: Actor, client_id: int) -> Client:
     if client is None or not actor.user.has_perm("clients.view_summary", client):
         raise Http404
     trail.record(
-        actor=actor, action=TrailAction.VIEW, client_id=client.pk,
-        object_type="client", object_ref=client.pk, section="summary",
-    )  # fmt: skip
+        actor=actor,
+        action=TrailAction.VIEW,
+        client_id=client.pk,
+        object_type="client",
+        object_ref=client.pk,
+        section="summary",
+    )
     return client
 
 
 def client_for_link(*, actor: Actor, link) -> Client:
     """Return the client a private link belongs to, recording that the client opened it."""
     trail.record(
-        actor=actor, action=TrailAction.VIEW, client_id=link.client_id,
-        object_type="client", object_ref=link.client_id, section=link.purpose,
-    )  # fmt: skip
+        actor=actor,
+        action=TrailAction.VIEW,
+        client_id=link.client_id,
+        object_type="client",
+        object_ref=link.client_id,
+        section=link.purpose,
+    )
     return link.client
 
 

@@ -16,9 +16,15 @@ from attune.clients.models import Client, ClientLink, LinkPurpose
 from attune.clients.tokens import new_case_code, new_token, token_hash
 
 CLIENT_FIELDS = (
-    "chosen_name", "pronouns", "legal_name", "email", "phone", "contact_consent",
-    "preferred_language", "interpreter_needed",
-)  # fmt: skip
+    "chosen_name",
+    "pronouns",
+    "legal_name",
+    "email",
+    "phone",
+    "contact_consent",
+    "preferred_language",
+    "interpreter_needed",
+)
 
 
 @transaction.atomic
@@ -39,9 +45,13 @@ def client_create(*, actor: Actor, therapist, **fields) -> Client:
     else:
         raise RuntimeError("could not draw a unique case code")
     trail.record(
-        actor=actor, action=TrailAction.CREATE, client_id=client.pk,
-        object_type="client", object_ref=client.pk, section="record",
-    )  # fmt: skip
+        actor=actor,
+        action=TrailAction.CREATE,
+        client_id=client.pk,
+        object_type="client",
+        object_ref=client.pk,
+        section="record",
+    )
     return client
 
 
@@ -57,10 +67,14 @@ def client_update(*, actor: Actor, client: Client, **fields) -> list[str]:
     if changed:
         client.save(update_fields=[*changed, "updated_at"])
         trail.record(
-            actor=actor, action=TrailAction.UPDATE, client_id=client.pk,
-            object_type="client", object_ref=client.pk, section="record",
+            actor=actor,
+            action=TrailAction.UPDATE,
+            client_id=client.pk,
+            object_type="client",
+            object_ref=client.pk,
+            section="record",
             detail="changed: " + ", ".join(sorted(changed)),
-        )  # fmt: skip
+        )
     return changed
 
 
@@ -88,9 +102,13 @@ def link_issue(
         single_use=True,
     )
     trail.record(
-        actor=actor, action=TrailAction.LINK_ISSUED, client_id=client.pk,
-        object_type="client_link", object_ref=link.pk, section=purpose,
-    )  # fmt: skip
+        actor=actor,
+        action=TrailAction.LINK_ISSUED,
+        client_id=client.pk,
+        object_type="client_link",
+        object_ref=link.pk,
+        section=purpose,
+    )
     return IssuedLink(link=link, token=token)
 
 
@@ -113,42 +131,51 @@ def usable_link(link: ClientLink | None) -> bool:
     )
 
 
-@transaction.atomic
 def link_open(*, actor: Actor, token: str) -> ClientLink:
     """Return the link behind ``token``, recording the attempt; raise ``LinkRefused`` if unusable.
 
-    Every refusal looks the same to the visitor, whatever the reason.
+    Every refusal looks the same to the visitor, whatever the reason.  The refusal is raised
+    only after its trail entry is committed.
     """
     from attune.access.models import AccessEvent
 
-    since = timezone.now() - timedelta(minutes=1)
-    recent = AccessEvent.objects.filter(
-        ip=trail.normalised_ip(actor.ip),
-        action__in=[TrailAction.LINK_OPENED, TrailAction.LINK_REJECTED],
-        at__gte=since,
-    ).count()
-    if actor.ip and recent >= settings.ATTUNE_LINK_OPENS_PER_MINUTE:
-        raise LinkRefused(rate_limited=True)
-    link = ClientLink.objects.select_related("client").filter(token_hash=token_hash(token)).first()
-    if not usable_link(link):
+    with transaction.atomic():
+        since = timezone.now() - timedelta(minutes=1)
+        recent = AccessEvent.objects.filter(
+            ip=trail.normalised_ip(actor.ip),
+            action__in=[TrailAction.LINK_OPENED, TrailAction.LINK_REJECTED],
+            at__gte=since,
+        ).count()
+        if actor.ip and recent >= settings.ATTUNE_LINK_OPENS_PER_MINUTE:
+            raise LinkRefused(rate_limited=True)
+        link = (
+            ClientLink.objects.select_related("client").filter(token_hash=token_hash(token)).first()
+        )
+        if usable_link(link):
+            trail.record(
+                actor=Actor(link_id=link.pk, ip=actor.ip, request_id=actor.request_id),
+                action=TrailAction.LINK_OPENED,
+                client_id=link.client_id,
+                object_type="client_link",
+                object_ref=link.pk,
+                section=link.purpose,
+            )
+            return link
         trail.record(
-            actor=actor, action=TrailAction.LINK_REJECTED,
+            actor=actor,
+            action=TrailAction.LINK_REJECTED,
             client_id=link.client_id if link else None,
-            object_type="client_link", object_ref=link.pk if link else "",
+            object_type="client_link",
+            object_ref=link.pk if link else "",
             detail="unknown token" if link is None else "expired, used or revoked",
-        )  # fmt: skip
-        raise LinkRefused
-    trail.record(
-        actor=Actor(link_id=link.pk, ip=actor.ip, request_id=actor.request_id),
-        action=TrailAction.LINK_OPENED, client_id=link.client_id,
-        object_type="client_link", object_ref=link.pk, section=link.purpose,
-    )  # fmt: skip
-    return link
+        )
+    raise LinkRefused
 
 
 @transaction.atomic
-def profile_submit(*, actor: Actor, link_id: int, chosen_name: str, pronouns: str,
-                   preferred_language: str) -> bool:  # fmt: skip
+def profile_submit(
+    *, actor: Actor, link_id: int, chosen_name: str, pronouns: str, preferred_language: str
+) -> bool:
     """Store a client's own update of how they are named, once per link.
 
     Return False when the link was already used: a double click or a retry changes nothing.
@@ -174,10 +201,14 @@ def profile_submit(*, actor: Actor, link_id: int, chosen_name: str, pronouns: st
     client.preferred_language = preferred_language
     client.save(update_fields=["chosen_name", "pronouns", "preferred_language", "updated_at"])
     trail.record(
-        actor=actor, action=TrailAction.UPDATE, client_id=client.pk,
-        object_type="client", object_ref=client.pk, section="profile",
+        actor=actor,
+        action=TrailAction.UPDATE,
+        client_id=client.pk,
+        object_type="client",
+        object_ref=client.pk,
+        section="profile",
         detail="by the client through a link; changed: " + (", ".join(changed) or "nothing"),
-    )  # fmt: skip
+    )
     return True
 
 
@@ -191,8 +222,13 @@ def break_glass_open(*, actor: Actor, client: Client, reason: str) -> BreakGlass
         expires_at=timezone.now() + timedelta(minutes=settings.ATTUNE_BREAK_GLASS_MINUTES),
     )
     trail.record(
-        actor=actor, action=TrailAction.BREAK_GLASS, client_id=client.pk,
-        object_type="client", object_ref=client.pk, section="record",
-        detail=reason, flagged=True,
-    )  # fmt: skip
+        actor=actor,
+        action=TrailAction.BREAK_GLASS,
+        client_id=client.pk,
+        object_type="client",
+        object_ref=client.pk,
+        section="record",
+        detail=reason,
+        flagged=True,
+    )
     return grant

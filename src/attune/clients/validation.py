@@ -22,5 +22,7 @@ def clean_personal_text(value: str, *, max_length: int, label: str) -> str:
             f"{label} can be at most {max_length} characters (this one has {len(value)})."
         )
     if any(unicodedata.category(ch) in {"Cc", "Cs", "Co", "Cn"} for ch in value):
-        raise ValidationError(f"{label} contains a character that cannot be stored; please retype it.")
+        raise ValidationError(
+            f"{label} contains a character that cannot be stored; please retype it."
+        )
     return value

@@ -122,9 +122,10 @@ def break_glass(request):
             form.add_error("case_code", "No client has this case code. Check it and try again.")
         else:
             services.break_glass_open(
-                actor=Actor.from_request(request), client=client,
+                actor=Actor.from_request(request),
+                client=client,
                 reason=form.cleaned_data["reason"],
-            )  # fmt: skip
+            )
             messages.warning(
                 request, "Emergency access is open for a limited time and is flagged for review."
             )

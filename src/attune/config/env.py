@@ -63,9 +63,7 @@ def envsecret(name: str, *, var_dir: Path, generate) -> str:
     if file_name:
         return Path(file_name).read_text(encoding="utf-8").strip()
     if not envbool("ATTUNE_AUTOGENERATE_SECRETS", False):
-        raise ImproperlyConfigured(
-            f"{name} is not set. Set it (or {name}_FILE); see .env.example."
-        )
+        raise ImproperlyConfigured(f"{name} is not set. Set it (or {name}_FILE); see .env.example.")
     path = var_dir / "secrets" / name.lower()
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)

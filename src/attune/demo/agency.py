@@ -43,8 +43,10 @@ def is_seeded() -> bool:
 
 def _staff_name(index: int) -> tuple[str, str]:
     base, pronouns = STAFF_NAMES[index % len(STAFF_NAMES)]
-    return (base if index < len(STAFF_NAMES) else f"{base} {index // len(STAFF_NAMES) + 1}",
-            pronouns)  # fmt: skip
+    return (
+        base if index < len(STAFF_NAMES) else f"{base} {index // len(STAFF_NAMES) + 1}",
+        pronouns,
+    )
 
 
 def _weighted(rng: random.Random, pairs: list[tuple[str, int]]) -> str:
@@ -64,10 +66,12 @@ def _client_fields(rng: random.Random, index: int) -> dict:
     else:
         roll = rng.random()
         interpreter = (
-            InterpreterNeed.YES if roll < interpreter_share
-            else InterpreterNeed.NOT_SURE if roll < interpreter_share + 0.1
+            InterpreterNeed.YES
+            if roll < interpreter_share
+            else InterpreterNeed.NOT_SURE
+            if roll < interpreter_share + 0.1
             else InterpreterNeed.NO
-        )  # fmt: skip
+        )
     consent = rng.choice(list(ContactConsent))
     return {
         "case_code": "".join(rng.choice(CASE_CODE_ALPHABET) for _ in range(7)),
@@ -87,8 +91,9 @@ def _reload(rows: list[StaffUser]) -> list[StaffUser]:
 
 
 @transaction.atomic
-def generate_agency(*, clients: int = 150, therapists: int = 8, supervisors: int = 2,
-                    seed: int = 2026) -> AgencySummary:  # fmt: skip
+def generate_agency(
+    *, clients: int = 150, therapists: int = 8, supervisors: int = 2, seed: int = 2026
+) -> AgencySummary:
     """Create a synthetic agency: staff, supervision pairs and clients."""
     rng = random.Random(seed)
     password = make_password(DEMO_PASSWORD)  # hashed once: Argon2 is slow on purpose
@@ -96,8 +101,9 @@ def generate_agency(*, clients: int = 150, therapists: int = 8, supervisors: int
 
     def staff(role: str, username: str, index: int) -> StaffUser:
         name, pronouns = _staff_name(offset + index)
-        return StaffUser(username=username, role=role, display_name=name, pronouns=pronouns,
-                         password=password)  # fmt: skip
+        return StaffUser(
+            username=username, role=role, display_name=name, pronouns=pronouns, password=password
+        )
 
     suffix = "" if offset == 0 else f"-{offset}"
     therapist_rows = [

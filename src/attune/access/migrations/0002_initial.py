@@ -6,39 +6,46 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('access', '0001_initial'),
-        ('clients', '0001_initial'),
+        ("access", "0001_initial"),
+        ("clients", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='breakglassgrant',
-            name='client',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='clients.client'),
+            model_name="breakglassgrant",
+            name="client",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="+", to="clients.client"
+            ),
         ),
         migrations.AddField(
-            model_name='breakglassgrant',
-            name='staff',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='break_glass', to=settings.AUTH_USER_MODEL),
+            model_name="breakglassgrant",
+            name="staff",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="break_glass",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddIndex(
-            model_name='accessevent',
-            index=models.Index(fields=['client_ref', 'seq'], name='trail_by_client'),
+            model_name="accessevent",
+            index=models.Index(fields=["client_ref", "seq"], name="trail_by_client"),
         ),
         migrations.AddIndex(
-            model_name='accessevent',
-            index=models.Index(fields=['actor', 'seq'], name='trail_by_actor'),
+            model_name="accessevent",
+            index=models.Index(fields=["actor", "seq"], name="trail_by_actor"),
         ),
         migrations.AddIndex(
-            model_name='accessevent',
-            index=models.Index(fields=['ip', 'action', 'at'], name='trail_by_ip_action'),
+            model_name="accessevent",
+            index=models.Index(fields=["ip", "action", "at"], name="trail_by_ip_action"),
         ),
         migrations.AddIndex(
-            model_name='breakglassgrant',
-            index=models.Index(fields=['staff', 'client', 'expires_at'], name='access_brea_staff_i_725430_idx'),
+            model_name="breakglassgrant",
+            index=models.Index(
+                fields=["staff", "client", "expires_at"], name="access_brea_staff_i_725430_idx"
+            ),
         ),
     ]
