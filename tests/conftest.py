@@ -4,6 +4,7 @@ a link, and an anonymous visitor.  Everything is built through the real services
 from __future__ import annotations
 
 import functools
+import importlib
 from dataclasses import dataclass
 from datetime import date
 
@@ -49,6 +50,42 @@ def make_staff(username: str, role: str, **extra) -> StaffUser:
     user.password = password_hash()
     user.save()
     return user
+
+
+APPEND_ONLY = importlib.import_module("attune.access.migrations.0003_make_trail_append_only")
+
+
+def _flushes_database(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    return bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+        or (marker and marker.kwargs.get("transaction"))
+    )
+
+
+@pytest.fixture(autouse=True)
+def trail_triggers_allow_flush(request):
+    """Let Django empty an SQLite test database between transactional tests.
+
+    SQLite empties tables with DELETE, which the trail's append-only triggers refuse; they are
+    removed just for the flush and put back before the next test.
+    """
+    if not _flushes_database(request):
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        for statement in APPEND_ONLY.SQLITE:
+            cursor.execute(statement.replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS"))
+    yield
+    with connection.cursor() as cursor:
+        for statement in APPEND_ONLY.REVERSE["sqlite"]:
+            cursor.execute(statement.replace("DROP TRIGGER", "DROP TRIGGER IF EXISTS"))
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import time
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -101,8 +102,27 @@ class RequireSecondFactorMiddleware:
         return self.get_response(request)
 
 
+CLIENT_PAGES = "/c/"
+
+
+class ClientPageCsrfMiddleware(CsrfViewMiddleware):
+    """Django's CSRF protection, accepting the ``null`` Origin that client pages cause.
+
+    Client pages send ``Referrer-Policy: no-referrer``, and browsers then send
+    ``Origin: null`` with their forms.  The CSRF token is still required, and the session
+    cookie is SameSite=Lax, so a cross-site form never carries a client session.
+    """
+
+    def _origin_verified(self, request) -> bool:
+        if request.META.get("HTTP_ORIGIN") == "null" and request.path_info.startswith(
+            CLIENT_PAGES
+        ):
+            return True
+        return super()._origin_verified(request)
+
+
 class PrivatePageHeadersMiddleware:
-    """Keep every page out of caches and every link token out of Referer headers."""
+    """Keep every page out of caches, and client pages' link tokens out of Referer headers."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -111,7 +131,8 @@ class PrivatePageHeadersMiddleware:
         response = self.get_response(request)
         if not request.path_info.startswith("/static/"):
             response["Cache-Control"] = "no-store"
-            response["Referrer-Policy"] = "no-referrer"
+            if request.path_info.startswith(CLIENT_PAGES):
+                response["Referrer-Policy"] = "no-referrer"
             response.setdefault(
                 "Content-Security-Policy",
                 "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "

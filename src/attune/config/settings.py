@@ -14,7 +14,8 @@ from cryptography.fernet import Fernet
 
 from attune.config.env import envbool, envint, envlist, envsecret, envstr, random_secret_key
 
-BASE_DIR = Path(__file__).resolve().parents[3]
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
+BASE_DIR = PACKAGE_DIR.parents[1]
 VAR_DIR = Path(envstr("ATTUNE_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = envbool("ATTUNE_DEBUG", False)
@@ -51,7 +52,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
+    "attune.access.middleware.ClientPageCsrfMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "attune.access.middleware.SessionLimitsMiddleware",
@@ -63,13 +64,17 @@ MIDDLEWARE = [
     "attune.access.middleware.PrivatePageHeadersMiddleware",
 ]
 
+# The deploy check looks for Django's CSRF middleware by name; Attune's is a subclass of it
+# (attune.access.middleware.ClientPageCsrfMiddleware), so the protection is all there.
+SILENCED_SYSTEM_CHECKS = ["security.W003"]
+
 ROOT_URLCONF = "attune.config.urls"
 WSGI_APPLICATION = "attune.config.wsgi.application"
 
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "src" / "attune" / "templates"],
+        "DIRS": [PACKAGE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -179,6 +184,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 # Served by WhiteNoise: straight from the apps in the demo and tests, or collected for production
 # (ATTUNE_COLLECTED_STATIC=true after ``attune manage collectstatic``).
 _collected_static = envbool("ATTUNE_COLLECTED_STATIC", False)
