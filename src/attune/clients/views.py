@@ -51,23 +51,10 @@ def client_new(request):
 
 @login_required
 def client_detail(request, client_id: int):
-    actor = Actor.from_request(request)
-    if request.user.has_perm("clients.view_caseload") or request.user.is_supervisor:
-        full = _may_open_in_full(request, client_id)
-    else:
+    if not (request.user.is_therapist or request.user.is_supervisor):
         raise Http404
-    if full:
-        client = queries.client_record(actor=actor, client_id=client_id)
-    else:
-        client = queries.client_summary(actor=actor, client_id=client_id)
+    client, full = queries.client_overview(actor=Actor.from_request(request), client_id=client_id)
     return render(request, "clients/client_detail.html", {"client": client, "full": full})
-
-
-def _may_open_in_full(request, client_id: int) -> bool:
-    from attune.clients.models import Client
-
-    client = Client.objects.filter(pk=client_id).only("id", "therapist_id").first()
-    return client is not None and request.user.has_perm("clients.view_record", client)
 
 
 @login_required

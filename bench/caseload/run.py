@@ -1,0 +1,160 @@
+"""Load test of the caseload and client pages: 20,000 clients, 200 therapists, 16 users.
+
+For each database (SQLite, PostgreSQL) this seeds the synthetic agency, serves it with gunicorn
+as ``attune serve`` does, signs 16 therapists in through the real sign-in form, and drives them
+with wrk: every user alternates between their caseload and one of their clients' overviews (each
+overview is a trailed read).  Two runs per database: closed loop (no pause between clicks, the
+server's ceiling) and with a think time of about a second, closer to people at work.
+
+Usage: .venv/bin/python bench/caseload/run.py [--clients 20000] [--therapists 200]
+       [--seconds 30] [--backends sqlite,postgres] [--workers 3] [--threads 2]
+Prints one JSON line per run and writes them to bench/results/caseload.jsonl.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.cookiejar
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+ATTUNE = str(ROOT / ".venv" / "bin" / "attune")
+PASSWORD = "attune-demo-2026"  # noqa: S105 - the synthetic agency's published password
+PORT = 8765
+USERS = 16
+PG_ADMIN_URL = os.environ.get("BENCH_PG_ADMIN", "postgres://postgres@127.0.0.1:5432/postgres")
+
+
+def run(args: list[str], env: dict) -> None:
+    subprocess.run(args, env=env, check=True, stdout=subprocess.DEVNULL)
+
+
+def prepare_database(backend: str, var_dir: Path) -> dict:
+    env = {
+        **os.environ,
+        "ATTUNE_VAR_DIR": str(var_dir),
+        "ATTUNE_AUTOGENERATE_SECRETS": "true",
+        "ATTUNE_HTTPS": "false",
+        "ATTUNE_REQUIRE_MFA": "false",
+        "ATTUNE_LOG_LEVEL": "ERROR",
+        "ATTUNE_LINK_OPENS_PER_MINUTE": "1000",
+        "DATABASE_URL": "",
+    }
+    if backend == "postgres":
+        import psycopg
+
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
+            admin.execute("DROP DATABASE IF EXISTS attune_bench")
+            admin.execute("CREATE DATABASE attune_bench")
+        env["DATABASE_URL"] = PG_ADMIN_URL.rsplit("/", 1)[0] + "/attune_bench"
+    return env
+
+
+def sign_in(base: str, username: str) -> tuple[str, list[str]]:
+    """Sign in through the form; return the session cookie header and the user's client pages."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(f"{base}/sign-in/").read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    form = urllib.parse.urlencode(
+        {"csrfmiddlewaretoken": token, "username": username, "password": PASSWORD}
+    ).encode()
+    request = urllib.request.Request(f"{base}/sign-in/", data=form, headers={"Referer": base})
+    caseload = opener.open(request).read().decode()
+    paths = sorted(set(re.findall(r'href="(/clients/\d+/)"', caseload)))
+    if not paths:
+        raise RuntimeError(f"{username} did not reach a caseload")
+    cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
+    return cookie, paths
+
+
+def wait_until_up(base: str) -> None:
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"{base}/healthz", timeout=1)  # noqa: S310 - localhost
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("the server did not start")
+
+
+def bench_backend(backend: str, args) -> list[dict]:
+    var_dir = Path(tempfile.mkdtemp(prefix=f"attune-bench-{backend}-"))
+    env = prepare_database(backend, var_dir)
+    run([ATTUNE, "manage", "migrate", "-v", "0"], env)
+    started = time.perf_counter()
+    run(
+        [ATTUNE, "seed", "--clients", str(args.clients), "--therapists", str(args.therapists),
+         "--supervisors", "10"],
+        env,
+    )  # fmt: skip
+    seed_seconds = time.perf_counter() - started
+    base = f"http://127.0.0.1:{PORT}"
+    server = subprocess.Popen(
+        [ATTUNE, "serve", "--bind", f"127.0.0.1:{PORT}", "--workers", str(args.workers),
+         "--threads", str(args.threads)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    results = []
+    try:
+        wait_until_up(base)
+        users = [sign_in(base, f"therapist{n}") for n in range(1, USERS + 1)]
+        spec = "~".join(f"{cookie}|{','.join(paths)}" for cookie, paths in users)
+        for think_ms in (0, 1000):
+            wrk_env = {**os.environ, "BENCH_USERS": spec, "BENCH_THINK_MS": str(think_ms)}
+            output = subprocess.run(
+                ["wrk", "-t", str(USERS), "-c", str(USERS), "-d", f"{args.seconds}s",
+                 "--timeout", "10s", "-s", str(Path(__file__).with_name("users.lua")), base],
+                env=wrk_env, capture_output=True, text=True, check=True,
+            )  # fmt: skip
+            print(output.stderr[-600:], file=sys.stderr)
+            output = output.stdout
+            figures = json.loads(output.strip().splitlines()[-1])
+            figures.update(
+                backend=backend, users=USERS, think_ms=think_ms, clients=args.clients,
+                therapists=args.therapists, workers=args.workers, threads=args.threads,
+                seed_seconds=round(seed_seconds, 1),
+                requests_per_second=round(figures["requests"] / figures["seconds"], 1),
+            )  # fmt: skip
+            print(json.dumps(figures), flush=True)
+            results.append(figures)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        shutil.rmtree(var_dir, ignore_errors=True)
+    return results
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=20000)
+    parser.add_argument("--therapists", type=int, default=200)
+    parser.add_argument("--seconds", type=int, default=30)
+    parser.add_argument("--backends", default="sqlite,postgres")
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        print("wrk is needed: apt-get install wrk", file=sys.stderr)
+        return 2
+    out = ROOT / "bench" / "results" / "caseload.jsonl"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("a", encoding="utf-8") as sink:
+        for backend in args.backends.split(","):
+            for figures in bench_backend(backend, args):
+                sink.write(json.dumps(figures) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
