@@ -1,0 +1,123 @@
+"""``attune measures``: score a response from the command line.
+
+    attune measures score QUESTIONNAIRE RESPONSE [--format json|text]
+
+QUESTIONNAIRE is a FHIR Questionnaire (JSON), an Attune YAML instrument, or a bundled name
+(phq9, gad7, session-checkin, goals-checkin); RESPONSE is a FHIR QuestionnaireResponse in
+JSON, or ``-`` for standard input. Bad input exits with status 2 and one line on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import NoReturn
+
+from attune.measures.bundled import bundled_instrument_names
+from attune.measures.errors import MeasuresError
+from attune.measures.instrument import Instrument
+from attune.measures.loading import load_instrument
+from attune.measures.responses import parse_questionnaire_response
+from attune.measures.scoring import ScoreResult, score
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 2
+NEEDS_DATABASE = "needs the database; run through the app"
+
+
+class _UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        # One line instead of argparse's usage block, like every other bad-input exit.
+        raise _UsageError(message)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="attune measures", description="Score and import measures.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    score_command = commands.add_parser("score", help="score a QuestionnaireResponse")
+    score_command.add_argument("questionnaire", help="FHIR JSON, Attune YAML or bundled name")
+    score_command.add_argument("response", help="QuestionnaireResponse JSON file, or - for stdin")
+    score_command.add_argument("--format", choices=("json", "text"), default="json")
+    score_command.add_argument("--language", default=None, help="language for labels (text)")
+    import_command = commands.add_parser("import", help="import an instrument (needs the app)")
+    import_command.add_argument("file")
+    export_command = commands.add_parser("export", help="export responses (needs the app)")
+    export_command.add_argument("--client", required=True, metavar="ID")
+    commands.add_parser("list", help="list the bundled instruments")
+    return parser
+
+
+def main(argv: list[str]) -> int:
+    """Run ``attune measures`` with ``argv`` (the words after "measures"); return the exit code."""
+    try:
+        arguments = _parser().parse_args(argv)
+    except _UsageError as error:
+        print(f"attune measures: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except SystemExit as exit_request:  # --help has been printed
+        return int(exit_request.code or 0)
+    if arguments.command in ("import", "export"):
+        print(f"attune measures {arguments.command}: {NEEDS_DATABASE}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if arguments.command == "list":
+        for name in bundled_instrument_names():
+            print(name)
+        return EXIT_OK
+    try:
+        instrument = load_instrument(arguments.questionnaire)
+        response_text = _read_response(arguments.response)
+        answers = parse_questionnaire_response(response_text, instrument)
+        result = score(instrument, answers)
+    except MeasuresError as error:
+        print(f"attune measures: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if arguments.format == "json":
+        print(json.dumps(_json_result(instrument, result), ensure_ascii=False, indent=2))
+    else:
+        print(_text_result(instrument, result, arguments.language))
+    return EXIT_OK
+
+
+def _read_response(reference: str) -> str:
+    if reference == "-":
+        return sys.stdin.read()
+    try:
+        with open(reference, encoding="utf-8-sig") as handle:
+            return handle.read()
+    except OSError as error:
+        raise MeasuresError(f"cannot read {reference}: {error.strerror}") from None
+    except UnicodeDecodeError:
+        raise MeasuresError(f"{reference} is not UTF-8 text") from None
+
+
+def _json_result(instrument: Instrument, result: ScoreResult) -> dict[str, object]:
+    return {"instrument": instrument.key, "title": instrument.title.default, **result.to_dict()}
+
+
+def _text_result(instrument: Instrument, result: ScoreResult, language: str | None) -> str:
+    lines = [instrument.title.in_language(language)]
+    if result.total is None:
+        lines.append(f"total: no score ({result.items_missing} scored items unanswered)")
+    else:
+        band = ""
+        if result.band is not None and instrument.scoring is not None:
+            found = instrument.scoring.band_for(result.total)
+            band = f" ({found.label.in_language(language) if found else result.band})"
+        prorated = " [prorated]" if result.prorated else ""
+        lines.append(f"total: {result.total}{band}{prorated}")
+    lines.append(f"items answered: {result.items_answered}, missing: {result.items_missing}")
+    for name, value in result.subscales.items():
+        lines.append(f"{name}: {'no score' if value is None else value}")
+    if result.safety_items:
+        lines.append("safety item needs attention: " + ", ".join(result.safety_items))
+    lines.extend(f"note: {note}" for note in result.notes)
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,1 @@
+"""Bundled instruments as Attune YAML; a package so the files ship with every install."""
