@@ -94,38 +94,78 @@ def bench_backend(backend: str, args) -> list[dict]:
     run([ATTUNE, "manage", "migrate", "-v", "0"], env)
     started = time.perf_counter()
     run(
-        [ATTUNE, "seed", "--clients", str(args.clients), "--therapists", str(args.therapists),
-         "--supervisors", "10"],
+        [
+            ATTUNE,
+            "seed",
+            "--clients",
+            str(args.clients),
+            "--therapists",
+            str(args.therapists),
+            "--supervisors",
+            "10",
+        ],
         env,
-    )  # fmt: skip
+    )
     seed_seconds = time.perf_counter() - started
     base = f"http://127.0.0.1:{PORT}"
     server = subprocess.Popen(
-        [ATTUNE, "serve", "--bind", f"127.0.0.1:{PORT}", "--workers", str(args.workers),
-         "--threads", str(args.threads)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        [
+            ATTUNE,
+            "serve",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--workers",
+            str(args.workers),
+            "--threads",
+            str(args.threads),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     results = []
     try:
         wait_until_up(base)
         users = [sign_in(base, f"therapist{n}") for n in range(1, USERS + 1)]
         spec = "~".join(f"{cookie}|{','.join(paths)}" for cookie, paths in users)
-        for think_ms in (0, 1000):
-            wrk_env = {**os.environ, "BENCH_USERS": spec, "BENCH_THINK_MS": str(think_ms)}
+        # Warm every worker thread (connections, compiled templates) before measuring.
+        for think_ms in (None, 0, 1000):
+            wrk_env = {**os.environ, "BENCH_USERS": spec, "BENCH_THINK_MS": str(think_ms or 0)}
+            seconds = 5 if think_ms is None else args.seconds
             output = subprocess.run(
-                ["wrk", "-t", str(USERS), "-c", str(USERS), "-d", f"{args.seconds}s",
-                 "--timeout", "10s", "-s", str(Path(__file__).with_name("users.lua")), base],
-                env=wrk_env, capture_output=True, text=True, check=True,
-            )  # fmt: skip
-            print(output.stderr[-600:], file=sys.stderr)
-            output = output.stdout
-            figures = json.loads(output.strip().splitlines()[-1])
+                [
+                    "wrk",
+                    "-t",
+                    str(USERS),
+                    "-c",
+                    str(USERS),
+                    "-d",
+                    f"{seconds}s",
+                    "--timeout",
+                    "10s",
+                    "-s",
+                    str(Path(__file__).with_name("users.lua")),
+                    base,
+                ],
+                env=wrk_env,
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            if think_ms is None:
+                continue
+            figures = json.loads(output.stdout.strip().splitlines()[-1])
             figures.update(
-                backend=backend, users=USERS, think_ms=think_ms, clients=args.clients,
-                therapists=args.therapists, workers=args.workers, threads=args.threads,
+                backend=backend,
+                users=USERS,
+                think_ms=think_ms,
+                clients=args.clients,
+                therapists=args.therapists,
+                workers=args.workers,
+                threads=args.threads,
                 seed_seconds=round(seed_seconds, 1),
                 requests_per_second=round(figures["requests"] / figures["seconds"], 1),
-            )  # fmt: skip
+            )
             print(json.dumps(figures), flush=True)
             results.append(figures)
     finally:

@@ -114,9 +114,7 @@ class ClientPageCsrfMiddleware(CsrfViewMiddleware):
     """
 
     def _origin_verified(self, request) -> bool:
-        if request.META.get("HTTP_ORIGIN") == "null" and request.path_info.startswith(
-            CLIENT_PAGES
-        ):
+        if request.META.get("HTTP_ORIGIN") == "null" and request.path_info.startswith(CLIENT_PAGES):
             return True
         return super()._origin_verified(request)
 

@@ -121,9 +121,7 @@ class BreakGlassForm(forms.Form):
 class ClientProfileForm(NamingFieldsMixin, forms.Form):
     """What a client may change about how they are named, through a private link."""
 
-    chosen_name = forms.CharField(
-        label="The name you want us to use", max_length=CHOSEN_NAME_MAX
-    )
+    chosen_name = forms.CharField(label="The name you want us to use", max_length=CHOSEN_NAME_MAX)
     pronouns = forms.CharField(
         label="Your pronouns (optional)",
         required=False,

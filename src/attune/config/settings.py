@@ -89,12 +89,15 @@ TEMPLATES = [
 # SQLite under var/ by default; PostgreSQL (or any database URL) through DATABASE_URL.
 _database_url = envstr("DATABASE_URL", "")
 if _database_url:
-    DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
+    DATABASES = {
+        "default": dj_database_url.parse(_database_url, conn_max_age=60, conn_health_checks=True)
+    }
 else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": VAR_DIR / "attune.sqlite3",
+            "CONN_MAX_AGE": 60,
             "OPTIONS": {
                 # IMMEDIATE makes a write transaction take the lock at its start, so two
                 # workers never both read the trail's head and then fail to upgrade.
