@@ -144,6 +144,7 @@ MATRIX: dict[str, tuple[str, str | None, dict]] = {
     ),
     "clients:link_open": ("get", "token", {p: (302, 404) for p in PERSONAS}),
     "clients:client_home": ("get", None, {p: 200 if p == "client" else 404 for p in PERSONAS}),
+    "clients:client_language": ("post", None, {p: 302 if p == "client" else 404 for p in PERSONAS}),
     "supervision:supervisees": (
         "get",
         None,

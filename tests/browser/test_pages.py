@@ -80,6 +80,9 @@ def test_it_lets_a_client_answer_on_a_phone_without_an_account(agency, live_serv
     phone.goto(f"{live_server.url}/c/{agency.link_token}/")
     assert phone.url == f"{live_server.url}/c/"  # the token is gone from the address bar
     assert_accessible(phone)
+    phone.get_by_role("button", name="English").tap()
+    phone.get_by_role("heading", name="How should we name you?").wait_for()
+    assert_accessible(phone)
     save_screenshot(phone, "client-phone")
     phone.get_by_label("Your pronouns (optional)").fill("they/them")
     phone.get_by_role("button", name="Save").tap()
@@ -88,6 +91,31 @@ def test_it_lets_a_client_answer_on_a_phone_without_an_account(agency, live_serv
     phone.goto(f"{live_server.url}/c/{agency.link_token}/")
     assert "not available" in phone.content()
     assert_accessible(phone)
+
+
+@pytest.mark.parametrize(
+    ("language", "button", "heading", "direction"),
+    [
+        ("es", "Español", "¿Cómo quiere que le llamemos?", "ltr"),
+        ("ar", "العربيّة", "بأي اسم تحب أن نناديك؟", "rtl"),
+    ],
+)
+def test_it_speaks_the_language_the_client_picks(
+    agency, live_server, phone, language, button, heading, direction
+):
+    phone.goto(f"{live_server.url}/c/{agency.link_token}/")
+    phone.get_by_role("button", name=button).tap()
+    phone.get_by_role("heading", name=heading).wait_for()
+    assert phone.locator("html").get_attribute("lang") == language
+    assert phone.locator("html").get_attribute("dir") == direction
+    assert_accessible(phone)
+    save_screenshot(phone, f"client-phone-{language}")
+    phone.get_by_role("textbox").first.fill("")
+    phone.get_by_role("button", name={"es": "Guardar", "ar": "حفظ"}[language]).tap()
+    phone.locator(".error-summary").wait_for()
+    assert_accessible(phone)
+    agency.client_a.refresh_from_db()
+    assert agency.client_a.page_language == language
 
 
 @pytest.mark.parametrize(

@@ -16,9 +16,13 @@ from attune.clients.services import link_issue
 from attune.clients.tokens import token_hash
 
 
-def open_link(token: str, ip: str = "192.0.2.50") -> tuple[HttpClient, object]:
+def open_link(token: str, ip: str = "192.0.2.50", language: str = "en"):
+    """Open a link as a client's browser would, choosing the page language if it opens."""
     http = HttpClient(REMOTE_ADDR=ip)
-    return http, http.get(f"/c/{token}/")
+    response = http.get(f"/c/{token}/")
+    if response.status_code == 302:
+        http.post("/c/language/", {"language": language})
+    return http, response
 
 
 def test_it_issues_256_bit_tokens_and_stores_only_their_hash(agency):

@@ -1,7 +1,9 @@
 """Pages a client reaches through a private link, on a phone, with no account.
 
 The token in the first URL is exchanged for a short session and the browser is sent on to a
-clean URL, so the token never stays in the address bar, the history or a Referer header.
+clean URL, so the token never stays in the address bar, the history or a Referer header.  The
+client first picks the language of the pages; then the page registered for the link's purpose
+(link_pages.py) takes over.
 """
 
 from __future__ import annotations
@@ -10,19 +12,34 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from attune.access.actor import Actor
-from attune.clients import queries, services
+from attune.clients import link_pages, queries, services
 from attune.clients.forms import LANGUAGE_SUGGESTIONS, PRONOUN_SUGGESTIONS, ClientProfileForm
-from attune.clients.models import ClientLink
+from attune.clients.models import ClientLink, LinkPurpose
 
 SESSION_LINK = "client_link_id"
 SESSION_UNTIL = "client_link_until"
+SESSION_LANGUAGE = "client_language"
+
+
+def activate_client_language(request, link: ClientLink | None = None) -> str:
+    """Activate the client's page language: chosen in this session, remembered, or negotiated."""
+    supported = dict(settings.CLIENT_LANGUAGES)
+    language = request.session.get(SESSION_LANGUAGE) or (link and link.client.page_language)
+    if language not in supported:
+        language = translation.get_language_from_request(request)
+        language = language if language in supported else settings.LANGUAGE_CODE
+    translation.activate(language)
+    request.LANGUAGE_CODE = language
+    return language
 
 
 def _refused(request, *, rate_limited: bool = False):
+    activate_client_language(request)
     status = 429 if rate_limited else 404
     return render(
         request, "clients/link_refused.html", {"rate_limited": rate_limited}, status=status
@@ -40,10 +57,13 @@ def link_open(request, token: str):
     request.session[SESSION_LINK] = link.pk
     until = timezone.now() + timedelta(minutes=settings.ATTUNE_CLIENT_SESSION_MINUTES)
     request.session[SESSION_UNTIL] = until.isoformat()
+    if link.client.page_language:
+        request.session[SESSION_LANGUAGE] = link.client.page_language
     return redirect("clients:client_home")
 
 
-def _current_link(request) -> ClientLink | None:
+def current_link(request) -> ClientLink | None:
+    """Return the link this browser's client session stands on, while it lasts."""
     link_id = request.session.get(SESSION_LINK)
     until = request.session.get(SESSION_UNTIL)
     if not link_id or not until or datetime.fromisoformat(until) < timezone.now():
@@ -56,12 +76,45 @@ def _current_link(request) -> ClientLink | None:
 
 @never_cache
 def client_home(request):
-    link = _current_link(request)
+    link = current_link(request)
     if link is None:
         return _refused(request)
+    activate_client_language(request, link)
+    if SESSION_LANGUAGE not in request.session:
+        return render(
+            request,
+            "clients/client_language.html",
+            {"client": link.client, "client_languages": settings.CLIENT_LANGUAGES},
+        )
     if link.used_at is not None:
         return render(request, "clients/client_thanks.html", {"client": link.client})
-    client = queries.client_for_link(actor=Actor.from_request(request, link_id=link.pk), link=link)
+    page = link_pages.page_for(link.purpose)
+    if page is None:
+        return _refused(request)
+    return page.view(request, link)
+
+
+@never_cache
+@require_POST
+def client_language(request):
+    link = current_link(request)
+    if link is None:
+        return _refused(request)
+    language = request.POST.get("language", "")
+    if language in dict(settings.CLIENT_LANGUAGES):
+        services.client_page_language_set(
+            actor=Actor.from_request(request, link_id=link.pk),
+            client=link.client,
+            language=language,
+        )
+        request.session[SESSION_LANGUAGE] = language
+    return redirect("clients:client_home")
+
+
+@link_pages.register(LinkPurpose.PROFILE, label="Check and update how you are named")
+def profile_page(request, link: ClientLink):
+    actor = Actor.from_request(request, link_id=link.pk)
+    client = queries.client_for_link(actor=actor, link=link)
     initial = {
         "chosen_name": client.chosen_name,
         "pronouns": client.pronouns,
@@ -69,11 +122,7 @@ def client_home(request):
     }
     form = ClientProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        services.profile_submit(
-            actor=Actor.from_request(request, link_id=link.pk),
-            link_id=link.pk,
-            **form.cleaned_data,
-        )
+        services.profile_submit(actor=actor, link_id=link.pk, **form.cleaned_data)
         return redirect("clients:client_home")
     return render(
         request,

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from attune.clients.models import ContactConsent, InterpreterNeed
 from attune.clients.validation import (
@@ -33,7 +35,11 @@ LANGUAGE_SUGGESTIONS = [
 
 
 # Free text with suggestions: the datalists are rendered beside the fields.
-PRONOUNS_INPUT = forms.TextInput(attrs={"list": "pronoun-suggestions", "autocomplete": "off"})
+# dir="auto": a name typed in Arabic on an English page (or the reverse) still reads correctly.
+NAME_INPUT = forms.TextInput(attrs={"dir": "auto"})
+PRONOUNS_INPUT = forms.TextInput(
+    attrs={"list": "pronoun-suggestions", "autocomplete": "off", "dir": "auto"}
+)
 LANGUAGE_INPUT = forms.TextInput(attrs={"list": "language-suggestions", "autocomplete": "off"})
 
 
@@ -41,7 +47,7 @@ def clean_language_tag(value: str) -> str:
     value = (value or "").strip()
     if value and not LANGUAGE_TAG.match(value):
         raise forms.ValidationError(
-            "Use a language code such as en, es or zh-Hant (pick one from the list or type it)."
+            _("Use a language code such as en, es or zh-Hant (pick one from the list or type it).")
         )
     return value
 
@@ -53,15 +59,15 @@ class NamingFieldsMixin:
         value = clean_personal_text(
             self.cleaned_data.get("chosen_name", ""),
             max_length=CHOSEN_NAME_MAX,
-            label="Chosen name",
+            label=_("Chosen name"),
         )
         if not value:
-            raise forms.ValidationError("Please give the name to use (one name is enough).")
+            raise forms.ValidationError(_("Please give the name to use (one name is enough)."))
         return value
 
     def clean_pronouns(self) -> str:
         return clean_personal_text(
-            self.cleaned_data.get("pronouns", ""), max_length=PRONOUNS_MAX, label="Pronouns"
+            self.cleaned_data.get("pronouns", ""), max_length=PRONOUNS_MAX, label=_("Pronouns")
         )
 
     def clean_preferred_language(self) -> str:
@@ -70,7 +76,10 @@ class NamingFieldsMixin:
 
 class ClientForm(NamingFieldsMixin, forms.Form):
     chosen_name = forms.CharField(
-        label="Chosen name", max_length=CHOSEN_NAME_MAX, help_text="The name to use everywhere."
+        label="Chosen name",
+        max_length=CHOSEN_NAME_MAX,
+        help_text="The name to use everywhere.",
+        widget=NAME_INPUT,
     )
     pronouns = forms.CharField(
         label="Pronouns", required=False, max_length=PRONOUNS_MAX, widget=PRONOUNS_INPUT
@@ -121,15 +130,19 @@ class BreakGlassForm(forms.Form):
 class ClientProfileForm(NamingFieldsMixin, forms.Form):
     """What a client may change about how they are named, through a private link."""
 
-    chosen_name = forms.CharField(label="The name you want us to use", max_length=CHOSEN_NAME_MAX)
+    chosen_name = forms.CharField(
+        label=gettext_lazy("The name you want us to use"),
+        max_length=CHOSEN_NAME_MAX,
+        widget=NAME_INPUT,
+    )
     pronouns = forms.CharField(
-        label="Your pronouns (optional)",
+        label=gettext_lazy("Your pronouns (optional)"),
         required=False,
         max_length=PRONOUNS_MAX,
         widget=PRONOUNS_INPUT,
     )
     preferred_language = forms.CharField(
-        label="Language you prefer (optional)",
+        label=gettext_lazy("Language you prefer (optional)"),
         required=False,
         max_length=35,
         widget=LANGUAGE_INPUT,

@@ -41,6 +41,8 @@ class Client(models.Model):
     )
     # A BCP-47 tag such as "es" or "zh-Hant"; plain so the equity reports can count it.
     preferred_language = models.CharField(max_length=35, blank=True)
+    # The language the client chose for Attune's own pages (one of settings.CLIENT_LANGUAGES).
+    page_language = models.CharField(max_length=10, blank=True)
     interpreter_needed = models.CharField(
         max_length=10, choices=InterpreterNeed.choices, blank=True, default=""
     )
@@ -66,15 +68,18 @@ class Client(models.Model):
         return self.interpreter_needed == InterpreterNeed.YES
 
 
-class LinkPurpose(models.TextChoices):
-    PROFILE = "profile", "Check and update how you are named"
+class LinkPurpose:
+    """Purposes of the clients app's own links; other apps register theirs (link_pages.py)."""
+
+    PROFILE = "profile"
 
 
 class ClientLink(models.Model):
     """A private link for one client and one purpose.  Only the token's hash is stored."""
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="links")
-    purpose = models.CharField(max_length=30, choices=LinkPurpose.choices)
+    # One of the purposes registered in attune.clients.link_pages.
+    purpose = models.CharField(max_length=30)
     token_hash = models.CharField(max_length=64, unique=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"

@@ -12,6 +12,7 @@ from django.utils import timezone
 from attune.access import trail
 from attune.access.actor import Actor
 from attune.access.models import BreakGlassGrant, TrailAction
+from attune.clients import link_pages
 from attune.clients.models import Client, ClientLink, LinkPurpose
 from attune.clients.tokens import new_case_code, new_token, token_hash
 
@@ -91,6 +92,9 @@ def link_issue(
     *, actor: Actor, client: Client, purpose: str = LinkPurpose.PROFILE, days: int | None = None
 ) -> IssuedLink:
     """Issue a private link for ``client`` and ``purpose``; only its hash is stored."""
+    page = link_pages.page_for(purpose)
+    if page is None:
+        raise ValueError(f"no page is registered for link purpose {purpose!r}")
     token = new_token()
     now = timezone.now()
     link = ClientLink.objects.create(
@@ -99,7 +103,7 @@ def link_issue(
         token_hash=token_hash(token),
         created_by=actor.user,
         expires_at=now + timedelta(days=days or settings.ATTUNE_LINK_DAYS),
-        single_use=True,
+        single_use=page.single_use,
     )
     trail.record(
         actor=actor,
@@ -210,6 +214,25 @@ def profile_submit(
         detail="by the client through a link; changed: " + (", ".join(changed) or "nothing"),
     )
     return True
+
+
+@transaction.atomic
+def client_page_language_set(*, actor: Actor, client: Client, language: str) -> None:
+    """Remember the language a client chose for Attune's pages."""
+    if language not in dict(settings.CLIENT_LANGUAGES):
+        raise ValueError(f"unsupported page language {language!r}")
+    if client.page_language != language:
+        client.page_language = language
+        client.save(update_fields=["page_language", "updated_at"])
+        trail.record(
+            actor=actor,
+            action=TrailAction.UPDATE,
+            client_id=client.pk,
+            object_type="client",
+            object_ref=client.pk,
+            section="page_language",
+            detail=f"page language {language}",
+        )
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ urlpatterns = [
     path("clients/<int:client_id>/links/", views.client_link_new, name="client_link_new"),
     path("break-glass/", views.break_glass, name="break_glass"),
     # Client-facing pages: no account, a private link exchanged for a short session.
-    path("c/<str:token>/", client_views.link_open, name="link_open"),
     path("c/", client_views.client_home, name="client_home"),
+    path("c/language/", client_views.client_language, name="client_language"),
+    path("c/<str:token>/", client_views.link_open, name="link_open"),
 ]

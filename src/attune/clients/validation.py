@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 CHOSEN_NAME_MAX = 100
 PRONOUNS_MAX = 60
@@ -19,10 +20,12 @@ def clean_personal_text(value: str, *, max_length: int, label: str) -> str:
     value = unicodedata.normalize("NFC", value or "").strip()
     if len(value) > max_length:
         raise ValidationError(
-            f"{label} can be at most {max_length} characters (this one has {len(value)})."
+            _("%(label)s can be at most %(limit)d characters (this has %(length)d).")
+            % {"label": label, "limit": max_length, "length": len(value)}
         )
     if any(unicodedata.category(ch) in {"Cc", "Cs", "Co", "Cn"} for ch in value):
         raise ValidationError(
-            f"{label} contains a character that cannot be stored; please retype it."
+            _("%(label)s contains a character that cannot be stored; please retype it.")
+            % {"label": label}
         )
     return value

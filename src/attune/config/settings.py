@@ -50,7 +50,6 @@ MIDDLEWARE = [
     "attune.access.middleware.RequestIdMiddleware",
     "attune.access.middleware.BodySizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "attune.access.middleware.ClientPageCsrfMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -181,7 +180,12 @@ if envbool("ATTUNE_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English"), ("es", "Español")]
+# Languages of the client-facing pages, each named in itself for the client's first screen.
+# Staff pages are in English for now.  Adding a language: docs/translations.md.
+CLIENT_LANGUAGES = [("en", "English"), ("es", "Español"), ("ar", "العربية")]
+LANGUAGES = CLIENT_LANGUAGES
+LANGUAGES_BIDI = ["ar"]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = envstr("ATTUNE_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
