@@ -1,9 +1,15 @@
 """Every route × every persona × own and other object: status and what the body may contain.
 
-The matrix is checked against the URLconf, so a new route that is not listed here fails.
+The matrix is checked against the URLconf, so a new route that is not listed fails.  Routes of
+the foundation are listed here; every other app lists its own in ``tests/<app>/access_routes.py``
+as ``ROUTES = {name: (method, kind, expectations)}``, where ``kind`` is None, one of the kinds in
+``own_and_other`` or a function ``(agency, persona) -> (own_kwargs, other_kwargs)``.
 """
 
 from __future__ import annotations
+
+import importlib
+from pathlib import Path
 
 import pytest
 from django.test import Client as HttpClient
@@ -173,6 +179,17 @@ MATRIX: dict[str, tuple[str, str | None, dict]] = {
 }
 
 
+def _app_routes() -> dict:
+    routes = {}
+    for path in sorted(Path(__file__).resolve().parents[1].glob("*/access_routes.py")):
+        module = importlib.import_module(f"tests.{path.parent.name}.access_routes")
+        routes.update(module.ROUTES)
+    return routes
+
+
+MATRIX.update(_app_routes())
+
+
 def route_names(resolver=None, namespace: str = "") -> dict[str, str]:
     """Return every named route in the URLconf with its pattern."""
     resolver = resolver or get_resolver()
@@ -190,9 +207,11 @@ def test_it_lists_every_route_in_the_matrix():
     assert set(route_names()) == set(MATRIX), "add new routes to MATRIX with their outcomes"
 
 
-def own_and_other(agency, persona: str, kind: str | None) -> tuple[dict, dict]:
+def own_and_other(agency, persona: str, kind) -> tuple[dict, dict]:
     if kind is None:
         return {}, {}
+    if callable(kind):
+        return kind(agency, persona)
     if kind == "client":
         own = agency.client_b if persona == "therapist_b" else agency.client_a
         other = agency.client_a if persona == "therapist_b" else agency.client_b

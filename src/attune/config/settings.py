@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "attune.access",
     "attune.clients",
     "attune.supervision",
+    "attune.measures",
+    "attune.care",
     "attune.demo",
 ]
 

@@ -8,6 +8,8 @@ urlpatterns = [
     path("", include("attune.access.urls")),
     path("", include("attune.clients.urls")),
     path("supervision/", include("attune.supervision.urls")),
+    path("", include("attune.measures.urls")),
+    path("", include("attune.care.urls")),
     path("healthz", access_views.healthz, name="healthz"),
 ]
 
