@@ -1,0 +1,117 @@
+"""The nine equity metrics: their names, kinds and the wording used to describe them.
+
+Each metric has a kind that fixes its sufficient statistic, interval and test:
+
+- ``rate``: events among a denominator; Wilson interval; two-proportion z or Fisher test.
+- ``session_rate``: missed among scheduled sessions, clustered by episode; Wilson interval
+  on the effective sample size; z-test with cluster-robust variances.
+- ``mean``: t-interval; Welch's t-test.
+- ``median``: order-statistic interval; Mann-Whitney U test.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+MetricKind = Literal["rate", "session_rate", "mean", "median"]
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One metric and the words a plain-language summary uses for it.
+
+    ``comparison`` completes "<group> <comparison> 1.9 times as ..." and ``unit``
+    formats its values.
+    """
+
+    name: str
+    kind: MetricKind
+    title: str
+    denominator: str
+    comparison: str
+    unit: Literal["percent", "days", "points"]
+
+
+METRICS: tuple[Metric, ...] = (
+    Metric(
+        "never_seen_rate",
+        "rate",
+        "Never seen after referral",
+        "all episodes",
+        "were never seen after referral",
+        "percent",
+    ),
+    Metric(
+        "days_to_first_session",
+        "median",
+        "Days from referral to first session (median)",
+        "episodes with a first session",
+        "waited for a first session",
+        "days",
+    ),
+    Metric(
+        "no_show_rate",
+        "session_rate",
+        "Scheduled sessions missed",
+        "episodes with a first session and scheduled sessions",
+        "missed scheduled sessions",
+        "percent",
+    ),
+    Metric(
+        "dropout_rate",
+        "rate",
+        "Dropped out of therapy",
+        "episodes with at least one attended session",
+        "left therapy early",
+        "percent",
+    ),
+    Metric(
+        "phq9_reliable_improvement_rate",
+        "rate",
+        "Reliable improvement in depression (PHQ-9 down by 6 or more)",
+        "episodes with a first and last PHQ-9",
+        "improved reliably on the PHQ-9",
+        "percent",
+    ),
+    Metric(
+        "gad7_reliable_improvement_rate",
+        "rate",
+        "Reliable improvement in anxiety (GAD-7 down by 4 or more)",
+        "episodes with a first and last GAD-7",
+        "improved reliably on the GAD-7",
+        "percent",
+    ),
+    Metric(
+        "recovery_rate",
+        "rate",
+        "Recovery (from PHQ-9 10+ or GAD-7 8+ to both below)",
+        "episodes above a threshold at first with all four scores",
+        "recovered",
+        "percent",
+    ),
+    Metric(
+        "humility_mean",
+        "mean",
+        "Cultural humility as rated by clients (mean, 0-100)",
+        "episodes with a humility rating",
+        "rated their therapist's cultural humility",
+        "points",
+    ),
+    Metric(
+        "alliance_mean",
+        "mean",
+        "Working alliance as rated by clients (mean, 0-100)",
+        "episodes with an alliance rating",
+        "rated the working alliance",
+        "points",
+    ),
+)
+
+METRICS_BY_NAME: dict[str, Metric] = {metric.name: metric for metric in METRICS}
+
+# Thresholds of the metric definitions (PHQ-9 and GAD-7 reliable change and caseness).
+PHQ9_RELIABLE_DROP = 6
+GAD7_RELIABLE_DROP = 4
+PHQ9_CASENESS = 10
+GAD7_CASENESS = 8
