@@ -11,7 +11,7 @@ demo: ## set up everything and serve the synthetic agency on http://127.0.0.1:80
 
 test: ## unit, integration and browser tests on SQLite (installs Chromium if missing)
 	PYTHON=$(PYTHON) scripts/bootstrap --dev
-	scripts/ensure-browser
+	scripts/install-system-packages
 	$(BIN)/pytest
 
 test-postgres: ## the database tests again on PostgreSQL (DATABASE_URL, default 127.0.0.1:5432/test)
