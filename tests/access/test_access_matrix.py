@@ -28,6 +28,14 @@ STAFF_ONLY_LEADER = {
     "client": LOGIN,
     "anonymous": LOGIN,
 }
+THERAPIST_OWN = {
+    "therapist_a": (200, 404),
+    "therapist_b": (200, 404),
+    "supervisor": 404,
+    "leader": 404,
+    "client": LOGIN,
+    "anonymous": LOGIN,
+}
 MATRIX: dict[str, tuple[str, str | None, dict]] = {
     "access:home": (
         "get",
@@ -136,6 +144,10 @@ MATRIX: dict[str, tuple[str, str | None, dict]] = {
             "anonymous": LOGIN,
         },
     ),
+    "clients:identity_edit": ("get", "client", THERAPIST_OWN),
+    "clients:formulation_edit": ("get", "client", THERAPIST_OWN),
+    "clients:client_history": ("get", "client", THERAPIST_OWN),
+    "clients:fhir_patient": ("get", "client", THERAPIST_OWN),
     "clients:break_glass": (
         "get",
         None,

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from attune.access.actor import Actor
 from attune.clients import link_pages, queries, services
 from attune.clients.forms import LANGUAGE_SUGGESTIONS, PRONOUN_SUGGESTIONS, ClientProfileForm
+from attune.clients.identity_forms import CulturalFormulationForm, SelfIdentificationForm
 from attune.clients.models import ClientLink, LinkPurpose
 
 SESSION_LINK = "client_link_id"
@@ -134,3 +135,43 @@ def profile_page(request, link: ClientLink):
             "language_suggestions": LANGUAGE_SUGGESTIONS,
         },
     )
+
+
+@link_pages.register(LinkPurpose.SELF_IDENTIFICATION, label="Tell us about yourself")
+def self_identification_page(request, link: ClientLink):
+    actor = Actor.from_request(request, link_id=link.pk)
+    client = queries.client_for_link(actor=actor, link=link)
+    initial = SelfIdentificationForm.initial_from(client, client.latest_identity)
+    form = SelfIdentificationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        answers, declined = form.answers_and_declined()
+        services.self_identification_record(
+            actor=actor, client=client, answers=answers, declined=declined, via_link=link
+        )
+        return redirect("clients:client_home")
+    return render(
+        request,
+        "clients/client_identity.html",
+        {"form": form, "client": client, **identity_suggestions()},
+    )
+
+
+@link_pages.register(LinkPurpose.FORMULATION, label="In your own words: what brings you here")
+def formulation_page(request, link: ClientLink):
+    actor = Actor.from_request(request, link_id=link.pk)
+    client = queries.client_for_link(actor=actor, link=link)
+    form = CulturalFormulationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.cultural_formulation_record(
+            actor=actor, client=client, answers=form.answers(), via_link=link
+        )
+        return redirect("clients:client_home")
+    return render(request, "clients/client_formulation.html", {"form": form, "client": client})
+
+
+def identity_suggestions() -> dict:
+    """Return the datalists the identity form offers beside its free-text fields."""
+    return {
+        "pronoun_suggestions": PRONOUN_SUGGESTIONS,
+        "language_suggestions": LANGUAGE_SUGGESTIONS,
+    }

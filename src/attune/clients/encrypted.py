@@ -8,6 +8,7 @@ and a leaked SECRET_KEY must not expose them.
 
 from __future__ import annotations
 
+import json
 from functools import cache
 
 from cryptography.fernet import Fernet, MultiFernet
@@ -34,10 +35,25 @@ class EncryptedTextField(models.TextField):
         return cipher().decrypt(value.encode()).decode("utf-8")
 
     def get_prep_value(self, value):
-        value = super().get_prep_value(value)
-        if not value:
+        if value is None or value == "":
             return ""
-        return cipher().encrypt(value.encode("utf-8")).decode("ascii")
+        return cipher().encrypt(str(value).encode("utf-8")).decode("ascii")
+
+
+class EncryptedJSONField(EncryptedTextField):
+    """A JSON document (dicts, lists, strings) stored encrypted; empty means an empty dict."""
+
+    def from_db_value(self, value, expression, connection):
+        text = super().from_db_value(value, expression, connection)
+        return json.loads(text) if text else {}
+
+    def to_python(self, value):
+        return value if isinstance(value, dict | list) else json.loads(value or "{}")
+
+    def get_prep_value(self, value):
+        if value in (None, "", {}):
+            return ""
+        return super().get_prep_value(json.dumps(value, ensure_ascii=False, sort_keys=True))
 
 
 def reencrypt(token: str) -> str:

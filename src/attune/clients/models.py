@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from attune.clients.encrypted import EncryptedTextField
+from attune.clients.encrypted import EncryptedJSONField, EncryptedTextField
 
 
 class ContactConsent(models.TextChoices):
@@ -53,6 +53,13 @@ class Client(models.Model):
         on_delete=models.PROTECT,
         related_name="clients",
     )
+    # The newest self-identification, kept here so lists and reports need no "latest" subquery;
+    # set only by services.self_identification_record.
+    latest_identity = models.ForeignKey(
+        "SelfIdentification", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Accessibility needs from the newest self-identification (codes), for caseload badges.
+    access_needs = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -67,11 +74,19 @@ class Client(models.Model):
     def needs_interpreter(self) -> bool:
         return self.interpreter_needed == InterpreterNeed.YES
 
+    @property
+    def access_badges(self) -> list[str]:
+        from attune.clients.vocabulary import ACCESS_BADGES
+
+        return [ACCESS_BADGES.get(code, code) for code in self.access_needs]
+
 
 class LinkPurpose:
     """Purposes of the clients app's own links; other apps register theirs (link_pages.py)."""
 
     PROFILE = "profile"
+    SELF_IDENTIFICATION = "self_identification"
+    FORMULATION = "formulation"
 
 
 class ClientLink(models.Model):
@@ -99,3 +114,127 @@ class ClientLink(models.Model):
 
     def __str__(self) -> str:
         return f"link {self.pk} ({self.purpose})"
+
+
+class Question(models.TextChoices):
+    """The questions of self-identification; each can be answered, declined or not yet asked."""
+
+    CHOSEN_NAME = "chosen_name", "Chosen name"
+    PRONOUNS = "pronouns", "Pronouns"
+    LEGAL_NAME = "legal_name", "Legal name"
+    GENDER = "gender", "Gender identity"
+    SEX_AT_BIRTH = "sex_at_birth", "Sex assigned at birth"
+    ORIENTATION = "orientation", "Sexual orientation"
+    RACE_ETHNICITY = "race_ethnicity", "Race and ethnicity"
+    LANGUAGES = "languages", "Languages"
+    INTERPRETER = "interpreter", "Interpreter"
+    SIGN_LANGUAGE = "sign_language", "Sign language"
+    ACCESSIBILITY = "accessibility", "Accessibility needs"
+    RELIGION = "religion", "Religion or spirituality"
+    FEE_TIER = "fee_tier", "Fee"
+    ANYTHING_ELSE = "anything_else", "Anything else"
+
+
+class Authored(models.Model):
+    """A version written either by a staff member or by the client through a link, never both."""
+
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    written_via_link = models.ForeignKey(
+        ClientLink, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    version = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def written_by_client(self) -> bool:
+        return self.written_via_link_id is not None
+
+
+class SelfIdentification(Authored):
+    """One version of how a client describes themselves; a change is a new version.
+
+    ``answers`` (encrypted) holds the client's words and choices by question; ``declined`` lists
+    the questions the client chose not to answer.  A question in neither was not asked.
+    """
+
+    client = models.ForeignKey(
+        Client, on_delete=models.CASCADE, related_name="self_identifications"
+    )
+    answers = EncryptedJSONField(blank=True)
+    declined = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["client", "version"], name="one_identity_per_version"),
+            models.CheckConstraint(
+                condition=Q(written_by__isnull=True) | Q(written_via_link__isnull=True),
+                name="identity_has_one_author",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"self-identification v{self.version} of client {self.client_id}"
+
+
+class IdentityCategory(models.Model):
+    """A category a client chose, in the reporting layer that aggregates are counted from."""
+
+    self_identification = models.ForeignKey(
+        SelfIdentification, on_delete=models.CASCADE, related_name="categories"
+    )
+    question = models.CharField(max_length=30, choices=Question.choices)
+    code = models.CharField(max_length=40)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["self_identification", "question", "code"], name="category_once"
+            )
+        ]
+        indexes = [models.Index(fields=["question", "code"], name="category_by_code")]
+
+    def __str__(self) -> str:
+        return f"{self.question}={self.code}"
+
+
+class FormulationTopic(models.TextChoices):
+    """The cultural formulation's topics, in four parts (see docs/self-identification.md)."""
+
+    PROBLEM = "problem", "The problem in the client's words"
+    OTHERS_VIEW = "others_view", "What people close to them think"
+    CAUSES = "causes", "What they think caused it"
+    STRESSES = "stresses", "What makes it harder"
+    SUPPORTS = "supports", "What helps them get through"
+    IDENTITY_MEANING = "identity_meaning", "What their background and identity mean to them"
+    PAST_COPING = "past_coping", "How they have coped before"
+    PAST_HELP = "past_help", "Help they have looked for before"
+    HOPES = "hopes", "What they hope for now"
+    THERAPIST_BACKGROUND = "therapist_background", "Concerns about a therapist's background"
+
+
+class CulturalFormulation(Authored):
+    """One version of the client's cultural formulation, in their words; never overwritten."""
+
+    client = models.ForeignKey(
+        Client, on_delete=models.CASCADE, related_name="cultural_formulations"
+    )
+    answers = EncryptedJSONField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "version"], name="one_formulation_per_version"
+            ),
+            models.CheckConstraint(
+                condition=Q(written_by__isnull=True) | Q(written_via_link__isnull=True),
+                name="formulation_has_one_author",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"cultural formulation v{self.version} of client {self.client_id}"

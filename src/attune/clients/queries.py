@@ -11,11 +11,19 @@ from attune.access.actor import Actor
 from attune.access.models import TrailAction
 from attune.access.policy import client_record_scope, client_summary_scope
 from attune.clients.models import Client
+from attune.clients.vocabulary import ACCESS_BADGES
 
 SMALL_CELL = 11  # aggregates below this are shown as "fewer than 11"
 
 
-CASELOAD_FIELDS = ("id", "chosen_name", "pronouns", "preferred_language", "interpreter_needed")
+CASELOAD_FIELDS = (
+    "id",
+    "chosen_name",
+    "pronouns",
+    "preferred_language",
+    "interpreter_needed",
+    "access_needs",
+)
 
 
 def client_url_builder():
@@ -43,6 +51,7 @@ def caseload(*, therapist, actor: Actor) -> list[dict]:
     url_for = client_url_builder()
     for row in rows:
         row["url"] = url_for(row["id"])
+        row["access_badges"] = [ACCESS_BADGES.get(code, code) for code in row["access_needs"]]
     trail.record(
         actor=actor,
         action=TrailAction.VIEW,
@@ -62,7 +71,7 @@ def caseload_summary(*, therapist, request) -> list[dict]:
 def client_record(*, actor: Actor, client_id: int, section: str = "overview") -> Client:
     """Return the client ``actor`` may open in full, recording the read; else raise 404."""
     client = (
-        Client.objects.select_related("therapist")
+        Client.objects.select_related("therapist", "latest_identity")
         .filter(client_record_scope(actor.user), pk=client_id)
         .first()
     )
@@ -85,7 +94,7 @@ def client_overview(*, actor: Actor, client_id: int) -> tuple[Client, bool]:
     A supervisor sees a summary of a supervisee's client; anyone else out of scope gets 404.
     """
     client = (
-        Client.objects.select_related("therapist")
+        Client.objects.select_related("therapist", "latest_identity")
         .filter(client_summary_scope(actor.user), pk=client_id)
         .first()
     )
@@ -116,6 +125,18 @@ def client_for_link(*, actor: Actor, link) -> Client:
         section=link.purpose,
     )
     return link.client
+
+
+def latest_formulation(client: Client):
+    """Return the client's newest cultural formulation, or None."""
+    return client.cultural_formulations.order_by("-version").first()
+
+
+def versions(client: Client):
+    """Return every self-identification and formulation version, newest first, with authors."""
+    identities = client.self_identifications.select_related("written_by").order_by("-version")
+    formulations = client.cultural_formulations.select_related("written_by").order_by("-version")
+    return list(identities), list(formulations)
 
 
 def client_by_case_code(case_code: str) -> Client | None:

@@ -7,13 +7,22 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from attune.access import trail
 from attune.access.actor import Actor
 from attune.access.models import BreakGlassGrant, TrailAction
 from attune.clients import link_pages
-from attune.clients.models import Client, ClientLink, LinkPurpose
+from attune.clients.models import (
+    Client,
+    ClientLink,
+    CulturalFormulation,
+    IdentityCategory,
+    LinkPurpose,
+    Question,
+    SelfIdentification,
+)
 from attune.clients.tokens import new_case_code, new_token, token_hash
 
 CLIENT_FIELDS = (
@@ -255,3 +264,123 @@ def break_glass_open(*, actor: Actor, client: Client, reason: str) -> BreakGlass
         flagged=True,
     )
     return grant
+
+
+CATEGORY_QUESTIONS = {
+    # question -> where its category codes sit in the answers
+    Question.GENDER: ("categories",),
+    Question.ORIENTATION: ("categories",),
+    Question.RACE_ETHNICITY: ("categories",),
+    Question.ACCESSIBILITY: ("needs",),
+}
+
+
+def _category_rows(answers: dict) -> list[tuple[str, str]]:
+    rows = []
+    for question, (key,) in CATEGORY_QUESTIONS.items():
+        for code in answers.get(question, {}).get(key, []):
+            rows.append((question, code))
+    single = {
+        Question.SEX_AT_BIRTH: answers.get(Question.SEX_AT_BIRTH, {}).get("category"),
+        Question.INTERPRETER: answers.get(Question.INTERPRETER, {}).get("need"),
+        Question.FEE_TIER: answers.get(Question.FEE_TIER),
+    }
+    rows += [(question, code) for question, code in single.items() if code]
+    rows += [(Question.LANGUAGES, tag) for tag in answers.get(Question.LANGUAGES, [])]
+    return rows
+
+
+def _claim_link(link: ClientLink | None) -> bool:
+    if link is None:
+        return True
+    now = timezone.now()
+    return bool(
+        ClientLink.objects.filter(
+            pk=link.pk, used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
+        ).update(used_at=now)
+    )
+
+
+@transaction.atomic
+def self_identification_record(
+    *, actor: Actor, client: Client, answers: dict, declined: list[str], via_link=None
+) -> SelfIdentification | None:
+    """Store a new version of how ``client`` describes themselves, with its author.
+
+    ``answers`` and ``declined`` come from ``SelfIdentificationForm``.  The client's display
+    fields (chosen name, pronouns, languages, interpreter, accessibility) follow the new version.
+    Return None when ``via_link`` was already used: a retry stores nothing twice.
+    """
+    if not _claim_link(via_link):
+        return None
+    client = Client.objects.select_for_update().get(pk=client.pk)
+    version = (client.self_identifications.aggregate(n=Max("version"))["n"] or 0) + 1
+    identity = SelfIdentification.objects.create(
+        client=client,
+        version=version,
+        answers=answers,
+        declined=sorted(declined),
+        written_by=None if via_link else actor.user,
+        written_via_link=via_link,
+    )
+    IdentityCategory.objects.bulk_create(
+        [
+            IdentityCategory(self_identification=identity, question=question, code=code)
+            for question, code in dict.fromkeys(_category_rows(answers))
+        ]
+    )
+    changed = ["latest_identity", "access_needs"]
+    client.latest_identity = identity
+    client.access_needs = answers.get(Question.ACCESSIBILITY, {}).get("needs", [])
+    for field, value in (
+        ("chosen_name", answers.get(Question.CHOSEN_NAME)),
+        ("pronouns", answers.get(Question.PRONOUNS)),
+        ("legal_name", answers.get(Question.LEGAL_NAME)),
+        ("preferred_language", (answers.get(Question.LANGUAGES) or [None])[0]),
+        ("interpreter_needed", answers.get(Question.INTERPRETER, {}).get("need")),
+    ):
+        if value is not None and getattr(client, field) != value:
+            setattr(client, field, value)
+            changed.append(field)
+    client.save(update_fields=[*changed, "updated_at"])
+    trail.record(
+        actor=actor,
+        action=TrailAction.CREATE,
+        client_id=client.pk,
+        object_type="self_identification",
+        object_ref=identity.pk,
+        section="self_identification",
+        detail=f"version {version} by {'the client' if via_link else 'staff'}",
+    )
+    return identity
+
+
+@transaction.atomic
+def cultural_formulation_record(
+    *, actor: Actor, client: Client, answers: dict, via_link=None
+) -> CulturalFormulation | None:
+    """Store a new version of the client's cultural formulation; never overwrite an old one.
+
+    Return None when ``via_link`` was already used.
+    """
+    if not _claim_link(via_link):
+        return None
+    client = Client.objects.select_for_update().get(pk=client.pk)
+    version = (client.cultural_formulations.aggregate(n=Max("version"))["n"] or 0) + 1
+    formulation = CulturalFormulation.objects.create(
+        client=client,
+        version=version,
+        answers=answers,
+        written_by=None if via_link else actor.user,
+        written_via_link=via_link,
+    )
+    trail.record(
+        actor=actor,
+        action=TrailAction.CREATE,
+        client_id=client.pk,
+        object_type="cultural_formulation",
+        object_ref=formulation.pk,
+        section="cultural_formulation",
+        detail=f"version {version} by {'the client' if via_link else 'staff'}",
+    )
+    return formulation

@@ -10,6 +10,14 @@ urlpatterns = [
     path("clients/<int:client_id>/edit/", views.client_edit, name="client_edit"),
     path("clients/<int:client_id>/billing/", views.client_billing, name="client_billing"),
     path("clients/<int:client_id>/links/", views.client_link_new, name="client_link_new"),
+    path("clients/<int:client_id>/identity/", views.client_identity_edit, name="identity_edit"),
+    path(
+        "clients/<int:client_id>/formulation/",
+        views.client_formulation_edit,
+        name="formulation_edit",
+    ),
+    path("clients/<int:client_id>/history/", views.client_history, name="client_history"),
+    path("clients/<int:client_id>/fhir/patient/", views.client_fhir_patient, name="fhir_patient"),
     path("break-glass/", views.break_glass, name="break_glass"),
     # Client-facing pages: no account, a private link exchanged for a short session.
     path("c/", client_views.client_home, name="client_home"),

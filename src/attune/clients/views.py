@@ -4,18 +4,23 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from attune.access.actor import Actor
-from attune.clients import queries, services
+from attune.clients import link_pages, queries, services
+from attune.clients.client_views import identity_suggestions
+from attune.clients.fhir import patient_resource
 from attune.clients.forms import (
     LANGUAGE_SUGGESTIONS,
     PRONOUN_SUGGESTIONS,
     BreakGlassForm,
     ClientForm,
 )
+from attune.clients.identity_display import author_of, formulation_rows, identity_rows
+from attune.clients.identity_forms import CulturalFormulationForm, SelfIdentificationForm
+from attune.clients.models import LinkPurpose
 from attune.clients.services import CLIENT_FIELDS
 
 
@@ -54,7 +59,94 @@ def client_detail(request, client_id: int):
     if not (request.user.is_therapist or request.user.is_supervisor):
         raise Http404
     client, full = queries.client_overview(actor=Actor.from_request(request), client_id=client_id)
-    return render(request, "clients/client_detail.html", {"client": client, "full": full})
+    context = {"client": client, "full": full}
+    if full:
+        formulation = queries.latest_formulation(client)
+        context.update(
+            identity_rows=identity_rows(client.latest_identity),
+            identity=client.latest_identity,
+            formulation=formulation,
+            formulation_rows=formulation_rows(formulation),
+            link_purposes=link_purposes_for_staff(),
+        )
+    return render(request, "clients/client_detail.html", context)
+
+
+def link_purposes_for_staff() -> list[tuple[str, str]]:
+    return [(page.purpose, page.label) for page in link_pages.PAGES.values()]
+
+
+@login_required
+def client_identity_edit(request, client_id: int):
+    """Record the client's self-identification with them, in session."""
+    actor = Actor.from_request(request)
+    if not request.user.is_therapist:
+        raise Http404
+    client = queries.client_record(actor=actor, client_id=client_id, section="self_identification")
+    initial = SelfIdentificationForm.initial_from(client, client.latest_identity)
+    form = SelfIdentificationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        answers, declined = form.answers_and_declined()
+        services.self_identification_record(
+            actor=actor, client=client, answers=answers, declined=declined
+        )
+        messages.success(request, "Saved as a new version, written with the client.")
+        return redirect("clients:client_detail", client_id=client.pk)
+    return render(
+        request,
+        "clients/client_identity_edit.html",
+        {"form": form, "client": client, **identity_suggestions()},
+    )
+
+
+@login_required
+def client_formulation_edit(request, client_id: int):
+    """Record the client's cultural formulation with them, in their words."""
+    actor = Actor.from_request(request)
+    if not request.user.is_therapist:
+        raise Http404
+    client = queries.client_record(actor=actor, client_id=client_id, section="cultural_formulation")
+    latest = queries.latest_formulation(client)
+    form = CulturalFormulationForm(request.POST or None, initial=latest.answers if latest else {})
+    if request.method == "POST" and form.is_valid():
+        services.cultural_formulation_record(actor=actor, client=client, answers=form.answers())
+        messages.success(request, "Saved as a new version. Earlier versions are kept.")
+        return redirect("clients:client_detail", client_id=client.pk)
+    return render(request, "clients/client_formulation_edit.html", {"form": form, "client": client})
+
+
+@login_required
+def client_history(request, client_id: int):
+    """Every version of the self-identification and the formulation, with author and date."""
+    if not (request.user.is_therapist or request.user.is_supervisor):
+        raise Http404
+    client = queries.client_record(
+        actor=Actor.from_request(request), client_id=client_id, section="history"
+    )
+    identities, formulations = queries.versions(client)
+    return render(
+        request,
+        "clients/client_history.html",
+        {
+            "client": client,
+            "identities": [(v, author_of(v), identity_rows(v)) for v in identities],
+            "formulations": [(v, author_of(v), formulation_rows(v)) for v in formulations],
+        },
+    )
+
+
+@login_required
+def client_fhir_patient(request, client_id: int):
+    """Download the client's self-identification as a FHIR R4 Patient resource."""
+    if not request.user.is_therapist:
+        raise Http404
+    client = queries.client_record(
+        actor=Actor.from_request(request), client_id=client_id, section="fhir_export"
+    )
+    response = JsonResponse(patient_resource(client), json_dumps_params={"ensure_ascii": False})
+    response["Content-Type"] = "application/fhir+json; charset=utf-8"
+    response["Content-Disposition"] = f'attachment; filename="patient-{client.case_code}.json"'
+    return response
 
 
 @login_required
@@ -91,7 +183,11 @@ def client_link_new(request, client_id: int):
     client = queries.client_record(actor=actor, client_id=client_id, section="links")
     if not request.user.has_perm("clients.issue_link", client):
         raise Http404
-    issued = services.link_issue(actor=actor, client=client)
+    purpose = request.POST.get("purpose", LinkPurpose.PROFILE)
+    if link_pages.page_for(purpose) is None:
+        messages.error(request, "Choose what the link is for from the list.")
+        return redirect("clients:client_detail", client_id=client.pk)
+    issued = services.link_issue(actor=actor, client=client, purpose=purpose)
     url = request.build_absolute_uri(f"/c/{issued.token}/")
     return render(
         request, "clients/link_issued.html", {"client": client, "link": issued.link, "url": url}

@@ -151,6 +151,9 @@ CSRF_FAILURE_VIEW = "attune.access.views.csrf_failure"
 ATTUNE_LINK_DAYS = envint("ATTUNE_LINK_DAYS", 7)
 ATTUNE_CLIENT_SESSION_MINUTES = envint("ATTUNE_CLIENT_SESSION_MINUTES", 30)
 ATTUNE_LINK_OPENS_PER_MINUTE = envint("ATTUNE_LINK_OPENS_PER_MINUTE", 20)
+# Ask "sex assigned at birth" (the second step of the two-step question) only where the
+# agency needs it, for example for a clinical or legal reason.
+ATTUNE_ASK_SEX_AT_BIRTH = envbool("ATTUNE_ASK_SEX_AT_BIRTH", False)
 ATTUNE_BREAK_GLASS_MINUTES = envint("ATTUNE_BREAK_GLASS_MINUTES", 60)
 ATTUNE_MAX_BODY_BYTES = envint("ATTUNE_MAX_BODY_BYTES", 2 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = ATTUNE_MAX_BODY_BYTES
