@@ -1,0 +1,1 @@
+"""YAML rule packs of the language audit engine (data, read through importlib.resources)."""
