@@ -43,6 +43,9 @@ INSTALLED_APPS = [
     "attune.supervision",
     "attune.measures",
     "attune.care",
+    "attune.language",
+    "attune.community",
+    "attune.organisation",
     "attune.demo",
 ]
 

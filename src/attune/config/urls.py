@@ -10,6 +10,9 @@ urlpatterns = [
     path("supervision/", include("attune.supervision.urls")),
     path("", include("attune.measures.urls")),
     path("", include("attune.care.urls")),
+    path("", include("attune.language.urls")),
+    path("", include("attune.community.urls")),
+    path("", include("attune.organisation.urls")),
     path("healthz", access_views.healthz, name="healthz"),
 ]
 
