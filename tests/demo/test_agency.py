@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from attune.access.models import Role, StaffUser
-from attune.clients.models import Client
+from attune.clients.models import Client, IdentityCategory
 from attune.demo.agency import demo_logins, generate_agency
 from attune.supervision.models import SupervisionPair
 
@@ -28,6 +28,23 @@ def test_it_seeds_the_demo_agency(db):
     assert {"she/her", "he/him", "they/them"} <= pronouns
     scripts = {c.chosen_name for c in Client.objects.all() if not c.chosen_name.isascii()}
     assert len(scripts) > 10
+
+
+def test_it_gives_every_demo_client_a_varied_self_identification(db):
+    generate_agency()
+    assert not Client.objects.filter(latest_identity__isnull=True).exists()
+    identities = [c.latest_identity for c in Client.objects.select_related("latest_identity")]
+    assert sum(1 for i in identities if i.declined) > 10
+    assert (
+        sum(1 for i in identities if "religion" not in i.answers and "religion" not in i.declined)
+        > 10
+    )
+    multi = [
+        i for i in identities if len(i.answers.get("race_ethnicity", {}).get("categories", [])) > 2
+    ]
+    assert multi, "some clients pick several race and ethnicity categories"
+    assert sum(1 for i in identities if len(i.answers["languages"]) > 1) > 10
+    assert IdentityCategory.objects.filter(question="accessibility").exists()
 
 
 def test_it_is_deterministic_for_a_seed(db, django_db_blocker):

@@ -275,7 +275,8 @@ CATEGORY_QUESTIONS = {
 }
 
 
-def _category_rows(answers: dict) -> list[tuple[str, str]]:
+def category_rows(answers: dict) -> list[tuple[str, str]]:
+    """Return the (question, code) pairs of the reporting layer in a set of answers."""
     rows = []
     for question, (key,) in CATEGORY_QUESTIONS.items():
         for code in answers.get(question, {}).get(key, []):
@@ -326,7 +327,7 @@ def self_identification_record(
     IdentityCategory.objects.bulk_create(
         [
             IdentityCategory(self_identification=identity, question=question, code=code)
-            for question, code in dict.fromkeys(_category_rows(answers))
+            for question, code in dict.fromkeys(category_rows(answers))
         ]
     )
     changed = ["latest_identity", "access_needs"]

@@ -13,8 +13,28 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from attune.access.models import Role, StaffUser
-from attune.clients.models import Client, ContactConsent, InterpreterNeed
-from attune.demo.names import FAMILY_NAMES, GIVEN_NAMES, LANGUAGES, PRONOUNS, STAFF_NAMES
+from attune.clients.models import (
+    Client,
+    ContactConsent,
+    IdentityCategory,
+    InterpreterNeed,
+    Question,
+    SelfIdentification,
+)
+from attune.clients.services import category_rows
+from attune.clients.vocabulary import ACCESSIBILITY, FEE_TIERS
+from attune.demo.names import (
+    ANYTHING_ELSE,
+    FAMILY_NAMES,
+    GENDER_WORDS,
+    GIVEN_NAMES,
+    LANGUAGES,
+    ORIENTATION_WORDS,
+    PRONOUNS,
+    RACE_WORDS,
+    RELIGION_WORDS,
+    STAFF_NAMES,
+)
 from attune.supervision.models import SupervisionPair
 
 DEMO_PASSWORD = "attune-demo-2026"  # noqa: S105 - a published password for synthetic accounts
@@ -92,7 +112,12 @@ def _reload(rows: list[StaffUser]) -> list[StaffUser]:
 
 @transaction.atomic
 def generate_agency(
-    *, clients: int = 150, therapists: int = 8, supervisors: int = 2, seed: int = 2026
+    *,
+    clients: int = 150,
+    therapists: int = 8,
+    supervisors: int = 2,
+    seed: int = 2026,
+    identities: bool = True,
 ) -> AgencySummary:
     """Create a synthetic agency: staff, supervision pairs and clients."""
     rng = random.Random(seed)
@@ -145,7 +170,81 @@ def generate_agency(
             Client.objects.bulk_create(batch)
             batch = []
     Client.objects.bulk_create(batch)
+    if identities:
+        _describe_clients(rng, Client.objects.filter(latest_identity__isnull=True))
     return AgencySummary(len(therapist_rows), len(supervisor_rows), 1, clients)
+
+
+def _identity_answers(rng: random.Random, client: Client) -> tuple[dict, list[str]]:
+    """Return invented answers: varied, multi-valued, sometimes declined, sometimes not asked."""
+    answers: dict = {Question.CHOSEN_NAME: client.chosen_name}
+    declined: list[str] = []
+
+    def ask(question: str, make, *, decline: float = 0.08, skip: float = 0.1) -> None:
+        roll = rng.random()
+        if roll < decline:
+            declined.append(question)
+        elif roll >= decline + skip:
+            answers[question] = make()
+
+    if client.pronouns:
+        answers[Question.PRONOUNS] = client.pronouns
+
+    def described(pairs) -> dict:
+        words, categories = rng.choice(pairs)
+        return {"words": words, "categories": list(categories)}
+
+    ask(Question.GENDER, lambda: described(GENDER_WORDS))
+    ask(Question.ORIENTATION, lambda: described(ORIENTATION_WORDS), decline=0.2)
+    ask(Question.RACE_ETHNICITY, lambda: described(RACE_WORDS), decline=0.12)
+    others = [tag for tag, _weight, _share in LANGUAGES if tag != client.preferred_language]
+    answers[Question.LANGUAGES] = [
+        client.preferred_language,
+        *rng.sample(others, rng.choice([0, 0, 1, 2])),
+    ]
+    if client.interpreter_needed:
+        answers[Question.INTERPRETER] = {
+            "need": client.interpreter_needed,
+            "language": client.preferred_language if client.interpreter_needed == "yes" else "",
+        }
+    if rng.random() < 0.3:
+        needs = rng.sample([option.code for option in ACCESSIBILITY], rng.choice([1, 1, 2]))
+        answers[Question.ACCESSIBILITY] = {"needs": needs, "words": ""}
+    ask(Question.RELIGION, lambda: rng.choice(RELIGION_WORDS), decline=0.15, skip=0.25)
+    ask(Question.FEE_TIER, lambda: rng.choice(FEE_TIERS).code, decline=0.05, skip=0.2)
+    note = rng.choice(ANYTHING_ELSE)
+    if note:
+        answers[Question.ANYTHING_ELSE] = note
+    return answers, declined
+
+
+def _describe_clients(rng: random.Random, clients) -> None:
+    """Give each client a first self-identification, written with their therapist."""
+    while chunk := list(clients.order_by("id")[:BATCH]):
+        identities = []
+        for client in chunk:
+            answers, declined = _identity_answers(rng, client)
+            identities.append(
+                SelfIdentification(
+                    client=client,
+                    version=1,
+                    answers=answers,
+                    declined=sorted(declined),
+                    written_by=client.therapist,
+                )
+            )
+        SelfIdentification.objects.bulk_create(identities)
+        IdentityCategory.objects.bulk_create(
+            [
+                IdentityCategory(self_identification=identity, question=question, code=code)
+                for identity in identities
+                for question, code in dict.fromkeys(category_rows(identity.answers))
+            ]
+        )
+        for client, identity in zip(chunk, identities, strict=True):
+            client.latest_identity = identity
+            client.access_needs = identity.answers.get(Question.ACCESSIBILITY, {}).get("needs", [])
+        Client.objects.bulk_update(chunk, ["latest_identity", "access_needs"])
 
 
 def demo_logins(url: str) -> str:

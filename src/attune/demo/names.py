@@ -202,3 +202,42 @@ STAFF_NAMES = [
     ("Grace Mwangi", "she/her"),
     ("Eli Novak", "they/them"),
 ]
+
+# How invented clients describe themselves, in several languages (the words are the record).
+GENDER_WORDS = [
+    ("woman", ["woman"]), ("a man", ["man"]), ("non-binary femme", ["non-binary"]),
+    ("trans man, and proud of it", ["man", "transgender"]), ("mujer", ["woman"]),
+    ("hombre", ["man"]), ("Two-Spirit", ["two-spirit"]), ("just me", []),
+    ("genderfluid, most days", ["genderqueer"]), ("امرأة", ["woman"]), ("nữ", ["woman"]),
+    ("still figuring it out", ["questioning"]), ("agender", ["agender"]),
+]  # fmt: skip
+ORIENTATION_WORDS = [
+    ("straight", ["straight"]), ("gay", ["gay"]), ("bi", ["bisexual"]), ("queer", ["queer"]),
+    ("lesbiana", ["lesbian"]), ("ace", ["asexual"]), ("pan", ["pansexual"]),
+    ("I don't use a label", []),
+]  # fmt: skip
+RACE_WORDS = [
+    ("Mexican American", ["hispanic", "hispanic-mexican"]),
+    ("Black and Puerto Rican", ["black", "hispanic", "hispanic-puerto-rican"]),
+    ("Vietnamese", ["asian", "asian-vietnamese"]),
+    ("Lebanese, Arab American", ["mena", "mena-lebanese"]),
+    ("Diné (Navajo)", ["aian", "aian-navajo"]),
+    ("white, Irish and Polish family", ["white", "white-irish", "white-polish"]),
+    ("Nigerian", ["black", "black-nigerian"]), ("Somali", ["black", "black-somali"]),
+    ("Chinese and white", ["asian", "asian-chinese", "white"]),
+    ("Samoan", ["nhpi", "nhpi-samoan"]), ("Haitian", ["black", "black-haitian"]),
+    ("Salvadoreña", ["hispanic", "hispanic-salvadoran"]),
+    ("mixed, and that's the whole story", []), ("Iranian", ["mena", "mena-iranian"]),
+    ("Filipino", ["asian", "asian-filipino"]), ("Guatemalan and Maya", ["hispanic", "aian-maya"]),
+]  # fmt: skip
+RELIGION_WORDS = [
+    "Catholic, but I don't go much", "Muslim", "Buddhist", "spiritual, not religious",
+    "none", "my grandmother's prayers", "Baptist church every Sunday", "Jewish, secular",
+    "Pentecostal", "Vodou is part of my family", "Hindu", "curious about Quaker meetings",
+]  # fmt: skip
+ANYTHING_ELSE = [
+    "I work nights, so mornings are hard.", "Please don't call my work number.",
+    "I have a service dog.", "My family doesn't know I'm in therapy.",
+    "Prefiero hablar en español cuando estoy nervioso.", "I'm a caregiver for my mom.",
+    "", "", "",
+]  # fmt: skip
