@@ -123,7 +123,7 @@ def profile_page(request, link: ClientLink):
     }
     form = ClientProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        services.profile_submit(actor=actor, link_id=link.pk, **form.cleaned_data)
+        services.profile_submit(actor=actor, link=link, **form.cleaned_data)
         return redirect("clients:client_home")
     return render(
         request,

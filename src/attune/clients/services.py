@@ -125,6 +125,20 @@ def link_issue(
     return IssuedLink(link=link, token=token)
 
 
+def claim_link(link: ClientLink) -> bool:
+    """Mark a single-use link used, atomically; return False if it was already used or is dead.
+
+    The conditional UPDATE is what makes a double click or two concurrent submissions store
+    exactly once: only one of them can change ``used_at`` from empty.
+    """
+    now = timezone.now()
+    return bool(
+        ClientLink.objects.filter(
+            pk=link.pk, used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
+        ).update(used_at=now)
+    )
+
+
 class LinkRefused(Exception):
     """A link that is unknown, expired, used, revoked or opened too often from one address."""
 
@@ -187,32 +201,24 @@ def link_open(*, actor: Actor, token: str) -> ClientLink:
 
 @transaction.atomic
 def profile_submit(
-    *, actor: Actor, link_id: int, chosen_name: str, pronouns: str, preferred_language: str
+    *, actor: Actor, link: ClientLink, chosen_name: str, pronouns: str, preferred_language: str
 ) -> bool:
     """Store a client's own update of how they are named, once per link.
 
     Return False when the link was already used: a double click or a retry changes nothing.
     """
-    now = timezone.now()
-    claimed = ClientLink.objects.filter(
-        pk=link_id, used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
-    ).update(used_at=now)
-    if not claimed:
+    if not claim_link(link):
         return False
-    link = ClientLink.objects.select_related("client").get(pk=link_id)
-    client = link.client
-    changed = [
-        name
-        for name, value in (
-            ("chosen_name", chosen_name),
-            ("pronouns", pronouns),
-            ("preferred_language", preferred_language),
-        )
-        if getattr(client, name) != value
-    ]
-    client.chosen_name, client.pronouns = chosen_name, pronouns
-    client.preferred_language = preferred_language
-    client.save(update_fields=["chosen_name", "pronouns", "preferred_language", "updated_at"])
+    client = Client.objects.select_for_update().get(pk=link.client_id)
+    fields = {
+        "chosen_name": chosen_name,
+        "pronouns": pronouns,
+        "preferred_language": preferred_language,
+    }
+    changed = [name for name, value in fields.items() if getattr(client, name) != value]
+    for name, value in fields.items():
+        setattr(client, name, value)
+    client.save(update_fields=[*fields, "updated_at"])
     trail.record(
         actor=actor,
         action=TrailAction.UPDATE,
@@ -291,17 +297,6 @@ def category_rows(answers: dict) -> list[tuple[str, str]]:
     return rows
 
 
-def _claim_link(link: ClientLink | None) -> bool:
-    if link is None:
-        return True
-    now = timezone.now()
-    return bool(
-        ClientLink.objects.filter(
-            pk=link.pk, used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
-        ).update(used_at=now)
-    )
-
-
 @transaction.atomic
 def self_identification_record(
     *, actor: Actor, client: Client, answers: dict, declined: list[str], via_link=None
@@ -312,7 +307,7 @@ def self_identification_record(
     fields (chosen name, pronouns, languages, interpreter, accessibility) follow the new version.
     Return None when ``via_link`` was already used: a retry stores nothing twice.
     """
-    if not _claim_link(via_link):
+    if via_link is not None and not claim_link(via_link):
         return None
     client = Client.objects.select_for_update().get(pk=client.pk)
     version = (client.self_identifications.aggregate(n=Max("version"))["n"] or 0) + 1
@@ -364,7 +359,7 @@ def cultural_formulation_record(
 
     Return None when ``via_link`` was already used.
     """
-    if not _claim_link(via_link):
+    if via_link is not None and not claim_link(via_link):
         return None
     client = Client.objects.select_for_update().get(pk=client.pk)
     version = (client.cultural_formulations.aggregate(n=Max("version"))["n"] or 0) + 1
