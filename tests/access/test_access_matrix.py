@@ -20,174 +20,48 @@ PERSONAS = ("therapist_a", "therapist_b", "supervisor", "leader", "client", "ano
 LOGIN = "login"  # a redirect to the sign-in page
 
 # route: (method, object kind, {persona: (own, other)}); a single value means both.
-STAFF_ONLY_LEADER = {
-    "leader": 200,
-    "therapist_a": 404,
-    "therapist_b": 404,
-    "supervisor": 404,
-    "client": LOGIN,
-    "anonymous": LOGIN,
-}
-THERAPIST_OWN = {
-    "therapist_a": (200, 404),
-    "therapist_b": (200, 404),
-    "supervisor": 404,
-    "leader": 404,
-    "client": LOGIN,
-    "anonymous": LOGIN,
-}
-MATRIX: dict[str, tuple[str, str | None, dict]] = {
-    "access:home": (
-        "get",
-        None,
-        {p: 302 if p not in ("client", "anonymous") else LOGIN for p in PERSONAS},
-    ),
-    "access:login": (
-        "get",
-        None,
-        {
-            "therapist_a": 302,
-            "therapist_b": 302,
-            "supervisor": 302,
-            "leader": 302,
-            "client": 200,
-            "anonymous": 200,
-        },
-    ),
+
+
+def staff(default=404, **statuses) -> dict:
+    """Return a staff route's expectations: personas not named get ``default`` (404: out of
+    scope), and a client or a visitor without a staff session is sent to sign in."""
+    return {
+        persona: statuses.get(persona, LOGIN if persona in ("client", "anonymous") else default)
+        for persona in PERSONAS
+    }
+
+
+STAFF_ONLY_LEADER = staff(leader=200)
+THERAPIST_OWN = staff(therapist_a=(200, 404), therapist_b=(200, 404))
+THERAPISTS = staff(therapist_a=200, therapist_b=200)
+EVERYONE = {persona: 200 for persona in PERSONAS}
+MATRIX: dict[str, tuple[str, object, dict]] = {
+    "access:home": ("get", None, staff(default=302)),
+    "access:login": ("get", None, {**staff(default=302), "client": 200, "anonymous": 200}),
     "access:logout": ("post", None, {p: 302 for p in PERSONAS}),
-    "access:mfa_setup": (
-        "get",
-        None,
-        {
-            "therapist_a": 200,
-            "therapist_b": 200,
-            "supervisor": 200,
-            "leader": 200,
-            "client": LOGIN,
-            "anonymous": LOGIN,
-        },
-    ),
+    "access:mfa_setup": ("get", None, staff(default=200)),
     "access:agency": ("get", None, STAFF_ONLY_LEADER),
     "access:staff_list": ("get", None, STAFF_ONLY_LEADER),
     "access:staff_new": ("get", None, STAFF_ONLY_LEADER),
-    "access:staff_deactivate": ("post", "staff", {**STAFF_ONLY_LEADER, "leader": 302}),
+    "access:staff_deactivate": ("post", "staff", staff(leader=302)),
     "access:trail": ("get", None, STAFF_ONLY_LEADER),
-    "clients:caseload": (
-        "get",
-        None,
-        {
-            "therapist_a": 200,
-            "therapist_b": 200,
-            "supervisor": 404,
-            "leader": 404,
-            "client": LOGIN,
-            "anonymous": LOGIN,
-        },
-    ),
-    "clients:client_new": (
-        "get",
-        None,
-        {
-            "therapist_a": 200,
-            "therapist_b": 200,
-            "supervisor": 404,
-            "leader": 404,
-            "client": LOGIN,
-            "anonymous": LOGIN,
-        },
-    ),
-    "clients:client_detail": (
-        "get",
-        "client",
-        {
-            "therapist_a": (200, 404),
-            "therapist_b": (200, 404),
-            "supervisor": (200, 404),
-            "leader": 404,
-            "client": LOGIN,
-            "anonymous": LOGIN,
-        },
-    ),
-    "clients:client_edit": (
-        "get",
-        "client",
-        {
-            "therapist_a": (200, 404),
-            "therapist_b": (200, 404),
-            "supervisor": 404,
-            "leader": 404,
-            "client": LOGIN,
-            "anonymous": LOGIN,
-        },
-    ),
-    "clients:client_billing": (
-        "get",
-        "client",
-        {
-            "therapist_a": (200, 404),
-            "therapist_b": (200, 404),
-            "supervisor": 404,
-            "leader": 404,
-            "client": LOGIN,
-            "anonymous": LOGIN,
-        },
-    ),
-    "clients:client_link_new": (
-        "post",
-        "client",
-        {
-            "therapist_a": (200, 404),
-            "therapist_b": (200, 404),
-            "supervisor": 404,
-            "leader": 404,
-            "client": LOGIN,
-            "anonymous": LOGIN,
-        },
-    ),
+    "clients:caseload": ("get", None, THERAPISTS),
+    "clients:client_new": ("get", None, THERAPISTS),
+    "clients:client_detail": ("get", "client", {**THERAPIST_OWN, "supervisor": (200, 404)}),
+    "clients:client_edit": ("get", "client", THERAPIST_OWN),
+    "clients:client_billing": ("get", "client", THERAPIST_OWN),
+    "clients:client_link_new": ("post", "client", THERAPIST_OWN),
     "clients:identity_edit": ("get", "client", THERAPIST_OWN),
     "clients:formulation_edit": ("get", "client", THERAPIST_OWN),
     "clients:client_history": ("get", "client", THERAPIST_OWN),
     "clients:fhir_patient": ("get", "client", THERAPIST_OWN),
-    "clients:break_glass": (
-        "get",
-        None,
-        {
-            "therapist_a": 200,
-            "therapist_b": 200,
-            "supervisor": 200,
-            "leader": 404,
-            "client": LOGIN,
-            "anonymous": LOGIN,
-        },
-    ),
+    "clients:break_glass": ("get", None, staff(therapist_a=200, therapist_b=200, supervisor=200)),
     "clients:link_open": ("get", "token", {p: (302, 404) for p in PERSONAS}),
     "clients:client_home": ("get", None, {p: 200 if p == "client" else 404 for p in PERSONAS}),
     "clients:client_language": ("post", None, {p: 302 if p == "client" else 404 for p in PERSONAS}),
-    "supervision:supervisees": (
-        "get",
-        None,
-        {
-            "therapist_a": 404,
-            "therapist_b": 404,
-            "supervisor": 200,
-            "leader": 404,
-            "client": LOGIN,
-            "anonymous": LOGIN,
-        },
-    ),
-    "supervision:supervisee_caseload": (
-        "get",
-        "therapist",
-        {
-            "therapist_a": 404,
-            "therapist_b": 404,
-            "supervisor": (200, 404),
-            "leader": 404,
-            "client": LOGIN,
-            "anonymous": LOGIN,
-        },
-    ),
-    "healthz": ("get", None, {p: 200 for p in PERSONAS}),
+    "supervision:supervisees": ("get", None, staff(supervisor=200)),
+    "supervision:supervisee_caseload": ("get", "therapist", staff(supervisor=(200, 404))),
+    "healthz": ("get", None, EVERYONE),
 }
 
 
