@@ -297,6 +297,32 @@ def category_rows(answers: dict) -> list[tuple[str, str]]:
     return rows
 
 
+def _new_version(model, *, section: str, actor: Actor, client: Client, via_link, **fields):
+    """Create the next version of ``model`` for ``client`` with its author, and trail it.
+
+    The client row is locked first so two saves at once get versions n+1 and n+2, never two n+1.
+    """
+    client = Client.objects.select_for_update().get(pk=client.pk)
+    latest = model.objects.filter(client=client).aggregate(n=Max("version"))["n"] or 0
+    version = model.objects.create(
+        client=client,
+        version=latest + 1,
+        written_by=None if via_link else actor.user,
+        written_via_link=via_link,
+        **fields,
+    )
+    trail.record(
+        actor=actor,
+        action=TrailAction.CREATE,
+        client_id=client.pk,
+        object_type=section,
+        object_ref=version.pk,
+        section=section,
+        detail=f"version {version.version} by {'the client' if via_link else 'staff'}",
+    )
+    return client, version
+
+
 @transaction.atomic
 def self_identification_record(
     *, actor: Actor, client: Client, answers: dict, declined: list[str], via_link=None
@@ -309,15 +335,14 @@ def self_identification_record(
     """
     if via_link is not None and not claim_link(via_link):
         return None
-    client = Client.objects.select_for_update().get(pk=client.pk)
-    version = (client.self_identifications.aggregate(n=Max("version"))["n"] or 0) + 1
-    identity = SelfIdentification.objects.create(
+    client, identity = _new_version(
+        SelfIdentification,
+        section="self_identification",
+        actor=actor,
         client=client,
-        version=version,
+        via_link=via_link,
         answers=answers,
         declined=sorted(declined),
-        written_by=None if via_link else actor.user,
-        written_via_link=via_link,
     )
     IdentityCategory.objects.bulk_create(
         [
@@ -339,15 +364,6 @@ def self_identification_record(
             setattr(client, field, value)
             changed.append(field)
     client.save(update_fields=[*changed, "updated_at"])
-    trail.record(
-        actor=actor,
-        action=TrailAction.CREATE,
-        client_id=client.pk,
-        object_type="self_identification",
-        object_ref=identity.pk,
-        section="self_identification",
-        detail=f"version {version} by {'the client' if via_link else 'staff'}",
-    )
     return identity
 
 
@@ -361,22 +377,12 @@ def cultural_formulation_record(
     """
     if via_link is not None and not claim_link(via_link):
         return None
-    client = Client.objects.select_for_update().get(pk=client.pk)
-    version = (client.cultural_formulations.aggregate(n=Max("version"))["n"] or 0) + 1
-    formulation = CulturalFormulation.objects.create(
-        client=client,
-        version=version,
-        answers=answers,
-        written_by=None if via_link else actor.user,
-        written_via_link=via_link,
-    )
-    trail.record(
-        actor=actor,
-        action=TrailAction.CREATE,
-        client_id=client.pk,
-        object_type="cultural_formulation",
-        object_ref=formulation.pk,
+    _client, formulation = _new_version(
+        CulturalFormulation,
         section="cultural_formulation",
-        detail=f"version {version} by {'the client' if via_link else 'staff'}",
+        actor=actor,
+        client=client,
+        via_link=via_link,
+        answers=answers,
     )
     return formulation
