@@ -8,8 +8,8 @@ import pytest
 
 from attune.access.actor import Actor
 from attune.clients.models import LinkPurpose, SelfIdentification
-from attune.language.readability import coleman_liau_grade
 from attune.clients.services import link_issue
+from attune.language.readability import coleman_liau_grade
 from tests.browser.conftest import save_screenshot
 from tests.browser.test_pages import assert_accessible, sign_in
 
