@@ -39,6 +39,16 @@ def _next_url(request) -> str | None:
     return None
 
 
+def _second_factor(user, token: str) -> tuple[TOTPDevice | None, str]:
+    """Return the user's authenticator and what is wrong with ``token`` ('' if nothing)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        return None, ""
+    if not token.strip():
+        return device, CODE_NEEDED
+    return device, "" if device.verify_token(token.strip()) else WRONG_CODE
+
+
 @never_cache
 def sign_in(request):
     if request.user.is_authenticated:
@@ -46,38 +56,31 @@ def sign_in(request):
     form = SignInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         username = form.cleaned_data["username"]
+        actor = Actor.from_request(request)
         user = authenticate(request, username=username, password=form.cleaned_data["password"])
         if getattr(request, "axes_locked_out", False):
             return locked_out_response(request, {"username": username})
-        device = None
-        if user is not None:
-            device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-            token = form.cleaned_data["otp_token"].strip()
-            if device is not None and not token:
-                form.add_error("otp_token", CODE_NEEDED)
-                user = None
-            elif device is not None and not device.verify_token(token):
+        if user is None:
+            services.sign_in_recorded(actor=actor, username=username, succeeded=False)
+            form.add_error(None, WRONG_CREDENTIALS)
+        else:
+            device, problem = _second_factor(user, form.cleaned_data["otp_token"])
+            if problem == WRONG_CODE:
+                # A wrong code counts towards the lockout like a wrong password.
                 user_login_failed.send(
                     sender=__name__, credentials={"username": username}, request=request
                 )
+                services.sign_in_recorded(actor=actor, username=username, succeeded=False)
+            if problem:
+                form.add_error("otp_token", problem)
+            else:
+                login(request, user)  # rotates the session key
+                if device is not None:
+                    otp_login(request, device)
                 services.sign_in_recorded(
-                    actor=Actor.from_request(request), username=username, succeeded=False
+                    actor=Actor.from_request(request), username=username, succeeded=True
                 )
-                form.add_error("otp_token", WRONG_CODE)
-                user = None
-        elif not form.errors:
-            services.sign_in_recorded(
-                actor=Actor.from_request(request), username=username, succeeded=False
-            )
-            form.add_error(None, WRONG_CREDENTIALS)
-        if user is not None:
-            login(request, user)  # rotates the session key
-            if device is not None:
-                otp_login(request, device)
-            services.sign_in_recorded(
-                actor=Actor.from_request(request), username=username, succeeded=True
-            )
-            return redirect(_next_url(request) or "access:home")
+                return redirect(_next_url(request) or "access:home")
     logged_off = request.GET.get("logged_off") == "1"
     return render(
         request,
