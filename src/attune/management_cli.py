@@ -114,6 +114,7 @@ def demo(argv: list[str]) -> int:
             seed=args.seed,
         )
         print(summary.describe())
+        call_command("seed_system_of_care")
     print(demo_logins(f"http://{args.bind}/"))
     if args.no_serve:
         return 0

@@ -157,6 +157,8 @@ ATTUNE_LINK_OPENS_PER_MINUTE = envint("ATTUNE_LINK_OPENS_PER_MINUTE", 20)
 # Ask "sex assigned at birth" (the second step of the two-step question) only where the
 # agency needs it, for example for a clinical or legal reason.
 ATTUNE_ASK_SEX_AT_BIRTH = envbool("ATTUNE_ASK_SEX_AT_BIRTH", False)
+# The agency's own self-assessment items (YAML); empty means the bundled default set.
+ATTUNE_ASSESSMENT_ITEMS = envstr("ATTUNE_ASSESSMENT_ITEMS", "")
 ATTUNE_BREAK_GLASS_MINUTES = envint("ATTUNE_BREAK_GLASS_MINUTES", 60)
 ATTUNE_MAX_BODY_BYTES = envint("ATTUNE_MAX_BODY_BYTES", 2 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = ATTUNE_MAX_BODY_BYTES

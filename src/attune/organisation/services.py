@@ -44,7 +44,7 @@ class DocumentRefused(ValueError):
 
 def items_for_new_assessment() -> ItemSet:
     """Return the item set a new assessment copies: the agency's file, or the bundled one."""
-    path = getattr(settings, "ATTUNE_ASSESSMENT_ITEMS", "")
+    path = settings.ATTUNE_ASSESSMENT_ITEMS
     return load_items(Path(path) if path else None)
 
 
