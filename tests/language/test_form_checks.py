@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from attune.language import audit_bytes, audit_path, audit_text
 
 from .builders import make_docx
 
-INTAKE_FIXTURE = "/work/shared/fixtures/intake/medplum-patient-intake-abridged.json"
+# The shared fixtures sit beside the repository, as in CI.
+INTAKE_FIXTURE = (
+    Path(__file__).resolve().parents[2].parent
+    / "shared"
+    / "fixtures"
+    / "intake"
+    / "medplum-patient-intake-abridged.json"
+)
 
 INCLUSIVE_FORM = """<!doctype html>
 <html lang="en"><body><form>

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from attune.language import ReaderError, audit_bytes, audit_path, audit_text
@@ -9,7 +11,14 @@ from attune.language.readers import detect_kind
 
 from .builders import make_docx, make_pdf
 
-INTAKE_FIXTURE = "/work/shared/fixtures/intake/medplum-patient-intake-abridged.json"
+# The shared fixtures sit beside the repository, as in CI.
+INTAKE_FIXTURE = (
+    Path(__file__).resolve().parents[2].parent
+    / "shared"
+    / "fixtures"
+    / "intake"
+    / "medplum-patient-intake-abridged.json"
+)
 
 
 def test_it_reports_html_findings_at_their_source_position() -> None:
