@@ -15,10 +15,9 @@ from attune.measures.instrument import Instrument
 PUBLISHED_FHIR = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "fhir"
 RESPONSES = Path(__file__).resolve().parent / "fixtures"
 
-PUBLISHED_AVAILABLE = PUBLISHED_FHIR.is_dir()
-needs_published_files = pytest.mark.skipif(
-    not PUBLISHED_AVAILABLE,
-    reason=f"the published FHIR Questionnaires are not at {PUBLISHED_FHIR}",
+# Tests that read them fail, never skip, when they are absent: proving the import needs them.
+MISSING = (
+    f"the published FHIR Questionnaires must be at {PUBLISHED_FHIR} (../shared beside the repo)"
 )
 
 PHQ9_LHC = PUBLISHED_FHIR / "phq9-lhc-forms.json"
@@ -27,9 +26,8 @@ GAD7_RESEARCHKIT = PUBLISHED_FHIR / "gad7-researchkit.json"
 
 
 def load_published(path: Path) -> Instrument:
-    """Import one of the published Questionnaires, skipping the test when they are absent."""
-    if not PUBLISHED_AVAILABLE:
-        pytest.skip(f"the published FHIR Questionnaires are not at {PUBLISHED_FHIR}")
+    """Import one of the published Questionnaires (they must be present: see MISSING)."""
+    assert PUBLISHED_FHIR.is_dir(), MISSING
     return load_questionnaire_json(path.read_text(encoding="utf-8"))
 
 

@@ -12,7 +12,7 @@ from attune.measures.fhir_import import import_questionnaire, load_questionnaire
 from attune.measures.instrument import EnableOperator, ItemType
 from attune.measures.scoring import score
 
-from .conftest import PHQ9_LHC, needs_published_files, read_json
+from .conftest import PHQ9_LHC, read_json
 
 pytestmark = pytest.mark.pure
 
@@ -154,7 +154,6 @@ def test_it_evaluates_calculated_items_with_sdc_weight_and_root_variables():
     assert hidden.items_missing == 0
 
 
-@needs_published_files
 def test_it_reads_weights_from_answer_options_with_ordinal_value():
     data = read_json(PHQ9_LHC)
     instrument = import_questionnaire(data)
@@ -228,7 +227,6 @@ def test_it_refuses_what_it_cannot_import_faithfully(change, message):
     assert "\n" not in str(caught.value)
 
 
-@needs_published_files
 def test_it_names_the_item_when_a_real_files_expression_is_broken():
     data = copy.deepcopy(read_json(PHQ9_LHC))
     total = data["item"][9]

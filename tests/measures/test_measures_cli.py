@@ -15,7 +15,6 @@ from .conftest import (
     PHQ9_LHC,
     PHQ9_SDC,
     RESPONSES,
-    needs_published_files,
 )
 
 pytestmark = pytest.mark.pure
@@ -30,13 +29,9 @@ def run_main(capsys, *argv):
 @pytest.mark.parametrize(
     ("questionnaire", "response", "total", "band"),
     [
-        pytest.param(
-            PHQ9_LHC, "phq9-lhc-all-2.json", 18, "moderately severe", marks=needs_published_files
-        ),
-        pytest.param(PHQ9_SDC, "phq9-sdc-all-3.json", 27, "severe", marks=needs_published_files),
-        pytest.param(
-            GAD7_RESEARCHKIT, "gad7-researchkit-mild-5.json", 5, "mild", marks=needs_published_files
-        ),
+        pytest.param(PHQ9_LHC, "phq9-lhc-all-2.json", 18, "moderately severe"),
+        pytest.param(PHQ9_SDC, "phq9-sdc-all-3.json", 27, "severe"),
+        pytest.param(GAD7_RESEARCHKIT, "gad7-researchkit-mild-5.json", 5, "mild"),
         ("phq9", "phq9-bundled-all-1.json", 9, "mild"),
     ],
 )
@@ -127,11 +122,11 @@ def test_it_exits_2_on_a_response_that_is_not_json(capsys, tmp_path):
     assert err.startswith("attune measures: not JSON")
 
 
-@pytest.mark.parametrize("argv", [["import", "file.json"], ["export", "--client", "7"]])
-def test_it_sends_database_work_to_the_app(capsys, argv):
-    code, _, err = run_main(capsys, *argv)
+def test_it_refuses_to_import_a_file_it_cannot_read_before_touching_the_database(capsys):
+    code, _, err = run_main(capsys, "import", "no-such-file.json")
     assert code == 2
-    assert "needs the database; run through the app" in err
+    assert err.startswith("attune measures import: cannot read no-such-file.json")
+    assert len(err.strip().splitlines()) == 1
 
 
 def test_it_lists_bundled_instruments(capsys):
@@ -140,7 +135,6 @@ def test_it_lists_bundled_instruments(capsys):
     assert out.split() == ["gad7", "goals-checkin", "phq9", "session-checkin"]
 
 
-@needs_published_files
 def test_it_runs_as_a_module_without_a_traceback(tmp_path):
     bad = tmp_path / "q.json"
     bad.write_text(

@@ -8,9 +8,9 @@ from attune.measures.instrument import ItemType
 from attune.measures.responses import parse_questionnaire_response
 from attune.measures.scoring import score
 
-from .conftest import RESPONSES, needs_published_files, read_json
+from .conftest import RESPONSES, read_json
 
-pytestmark = [pytest.mark.pure, needs_published_files]
+pytestmark = [pytest.mark.pure]
 
 
 def score_fixture(instrument, name):

@@ -18,19 +18,17 @@ from .conftest import (
     GAD7_RESEARCHKIT,
     PHQ9_LHC,
     PHQ9_SDC,
-    PUBLISHED_AVAILABLE,
     load_published,
 )
 
 pytestmark = pytest.mark.pure
 
-INSTRUMENTS: dict[str, Instrument] = dict(bundled_instruments())
-if PUBLISHED_AVAILABLE:
-    INSTRUMENTS |= {
-        "phq9-lhc": load_published(PHQ9_LHC),
-        "phq9-sdc": load_published(PHQ9_SDC),
-        "gad7-researchkit": load_published(GAD7_RESEARCHKIT),
-    }
+INSTRUMENTS: dict[str, Instrument] = {
+    **bundled_instruments(),
+    "phq9-lhc": load_published(PHQ9_LHC),
+    "phq9-sdc": load_published(PHQ9_SDC),
+    "gad7-researchkit": load_published(GAD7_RESEARCHKIT),
+}
 
 
 def valid_value(item):

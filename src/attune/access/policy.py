@@ -95,3 +95,49 @@ def client_summary_scope(user) -> Q:
 
         return client_record_scope(user) | Q(therapist_id__in=supervisee_ids(user))
     return client_record_scope(user)
+
+
+# --- Measures, check-ins, signals and therapy sessions (attune.measures, attune.care) --------
+# A client's measures, check-ins and signals are part of the full record; supervisors and
+# leaders never see them one client at a time.
+rules.add_perm("measures.view_measures", can_open_record)
+rules.add_perm("measures.send_checkin", is_therapist & is_assigned_therapist)
+rules.add_perm("measures.view_signals", is_therapist)
+rules.add_perm("measures.handle_signal", is_therapist & is_assigned_therapist)
+rules.add_perm("care.view_sessions", can_open_record)
+rules.add_perm("care.manage_sessions", is_therapist & is_assigned_therapist)
+
+
+def own_clients_scope(user, field: str = "client") -> Q:
+    """Return the filter for rows about clients on ``user``'s own caseload (through ``field``)."""
+    if not is_therapist(user):
+        return Q(pk__in=[])
+    return Q(**{f"{field}__therapist": user})
+
+
+# --- The system of care: self-assessment, action items, training, partners, referrals ---------
+# (attune.organisation, attune.community).  None of the organisation's rows is about a client;
+# referrals are part of the client's record, and leaders see them only as counts by partner.
+@rules.predicate
+def owns_action(user, action) -> bool:
+    return action is not None and action.owner_id == user.pk
+
+
+is_staff_member = is_therapist | is_supervisor | is_leader
+rules.add_perm("organisation.manage_assessment", is_leader)
+rules.add_perm("organisation.manage_actions", is_leader)
+rules.add_perm("organisation.view_actions", is_staff_member)
+rules.add_perm("organisation.progress_action", is_leader | (is_staff_member & owns_action))
+rules.add_perm("organisation.record_training", is_staff_member)
+rules.add_perm("organisation.view_training_summary", is_leader)
+rules.add_perm("community.view_partners", is_staff_member)
+rules.add_perm("community.manage_partners", is_leader)
+rules.add_perm("community.refer", is_therapist & is_assigned_therapist)
+rules.add_perm("community.view_referral_counts", is_leader)
+
+
+# --- Language audit pages (attune.language) ----------------------------------------------------
+# Leaders audit agency documents (forms, leaflets, templates), never client records. A draft note
+# check is a private nudge for whoever writes notes: nothing is stored, counted or reported.
+rules.add_perm("language.audit_documents", is_leader)
+rules.add_perm("language.check_draft_note", is_clinician)

@@ -1,6 +1,8 @@
 """``attune measures``: score a response from the command line.
 
     attune measures score QUESTIONNAIRE RESPONSE [--format json|text]
+    attune measures import FILE           (stores an instrument; needs the database)
+    attune measures export --client ID    (a FHIR Bundle of a client's responses)
 
 QUESTIONNAIRE is a FHIR Questionnaire (JSON), an Attune YAML instrument, or a bundled name
 (phq9, gad7, session-checkin, goals-checkin); RESPONSE is a FHIR QuestionnaireResponse in
@@ -23,7 +25,6 @@ from attune.measures.scoring import ScoreResult, score
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
-NEEDS_DATABASE = "needs the database; run through the app"
 
 
 class _UsageError(Exception):
@@ -47,7 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     import_command = commands.add_parser("import", help="import an instrument (needs the app)")
     import_command.add_argument("file")
     export_command = commands.add_parser("export", help="export responses (needs the app)")
-    export_command.add_argument("--client", required=True, metavar="ID")
+    export_command.add_argument("--client", required=True, metavar="ID", help="id or case code")
     commands.add_parser("list", help="list the bundled instruments")
     return parser
 
@@ -61,9 +62,10 @@ def main(argv: list[str]) -> int:
         return EXIT_BAD_INPUT
     except SystemExit as exit_request:  # --help has been printed
         return int(exit_request.code or 0)
-    if arguments.command in ("import", "export"):
-        print(f"attune measures {arguments.command}: {NEEDS_DATABASE}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+    if arguments.command == "import":
+        return _import(arguments.file)
+    if arguments.command == "export":
+        return _export(arguments.client)
     if arguments.command == "list":
         for name in bundled_instrument_names():
             print(name)
@@ -80,6 +82,51 @@ def main(argv: list[str]) -> int:
         print(json.dumps(_json_result(instrument, result), ensure_ascii=False, indent=2))
     else:
         print(_text_result(instrument, result, arguments.language))
+    return EXIT_OK
+
+
+def _setup_django() -> None:
+    # Only import and export need the database; scoring stays free of Django.
+    import os
+
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "attune.config.settings")
+    django.setup()
+
+
+def _import(path: str) -> int:
+    """Store an instrument file in the database: all of it or, on any problem, nothing."""
+    _setup_django()
+    from attune.access.actor import Actor
+    from attune.measures.services import instrument_import_file
+
+    try:
+        stored, created = instrument_import_file(actor=Actor.system(), path=path)
+    except MeasuresError as error:
+        print(f"attune measures import: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(f"{'imported' if created else 'already stored'}: {stored.key} ({stored.title})")
+    return EXIT_OK
+
+
+def _export(client_reference: str) -> int:
+    """Print a client's responses and total scores as a FHIR R4 Bundle (JSON)."""
+    _setup_django()
+    from attune.access.actor import Actor
+    from attune.clients.models import Client
+    from attune.measures.queries import client_fhir_bundle
+
+    reference = client_reference.strip()
+    found = Client.objects.filter(case_code=reference.upper())
+    if reference.isdigit():
+        found = Client.objects.filter(pk=int(reference)) | found
+    client = found.first()
+    if client is None:
+        print(f"attune measures export: no client {reference!r}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    bundle = client_fhir_bundle(actor=Actor.system(), client=client)
+    print(json.dumps(bundle, ensure_ascii=False, indent=2))
     return EXIT_OK
 
 

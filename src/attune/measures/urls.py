@@ -1,4 +1,16 @@
-from django.urls import path  # noqa: F401 - routes are added here
+from django.urls import path
+
+from attune.measures import views
 
 app_name = "measures"
-urlpatterns: list = []
+urlpatterns = [
+    path("signals/", views.signals_list, name="signals"),
+    path(
+        "signals/<int:signal_id>/acknowledge/",
+        views.signal_acknowledge,
+        name="signal_acknowledge",
+    ),
+    path("signals/<int:signal_id>/close/", views.signal_close, name="signal_close"),
+    path("clients/<int:client_id>/measures/", views.client_measures, name="client_measures"),
+    path("clients/<int:client_id>/measures/send/", views.measure_send, name="measure_send"),
+]

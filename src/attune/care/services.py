@@ -1,0 +1,104 @@
+"""Every write to therapy sessions: one function each, atomic, with its trail entry."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from attune.access import trail
+from attune.access.actor import Actor
+from attune.access.models import TrailAction
+from attune.care.models import CancelledBy, SessionStatus, TherapySession
+from attune.clients.models import Client
+
+
+class SessionStateError(ValueError):
+    """The session cannot change that way (for example, holding a cancelled session)."""
+
+
+def _trail(actor: Actor, session: TherapySession, action: str, detail: str) -> None:
+    trail.record(
+        actor=actor,
+        action=action,
+        client_id=session.client_id,
+        object_type="therapy_session",
+        object_ref=session.pk,
+        section="sessions",
+        detail=detail,
+    )
+
+
+@transaction.atomic
+def session_schedule(*, actor: Actor, client: Client, starts_at: datetime) -> TherapySession:
+    """Schedule a session of ``client`` with their therapist."""
+    if timezone.is_naive(starts_at):
+        raise ValueError("starts_at must be timezone-aware")
+    session = TherapySession.objects.create(
+        client=client, therapist=client.therapist or actor.user, starts_at=starts_at
+    )
+    _trail(actor, session, TrailAction.CREATE, f"scheduled for {starts_at.isoformat()}")
+    return session
+
+
+@dataclass(frozen=True)
+class HeldSession:
+    """A session marked held and the check-in it sent (its URL is shown to staff once)."""
+
+    session: TherapySession
+    checkin_url: str
+    delivered_by: tuple[str, ...]
+
+
+@transaction.atomic
+def session_mark_held(
+    *, actor: Actor, session: TherapySession, base_url: str, goal_texts: Sequence[str] = ()
+) -> HeldSession:
+    """Mark a session held and send the client its check-in (with their goals, if named)."""
+    from attune.measures import services as measures_services
+
+    session = TherapySession.objects.select_for_update().select_related("client").get(pk=session.pk)
+    if session.status not in (SessionStatus.SCHEDULED, SessionStatus.NO_SHOW):
+        raise SessionStateError(f"a {session.get_status_display().lower()} session cannot be held")
+    session.status = SessionStatus.HELD
+    session.held_at = timezone.now()
+    session.save(update_fields=["status", "held_at", "updated_at"])
+    _trail(actor, session, TrailAction.UPDATE, "marked held")
+    sent = measures_services.checkin_send(
+        actor=actor,
+        client=session.client,
+        session=session,
+        goal_texts=goal_texts,
+        base_url=base_url,
+    )
+    return HeldSession(session=session, checkin_url=sent.url, delivered_by=sent.delivered_by)
+
+
+@transaction.atomic
+def session_cancel(*, actor: Actor, session: TherapySession, cancelled_by: str) -> TherapySession:
+    """Cancel a scheduled session, noting who cancelled it."""
+    if cancelled_by not in CancelledBy.values:
+        raise ValueError(f"unknown canceller {cancelled_by!r}")
+    session = TherapySession.objects.select_for_update().get(pk=session.pk)
+    if session.status != SessionStatus.SCHEDULED:
+        raise SessionStateError("only a scheduled session can be cancelled")
+    session.status = SessionStatus.CANCELLED
+    session.cancelled_by = cancelled_by
+    session.save(update_fields=["status", "cancelled_by", "updated_at"])
+    _trail(actor, session, TrailAction.UPDATE, f"cancelled by {cancelled_by}")
+    return session
+
+
+@transaction.atomic
+def session_mark_no_show(*, actor: Actor, session: TherapySession) -> TherapySession:
+    """Record that the client did not come to a scheduled session."""
+    session = TherapySession.objects.select_for_update().get(pk=session.pk)
+    if session.status != SessionStatus.SCHEDULED:
+        raise SessionStateError("only a scheduled session can be marked as missed")
+    session.status = SessionStatus.NO_SHOW
+    session.save(update_fields=["status", "updated_at"])
+    _trail(actor, session, TrailAction.UPDATE, "client did not come")
+    return session

@@ -1,0 +1,104 @@
+"""Staff pages of therapy sessions: a client's list, scheduling, and marking held."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from attune.access.actor import Actor
+from attune.care import queries, services
+from attune.care.forms import CancelForm, HeldForm, ScheduleForm
+from attune.measures.models import CheckIn
+
+
+def _list_page(request, client, sessions, schedule_form=None):
+    return render(
+        request,
+        "care/session_list.html",
+        {
+            "client": client,
+            "sessions": sessions,
+            "schedule_form": schedule_form or ScheduleForm(),
+            "held_form": HeldForm(initial={"goals": "\n".join(_last_goals(client))}),
+            "cancel_form": CancelForm(),
+            "can_manage": request.user.has_perm("care.manage_sessions", client),
+        },
+    )
+
+
+def _last_goals(client) -> list[str]:
+    # The goals the client named last time are offered again; the therapist can change them.
+    latest = CheckIn.objects.filter(client=client).exclude(goal_texts="").order_by("-sent_at")
+    found = latest.only("goal_texts").first()
+    return list(found.goal_texts) if found and found.goal_texts else []
+
+
+@login_required
+def session_list(request, client_id: int):
+    if not request.user.is_therapist and not request.user.is_supervisor:
+        raise Http404
+    client, sessions = queries.client_sessions(
+        actor=Actor.from_request(request), client_id=client_id
+    )
+    return _list_page(request, client, sessions)
+
+
+@login_required
+@require_POST
+def session_schedule(request, client_id: int):
+    actor = Actor.from_request(request)
+    if not request.user.is_therapist:
+        raise Http404
+    client, sessions = queries.client_sessions(actor=actor, client_id=client_id)
+    if not request.user.has_perm("care.manage_sessions", client):
+        raise Http404
+    form = ScheduleForm(request.POST)
+    if not form.is_valid():
+        return _list_page(request, client, sessions, schedule_form=form)
+    services.session_schedule(actor=actor, client=client, starts_at=form.cleaned_data["starts_at"])
+    messages.success(request, "Session scheduled.")
+    return redirect("care:session_list", client_id=client.pk)
+
+
+@login_required
+@require_POST
+def session_held(request, session_id: int):
+    actor = Actor.from_request(request)
+    session = queries.session_for_action(actor=actor, session_id=session_id)
+    form = HeldForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Nothing changed: " + " ".join(form.errors.get("goals", [])))
+        return redirect("care:session_list", client_id=session.client_id)
+    try:
+        held = services.session_mark_held(
+            actor=actor,
+            session=session,
+            base_url=request.build_absolute_uri("/"),
+            goal_texts=form.cleaned_data["goals"],
+        )
+    except services.SessionStateError as error:
+        messages.error(request, f"Nothing changed: {error}.")
+        return redirect("care:session_list", client_id=session.client_id)
+    return render(request, "care/session_held.html", {"client": session.client, "held": held})
+
+
+@login_required
+@require_POST
+def session_cancel(request, session_id: int):
+    actor = Actor.from_request(request)
+    session = queries.session_for_action(actor=actor, session_id=session_id)
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Nothing changed: say who cancelled the session.")
+        return redirect("care:session_list", client_id=session.client_id)
+    try:
+        services.session_cancel(
+            actor=actor, session=session, cancelled_by=form.cleaned_data["cancelled_by"]
+        )
+        messages.success(request, "Session cancelled.")
+    except services.SessionStateError as error:
+        messages.error(request, f"Nothing changed: {error}.")
+    return redirect("care:session_list", client_id=session.client_id)

@@ -1,0 +1,249 @@
+"""The client's check-in form, built from the instruments it asks, and the staff forms.
+
+Every question may be skipped.  Anything the page did not offer (an unknown option, a number
+out of range, a field it does not have, an over-long text) is refused with a clear message, the
+answers given so far are kept, and nothing is saved.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from attune.measures.errors import ResponseError
+from attune.measures.goals import GOALS_CHECKIN
+from attune.measures.instrument import CHOICE_TYPES, Instrument, Item, ItemType, LocalizedText
+from attune.measures.models import SignalState, StoredInstrument
+from attune.measures.scoring import score
+
+TEXT_LIMIT = 2000
+SHORT_TEXT_LIMIT = 300
+SCALE_MAX_OPTIONS = 11
+TAMPERED = _(
+    "This form came back with answers it does not ask for, so nothing was saved. "
+    "Please check your answers and send them again."
+)
+NOT_AN_OPTION = _("Please choose one of the options shown.")
+TOO_LONG = _("Please shorten this to %(limit_value)d characters or fewer.")
+
+
+@dataclass
+class Block:
+    """One thing on the check-in page: a heading, a paragraph, or a question."""
+
+    kind: str  # "heading", "text", "scale", "choice", "text-answer", "number"
+    text: str
+    language: str | None = None  # set when the text is not in the page's language
+    field_name: str = ""
+    bound: Any = None
+
+
+def localized(text: LocalizedText | None, instrument: Instrument, language: str):
+    """Return the text in ``language`` and the language it is really in when it had to fall back."""
+    if text is None:
+        return "", None
+    shown = text.in_language(language)
+    base = language.split("-")[0]
+    has_translation = language in text.translations or base in text.translations
+    if has_translation or instrument.language.split("-")[0] == base:
+        return shown, None
+    return shown, instrument.language
+
+
+def _is_small_scale(item: Item) -> bool:
+    if item.type is not ItemType.INTEGER or item.min_value is None or item.max_value is None:
+        return False
+    low, high = item.min_value, item.max_value
+    return float(low).is_integer() and float(high).is_integer() and 0 < high - low + 1 <= 11
+
+
+class CheckInForm(forms.Form):
+    """The questions of one check-in: ``parts`` is a list of (stored, instrument) pairs."""
+
+    def __init__(
+        self, *args, parts: list[tuple[StoredInstrument, Instrument]], language: str, **kw
+    ):
+        super().__init__(*args, **kw)
+        self.parts = parts
+        self.language = language
+        self.layout: list[Block] = []
+        self.field_items: dict[str, tuple[StoredInstrument, Item]] = {}
+        for number, (stored, instrument) in enumerate(parts, start=1):
+            title, title_language = localized(instrument.title, instrument, language)
+            if number > 1:
+                self.layout.append(Block("heading", title, title_language))
+            for item in instrument.all_items():
+                self._add_item(f"p{number}-{item.link_id}", stored, instrument, item)
+
+    def _add_item(self, name: str, stored, instrument: Instrument, item: Item) -> None:
+        text, text_language = localized(item.text, instrument, self.language)
+        if item.type is ItemType.GROUP:
+            if text:
+                self.layout.append(Block("heading", text, text_language))
+            return
+        if item.type is ItemType.DISPLAY:
+            self.layout.append(Block("text", text, text_language))
+            return
+        if item.is_calculated:
+            return
+        kind, form_field = self._field_for(item, instrument)
+        form_field.label = text
+        self.fields[name] = form_field
+        self.field_items[name] = (stored, item)
+        self.layout.append(Block(kind, text, text_language, name))
+
+    def _field_for(self, item: Item, instrument: Instrument):
+        choice_errors = {"invalid_choice": NOT_AN_OPTION}
+        if _is_small_scale(item):
+            low, high = int(item.min_value), int(item.max_value)
+            choices = [(str(n), str(n)) for n in range(low, high + 1)]
+            field = forms.ChoiceField(
+                choices=choices,
+                required=False,
+                widget=forms.RadioSelect,
+                error_messages=choice_errors,
+            )
+            return "scale", field
+        if item.type in CHOICE_TYPES:
+            choices = [
+                (option.code, localized(option.display, instrument, self.language)[0])
+                for option in item.options
+            ]
+            if item.repeats:
+                field = forms.MultipleChoiceField(
+                    choices=choices,
+                    required=False,
+                    widget=forms.CheckboxSelectMultiple,
+                    error_messages=choice_errors,
+                )
+            else:
+                field = forms.ChoiceField(
+                    choices=choices,
+                    required=False,
+                    widget=forms.RadioSelect,
+                    error_messages=choice_errors,
+                )
+            return "choice", field
+        if item.type is ItemType.BOOLEAN:
+            field = forms.ChoiceField(
+                choices=[("yes", _("Yes")), ("no", _("No"))],
+                required=False,
+                widget=forms.RadioSelect,
+                error_messages=choice_errors,
+            )
+            return "choice", field
+        if item.type is ItemType.INTEGER:
+            field = forms.IntegerField(
+                required=False, min_value=item.min_value, max_value=item.max_value
+            )
+            return "number", field
+        if item.type in (ItemType.DECIMAL, ItemType.QUANTITY):
+            field = forms.FloatField(
+                required=False, min_value=item.min_value, max_value=item.max_value
+            )
+            return "number", field
+        limit = TEXT_LIMIT if item.type is ItemType.TEXT else SHORT_TEXT_LIMIT
+        widget = forms.Textarea(attrs={"rows": 4}) if item.type is ItemType.TEXT else None
+        field = forms.CharField(
+            required=False,
+            max_length=limit,
+            widget=widget or forms.TextInput,
+            error_messages={"max_length": TOO_LONG},
+        )
+        return "text-answer", field
+
+    def blocks(self) -> list[Block]:
+        """Return the page's blocks with their bound fields."""
+        for block in self.layout:
+            if block.field_name:
+                block.bound = self[block.field_name]
+        return self.layout
+
+    def clean(self):
+        cleaned = super().clean()
+        expected = set(self.fields) | {"csrfmiddlewaretoken"}
+        if set(self.data) - expected:
+            raise ValidationError(TAMPERED, code="tampered")
+        if not self.errors:
+            for stored, instrument in self.parts:
+                try:
+                    score(instrument, self.answers_by_key().get(stored.key, {}))
+                except ResponseError as error:
+                    raise ValidationError(TAMPERED, code="tampered") from error
+        return cleaned
+
+    def answers_by_key(self) -> dict[str, dict[str, Any]]:
+        """Return the answers given, by stored instrument key and linkId, skipped ones left out."""
+        answers: dict[str, dict[str, Any]] = {stored.key: {} for stored, _ in self.parts}
+        for name, (stored, item) in self.field_items.items():
+            value = self.cleaned_data.get(name)
+            if value in (None, "", []):
+                continue
+            if _is_small_scale(item):
+                value = int(value)
+            elif item.type is ItemType.BOOLEAN:
+                value = value == "yes"
+            elif isinstance(value, str):
+                value = value.strip()
+                if not value:
+                    continue
+            answers[stored.key][item.link_id] = value
+        return answers
+
+
+# Staff forms --------------------------------------------------------------------------------
+
+
+class SendMeasureForm(forms.Form):
+    """Choose a measure to send: a bundled one by name, or one the agency imported by key."""
+
+    instrument = forms.ChoiceField(
+        label="Measure to send",
+        error_messages={"invalid_choice": "Choose a measure from the list."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        from attune.measures.bundled import bundled_instruments
+
+        super().__init__(*args, **kwargs)
+        choices = [
+            (
+                f"bundled:{name}",
+                instrument.title.default + ("" if instrument.validated else " (not validated)"),
+            )
+            for name, instrument in bundled_instruments().items()
+            if name != GOALS_CHECKIN
+        ]
+        imported = StoredInstrument.objects.filter(bundled=False).values_list("pk", "title", "key")
+        choices += [(f"stored:{pk}", f"{title} ({key})") for pk, title, key in imported]
+        self.fields["instrument"].choices = choices
+
+
+class CloseSignalForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="Outcome",
+        choices=[
+            (SignalState.RESOLVED, "Resolved: we talked about it"),
+            (SignalState.DISMISSED, "Dismissed"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label="What happened, or why it is dismissed",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("outcome") == SignalState.DISMISSED
+            and not cleaned.get("reason", "").strip()
+        ):
+            self.add_error("reason", "Say why the signal is dismissed.")
+        return cleaned

@@ -1,0 +1,162 @@
+"""Stored instruments, the check-ins sent to clients, their responses, and the signals raised.
+
+The instrument itself stays the pure ``attune.measures.instrument.Instrument``; a row here keeps
+the source document it was read from, so the same ``url|version`` always scores the same way.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from attune.clients.encrypted import EncryptedJSONField, EncryptedTextField
+
+
+class SourceFormat(models.TextChoices):
+    YAML = "yaml", "Attune YAML"
+    FHIR = "fhir", "FHIR Questionnaire (JSON)"
+
+
+class StoredInstrument(models.Model):
+    """An instrument the agency can send, pinned by ``url|version``."""
+
+    key = models.CharField(max_length=300, unique=True)
+    url = models.CharField(max_length=255)
+    version = models.CharField(max_length=40, blank=True)
+    name = models.CharField(max_length=100)
+    title = models.CharField(max_length=255)
+    languages = models.JSONField(default=list)
+    validated = models.BooleanField(null=True)
+    bundled = models.BooleanField(default=False)
+    source_format = models.CharField(max_length=10, choices=SourceFormat.choices)
+    source = models.TextField()
+    imported_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "version"]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class CheckIn(models.Model):
+    """A set of questions sent to a client through one private link."""
+
+    client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="checkins")
+    instrument = models.ForeignKey(StoredInstrument, on_delete=models.PROTECT, related_name="+")
+    session = models.ForeignKey(
+        "care.TherapySession",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="checkins",
+    )
+    link = models.OneToOneField(
+        "clients.ClientLink", on_delete=models.PROTECT, related_name="checkin"
+    )
+    # Goals in the client's own words, rated on the same page after the main questions.
+    goal_texts = EncryptedJSONField(blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    sent_at = models.DateTimeField()
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-sent_at"]
+        indexes = [models.Index(fields=["client", "sent_at"], name="checkin_by_client")]
+
+    def __str__(self) -> str:
+        return f"check-in {self.pk} for client {self.client_id}"
+
+
+class Response(models.Model):
+    """A client's answers to one instrument of a check-in, scored when stored.
+
+    At most one per check-in and instrument: together with the link's single use this means a
+    double click, a retry or two simultaneous submissions store exactly one response.
+    """
+
+    checkin = models.ForeignKey(CheckIn, on_delete=models.CASCADE, related_name="responses")
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.CASCADE, related_name="measure_responses"
+    )
+    instrument = models.ForeignKey(StoredInstrument, on_delete=models.PROTECT, related_name="+")
+    # Answers keyed by linkId, including the client's comment: encrypted, in their words.
+    answers = EncryptedJSONField(blank=True)
+    total = models.FloatField(null=True, blank=True)
+    band = models.CharField(max_length=100, blank=True)
+    subscales = models.JSONField(default=dict, blank=True)
+    items_answered = models.PositiveIntegerField(default=0)
+    items_missing = models.PositiveIntegerField(default=0)
+    safety_items = models.JSONField(default=list, blank=True)
+    submitted_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["submitted_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["checkin", "instrument"], name="one_response_per_checkin_instrument"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["client", "instrument", "submitted_at"], name="response_trend")
+        ]
+
+    def __str__(self) -> str:
+        return f"response {self.pk} to {self.instrument_id}"
+
+
+class SignalKind(models.TextChoices):
+    SAFETY = "safety", "Safety"
+    RUPTURE = "rupture", "Possible rupture"
+
+
+class SignalState(models.TextChoices):
+    OPEN = "open", "Open"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    RESOLVED = "resolved", "Resolved"
+    DISMISSED = "dismissed", "Dismissed"
+
+
+class Signal(models.Model):
+    """A prompt for the therapist raised by a response: a safety item, or a possible rupture."""
+
+    client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="signals")
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="signals")
+    kind = models.CharField(max_length=10, choices=SignalKind.choices)
+    rule = models.CharField(max_length=40)
+    summary = models.CharField(max_length=300)
+    # What triggered it: the values and thresholds compared (no free text of the client's).
+    facts = models.JSONField(default=dict)
+    state = models.CharField(max_length=14, choices=SignalState.choices, default=SignalState.OPEN)
+    raised_at = models.DateTimeField()
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    close_reason = EncryptedTextField(blank=True)
+
+    class Meta:
+        ordering = ["-raised_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["response", "rule"], name="one_signal_per_rule"),
+            models.CheckConstraint(
+                condition=Q(state__in=["open", "acknowledged"]) | Q(closed_at__isnull=False),
+                name="closed_signal_has_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["client", "state"], name="signal_by_client_state")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} signal {self.pk} ({self.rule}, {self.state})"
+
+    @property
+    def is_safety(self) -> bool:
+        return self.kind == SignalKind.SAFETY

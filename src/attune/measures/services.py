@@ -1,0 +1,478 @@
+"""Every write of the measures app: instruments, check-ins, responses and signals.
+
+Each function is atomic and writes its trail entry in the same transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from attune.access import trail
+from attune.access.actor import Actor
+from attune.access.models import TrailAction
+from attune.clients import services as client_services
+from attune.clients.models import Client, ClientLink
+from attune.measures import signals_rules
+from attune.measures.bundled import load_bundled_instrument
+from attune.measures.errors import InstrumentError
+from attune.measures.fhir_export import questionnaire_from_instrument
+from attune.measures.fhir_import import load_questionnaire_json
+from attune.measures.goals import CLIENT_NAMED_GOALS_LIMIT, GOALS_CHECKIN, goals_checkin
+from attune.measures.instrument import Instrument
+from attune.measures.loading import load_questionnaire_file
+from attune.measures.models import (
+    CheckIn,
+    Response,
+    Signal,
+    SignalKind,
+    SignalState,
+    SourceFormat,
+    StoredInstrument,
+)
+from attune.measures.scoring import score
+from attune.measures.yaml_format import load_instrument_yaml
+
+CHECKIN_PURPOSE = "checkin"
+SESSION_CHECKIN = "session-checkin"
+
+
+# Instruments -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def instrument_store(
+    *, actor: Actor, instrument: Instrument, source_format: str, source: str, bundled=False
+) -> tuple[StoredInstrument, bool]:
+    """Store ``instrument`` under its ``url|version``; return it and whether it is new.
+
+    Storing the same document again changes nothing.  A different document under a key that
+    is already stored is refused: change the version instead, so stored responses keep
+    scoring the way they were scored.
+    """
+    existing = StoredInstrument.objects.filter(key=instrument.key).first()
+    if existing is not None:
+        if existing.source_format != source_format or existing.source != source:
+            raise InstrumentError(
+                f"{instrument.key} is already stored with different content; "
+                "give the new one another version"
+            )
+        return existing, False
+    stored = StoredInstrument.objects.create(
+        key=instrument.key,
+        url=instrument.url,
+        version=instrument.version or "",
+        name=instrument.name,
+        title=instrument.title.default[:255],
+        languages=list(instrument.languages()),
+        validated=instrument.validated,
+        bundled=bundled,
+        source_format=source_format,
+        source=source,
+    )
+    trail.record(
+        actor=actor,
+        action=TrailAction.CREATE,
+        object_type="instrument",
+        object_ref=stored.pk,
+        section="instruments",
+        detail=f"stored {instrument.key}",
+    )
+    return stored, True
+
+
+def instrument_import_file(*, actor: Actor, path: str | Path) -> tuple[StoredInstrument, bool]:
+    """Read, check and store an instrument file; raise ``InstrumentError`` and store nothing."""
+    instrument = load_questionnaire_file(path)
+    text = Path(path).read_text(encoding="utf-8-sig")
+    source_format = (
+        SourceFormat.FHIR if instrument.source_questionnaire is not None else SourceFormat.YAML
+    )
+    return instrument_store(
+        actor=actor, instrument=instrument, source_format=source_format, source=text
+    )
+
+
+def bundled_instrument_stored(name: str) -> StoredInstrument:
+    """Return the stored row of bundled instrument ``name``, storing it on first use."""
+    instrument = load_bundled_instrument(name)
+    found = StoredInstrument.objects.filter(key=instrument.key).first()
+    if found is not None:
+        return found
+    try:
+        with transaction.atomic():
+            return instrument_store(
+                actor=Actor.system(),
+                instrument=instrument,
+                source_format=SourceFormat.YAML,
+                source=bundled_source(name),
+                bundled=True,
+            )[0]
+    except IntegrityError:  # stored by a concurrent request a moment ago
+        return StoredInstrument.objects.get(key=instrument.key)
+
+
+def instrument_of(stored: StoredInstrument) -> Instrument:
+    """Return the pure instrument a stored row holds."""
+    return _instrument_from_source(stored.source_format, stored.source)
+
+
+def bundled_source(name: str) -> str:
+    """Return the YAML text of bundled instrument ``name``, stored so its key stays pinned."""
+    return (
+        resources.files("attune.measures")
+        .joinpath("instruments", f"{name}.yaml")
+        .read_text("utf-8")
+    )
+
+
+@lru_cache(maxsize=64)
+def _instrument_from_source(source_format: str, source: str) -> Instrument:
+    if source_format == SourceFormat.FHIR:
+        return load_questionnaire_json(source)
+    return load_instrument_yaml(source)
+
+
+def goals_instrument(goal_texts: Sequence[str]) -> Instrument:
+    """Return the goals check-in built around the client's own goals."""
+    return goals_checkin(goal_texts, from_plan=False)
+
+
+def questionnaire_of(stored: StoredInstrument) -> dict[str, Any]:
+    """Return the stored instrument as a FHIR Questionnaire."""
+    return questionnaire_from_instrument(instrument_of(stored))
+
+
+# Check-ins ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SentCheckIn:
+    """A check-in just sent; ``url`` holds the link's token and is shown to staff once."""
+
+    checkin: CheckIn
+    url: str
+    delivered_by: tuple[str, ...] = field(default=())
+
+
+def clean_goal_texts(goal_texts: Sequence[str]) -> list[str]:
+    """Return the client's goals without blanks, at most the number a client may name."""
+    cleaned = [text.strip() for text in goal_texts if text and text.strip()]
+    if len(cleaned) > CLIENT_NAMED_GOALS_LIMIT:
+        raise ValueError(f"at most {CLIENT_NAMED_GOALS_LIMIT} goals")
+    return cleaned
+
+
+@transaction.atomic
+def checkin_send(
+    *,
+    actor: Actor,
+    client: Client,
+    instrument: StoredInstrument | None = None,
+    session=None,
+    goal_texts: Sequence[str] = (),
+    base_url: str,
+) -> SentCheckIn:
+    """Issue a check-in link for ``client`` and invite them by the contact they consented to.
+
+    The invitation is sent once the transaction commits, so a rolled-back check-in never
+    reaches the client.  It says only that the agency invites feedback, with the link.
+    """
+    from attune.measures import tasks
+
+    instrument = instrument or bundled_instrument_stored(SESSION_CHECKIN)
+    goals = clean_goal_texts(goal_texts)
+    issued = client_services.link_issue(actor=actor, client=client, purpose=CHECKIN_PURPOSE)
+    checkin = CheckIn.objects.create(
+        client=client,
+        instrument=instrument,
+        session=session,
+        link=issued.link,
+        goal_texts=goals or {},
+        sent_by=actor.user,
+        sent_at=issued.link.created_at,
+        expires_at=issued.link.expires_at,
+    )
+    url = base_url.rstrip("/") + f"/c/{issued.token}/"
+    channels = tasks.invitation_channels(client)
+    trail.record(
+        actor=actor,
+        action=TrailAction.CREATE,
+        client_id=client.pk,
+        object_type="checkin",
+        object_ref=checkin.pk,
+        section="measures",
+        detail=f"{instrument.name} sent"
+        + (f" with {len(goals)} goal(s)" if goals else "")
+        + (f"; invitation by {', '.join(channels)}" if channels else "; no consented contact"),
+    )
+    if channels:
+        transaction.on_commit(
+            lambda: tasks.deliver_invitation(
+                client_id=client.pk, url=url, expires_at=checkin.expires_at
+            )
+        )
+    return SentCheckIn(checkin=checkin, url=url, delivered_by=tuple(channels))
+
+
+@transaction.atomic
+def checkin_for_link(*, actor: Actor, link: ClientLink) -> CheckIn:
+    """Return the check-in a link stands for; a bare check-in link gets a session check-in."""
+    existing = CheckIn.objects.select_related("instrument").filter(link=link).first()
+    if existing is not None:
+        return existing
+    instrument = bundled_instrument_stored(SESSION_CHECKIN)
+    try:
+        with transaction.atomic():
+            checkin = CheckIn.objects.create(
+                client_id=link.client_id,
+                instrument=instrument,
+                link=link,
+                sent_by=link.created_by,
+                sent_at=link.created_at,
+                expires_at=link.expires_at,
+            )
+    except IntegrityError:
+        return CheckIn.objects.select_related("instrument").get(link=link)
+    trail.record(
+        actor=actor,
+        action=TrailAction.CREATE,
+        client_id=link.client_id,
+        object_type="checkin",
+        object_ref=checkin.pk,
+        section="measures",
+        detail="session check-in for a link issued from the client's page",
+    )
+    return checkin
+
+
+def checkin_instruments(checkin: CheckIn) -> list[tuple[StoredInstrument, Instrument]]:
+    """Return the instruments a check-in asks, in order: its own, then the client's goals."""
+    parts = [(checkin.instrument, instrument_of(checkin.instrument))]
+    if checkin.goal_texts:
+        parts.append(
+            (bundled_instrument_stored(GOALS_CHECKIN), goals_instrument(checkin.goal_texts))
+        )
+    return parts
+
+
+@transaction.atomic
+def checkin_submit(
+    *, actor: Actor, checkin: CheckIn, answers: Mapping[str, Mapping[str, Any]]
+) -> list[Response] | None:
+    """Store and score a client's answers, once per check-in, and raise any signals.
+
+    ``answers`` maps a stored instrument's key to its answers by linkId; every answer must
+    already be checked (``forms.CheckInForm``).  Return None when the link was already used:
+    a double click, a retry or a second simultaneous submission stores nothing more.
+    """
+    now = timezone.now()
+    claimed = ClientLink.objects.filter(
+        pk=checkin.link_id, used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
+    ).update(used_at=now)
+    if not claimed:
+        return None
+    stored_responses = []
+    for stored, instrument in checkin_instruments(checkin):
+        given = dict(answers.get(stored.key, {}))
+        result = score(instrument, given)
+        response = Response.objects.create(
+            checkin=checkin,
+            client_id=checkin.client_id,
+            instrument=stored,
+            answers=given,
+            total=result.total,
+            band=result.band or "",
+            subscales=dict(result.subscales),
+            items_answered=result.items_answered,
+            items_missing=result.items_missing,
+            safety_items=list(result.safety_items),
+            submitted_at=now,
+        )
+        stored_responses.append(response)
+        trail.record(
+            actor=actor,
+            action=TrailAction.CREATE,
+            client_id=checkin.client_id,
+            object_type="measure_response",
+            object_ref=response.pk,
+            section="measures",
+            detail=f"{stored.name} by the client through a link; "
+            f"{result.items_answered} answered, {result.items_missing} skipped",
+        )
+        signals_raise(actor=actor, response=response, instrument=instrument, item_values=given)
+    return stored_responses
+
+
+# Signals -----------------------------------------------------------------------------------
+
+
+def rule_settings() -> signals_rules.RuleSettings:
+    """Return this agency's signal rules (``ATTUNE_SIGNAL_RULES`` over the defaults)."""
+    return signals_rules.rule_settings(getattr(settings, "ATTUNE_SIGNAL_RULES", None))
+
+
+def signals_raise(
+    *, actor: Actor, response: Response, instrument: Instrument, item_values: Mapping[str, Any]
+) -> list[Signal]:
+    """Evaluate the rules on a newly stored response and store each finding as a signal."""
+    previous = list(
+        Response.objects.filter(
+            client_id=response.client_id, instrument__name=response.instrument.name
+        )
+        .exclude(pk=response.pk)
+        .order_by("submitted_at", "pk")
+        .values_list("total", flat=True)
+    )
+    scoring = instrument.scoring
+    threshold = None
+    if scoring is not None and scoring.reliable_change is not None:
+        threshold = scoring.reliable_change.threshold_points()
+    facts = signals_rules.ResponseFacts(
+        instrument=response.instrument.name,
+        total=response.total,
+        item_values=item_values,
+        safety_items=tuple(response.safety_items),
+        reliable_change_threshold=threshold,
+        lower_is_better=scoring is None or scoring.direction == "lower_is_better",
+    )
+    raised = []
+    for finding in signals_rules.evaluate(facts, previous, rule_settings()):
+        signal = Signal.objects.create(
+            client_id=response.client_id,
+            response=response,
+            kind=finding.kind,
+            rule=finding.rule,
+            summary=finding.summary[:300],
+            facts=dict(finding.facts),
+            raised_at=response.submitted_at,
+        )
+        trail.record(
+            actor=actor,
+            action=TrailAction.CREATE,
+            client_id=response.client_id,
+            object_type="signal",
+            object_ref=signal.pk,
+            section="signals",
+            detail=f"{finding.kind}: {finding.rule}",
+            flagged=finding.kind == SignalKind.SAFETY,
+        )
+        raised.append(signal)
+    return raised
+
+
+class SignalStateError(ValueError):
+    """A signal cannot move that way (for example, closing one that is already closed)."""
+
+
+@transaction.atomic
+def signal_acknowledge(*, actor: Actor, signal: Signal) -> Signal:
+    """Mark an open signal as seen by the therapist."""
+    signal = Signal.objects.select_for_update().get(pk=signal.pk)
+    if signal.state != SignalState.OPEN:
+        raise SignalStateError("only an open signal can be acknowledged")
+    signal.state = SignalState.ACKNOWLEDGED
+    signal.acknowledged_at = timezone.now()
+    signal.acknowledged_by = actor.user
+    signal.save(update_fields=["state", "acknowledged_at", "acknowledged_by"])
+    _trail_signal(actor, signal, "acknowledged")
+    return signal
+
+
+@transaction.atomic
+def signal_close(*, actor: Actor, signal: Signal, outcome: str, reason: str = "") -> Signal:
+    """Resolve or dismiss a signal; a dismissal needs a reason."""
+    if outcome not in (SignalState.RESOLVED, SignalState.DISMISSED):
+        raise SignalStateError("a signal is closed as resolved or dismissed")
+    reason = reason.strip()
+    if outcome == SignalState.DISMISSED and not reason:
+        raise SignalStateError("say why the signal is dismissed")
+    signal = Signal.objects.select_for_update().get(pk=signal.pk)
+    if signal.state not in (SignalState.OPEN, SignalState.ACKNOWLEDGED):
+        raise SignalStateError("this signal is already closed")
+    now = timezone.now()
+    if signal.acknowledged_at is None:
+        signal.acknowledged_at, signal.acknowledged_by = now, actor.user
+    signal.state = outcome
+    signal.closed_at, signal.closed_by, signal.close_reason = now, actor.user, reason
+    signal.save(
+        update_fields=[
+            "state",
+            "acknowledged_at",
+            "acknowledged_by",
+            "closed_at",
+            "closed_by",
+            "close_reason",
+        ]
+    )
+    _trail_signal(actor, signal, str(outcome))
+    return signal
+
+
+def _trail_signal(actor: Actor, signal: Signal, what: str) -> None:
+    trail.record(
+        actor=actor,
+        action=TrailAction.UPDATE,
+        client_id=signal.client_id,
+        object_type="signal",
+        object_ref=signal.pk,
+        section="signals",
+        detail=f"{signal.kind} signal {what}",
+    )
+
+
+# Reminders ---------------------------------------------------------------------------------
+
+
+def checkin_reminders_due(*, actor: Actor, now=None, after_hours: int | None = None) -> int:
+    """Remind clients once about check-ins still unanswered ``after_hours`` after sending.
+
+    Each check-in is claimed with a conditional UPDATE before its reminder goes, so two runs at
+    once never remind twice.  The reminder carries no link (only the link's hash is stored): it
+    asks the client to look for the earlier message.  Return how many reminders were sent.
+    """
+    from attune.measures import tasks
+
+    now = now or timezone.now()
+    hours = after_hours or getattr(settings, "ATTUNE_CHECKIN_REMINDER_HOURS", 48)
+    due = CheckIn.objects.filter(
+        reminder_sent_at__isnull=True,
+        sent_at__lte=now - timedelta(hours=hours),
+        expires_at__gt=now,
+        link__used_at__isnull=True,
+        link__revoked_at__isnull=True,
+    ).values_list("pk", "client_id")
+    due = list(due)
+    clients = Client.objects.in_bulk({client_id for _, client_id in due})
+    sent = 0
+    for checkin_id, client_id in due:
+        channels = tasks.invitation_channels(clients[client_id])
+        if not channels:
+            continue  # no consented way to reach them: nothing to claim
+        with transaction.atomic():
+            claimed = CheckIn.objects.filter(pk=checkin_id, reminder_sent_at__isnull=True).update(
+                reminder_sent_at=now
+            )
+            if not claimed:
+                continue
+            trail.record(
+                actor=actor,
+                action=TrailAction.UPDATE,
+                client_id=client_id,
+                object_type="checkin",
+                object_ref=checkin_id,
+                section="measures",
+                detail=f"reminder by {', '.join(channels)}",
+            )
+            transaction.on_commit(lambda client_id=client_id: tasks.deliver_reminder(client_id))
+        sent += 1
+    return sent

@@ -1,0 +1,259 @@
+"""Rupture and safety rules: one response and the client's own history in, findings out.
+
+Pure Python (no Django), so the rules can be read, tested and property-tested on their own.
+A finding is a prompt for the therapist to talk with the client, never a grade: nothing here
+compares clients with each other or therapists with each other.  Safety findings are a kind of
+their own and are never mixed with rupture findings.
+
+The thresholds are per agency: ``rule_settings(overrides)`` merges an agency's overrides (the
+``ATTUNE_SIGNAL_RULES`` setting) into ``DEFAULT_RULES`` and checks them.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+SAFETY = "safety"
+RUPTURE = "rupture"
+
+LOW_SESSION_TOTAL = "low_session_total"
+DROP_FROM_BASELINE = "drop_from_baseline"
+LOW_HUMILITY_ITEM = "low_humility_item"
+RELIABLE_DETERIORATION = "reliable_deterioration"
+SAFETY_ITEM = "safety_item"
+
+
+@dataclass(frozen=True)
+class RuleSettings:
+    """An agency's thresholds; every field has a documented default (docs/rupture-signals.md)."""
+
+    # The instrument whose total and items the rupture rules read.
+    session_instrument: str = "session-checkin"
+    # A session check-in total (0–10) below this raises a signal.
+    session_total_below: float = 6.0
+    # A drop of at least this many points from the client's own baseline raises a signal.
+    drop_from_baseline: float = 2.0
+    # The baseline is the median of this many previous session check-in totals.
+    baseline_size: int = 3
+    # Any cultural-humility item rated at or below this raises a signal.
+    humility_item_at_or_below: float = 4.0
+    humility_items: tuple[str, ...] = (
+        "curious",
+        "respected-values",
+        "fully-myself",
+        "could-talk-about-it",
+    )
+    # Symptom measures whose reliable deterioration from the first score raises a signal.
+    deterioration_instruments: tuple[str, ...] = ("phq9", "gad7")
+
+    def __post_init__(self) -> None:
+        for name in ("session_total_below", "drop_from_baseline", "humility_item_at_or_below"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise ValueError(f"signal rule {name} must be a number, not {value!r}")
+            if not math.isfinite(value) or value < 0:
+                raise ValueError(f"signal rule {name} must be a number of at least 0")
+        if isinstance(self.baseline_size, bool) or not isinstance(self.baseline_size, int):
+            raise ValueError("signal rule baseline_size must be a whole number")
+        if not 1 <= self.baseline_size <= 20:
+            raise ValueError("signal rule baseline_size must be between 1 and 20")
+        for name in ("humility_items", "deterioration_instruments"):
+            value = getattr(self, name)
+            if isinstance(value, str) or not all(isinstance(entry, str) for entry in value):
+                raise ValueError(f"signal rule {name} must be a list of names")
+
+
+DEFAULT_RULES = RuleSettings()
+RULE_NAMES = frozenset(entry.name for entry in fields(RuleSettings))
+
+
+def rule_settings(overrides: Mapping[str, Any] | None) -> RuleSettings:
+    """Return the default rules with an agency's ``overrides``; raise ValueError if unusable."""
+    if not overrides:
+        return DEFAULT_RULES
+    if not isinstance(overrides, Mapping):
+        raise ValueError("signal rules must be a mapping of rule names to values")
+    unknown = set(overrides) - RULE_NAMES
+    if unknown:
+        raise ValueError(f"unknown signal rules: {', '.join(sorted(unknown))}")
+    values = dict(overrides)
+    for name in ("humility_items", "deterioration_instruments"):
+        if name in values and isinstance(values[name], list):
+            values[name] = tuple(values[name])
+    return replace(DEFAULT_RULES, **values)
+
+
+@dataclass(frozen=True)
+class ResponseFacts:
+    """What the rules need to know about one scored response."""
+
+    instrument: str  # the instrument's short name: "session-checkin", "phq9", …
+    total: float | None
+    item_values: Mapping[str, Any] = field(default_factory=dict)
+    safety_items: tuple[str, ...] = ()
+    # The smallest change in total that counts as reliable, when the instrument defines one.
+    reliable_change_threshold: float | None = None
+    lower_is_better: bool = True
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One reason to talk: which rule, safety or rupture, and the facts that triggered it."""
+
+    kind: str
+    rule: str
+    summary: str
+    facts: Mapping[str, Any]
+
+
+def baseline(previous_totals: Sequence[float | None], size: int) -> float | None:
+    """Return the median of the last ``size`` known totals, or None with fewer than ``size``."""
+    known = [total for total in previous_totals if _is_number(total)]
+    if len(known) < size:
+        return None
+    return float(statistics.median(known[-size:]))
+
+
+def evaluate(
+    current: ResponseFacts,
+    previous_totals: Sequence[float | None],
+    rules: RuleSettings = DEFAULT_RULES,
+) -> list[Finding]:
+    """Return the findings one response raises, safety findings first.
+
+    ``previous_totals`` are the client's earlier totals on the same instrument, oldest first,
+    not including ``current``.
+    """
+    findings: list[Finding] = []
+    if current.safety_items:
+        findings.append(
+            Finding(
+                SAFETY,
+                SAFETY_ITEM,
+                "A safety question was answered above its lowest option.",
+                {"instrument": current.instrument, "items": list(current.safety_items)},
+            )
+        )
+    if current.instrument == rules.session_instrument:
+        findings.extend(_session_findings(current, previous_totals, rules))
+    if current.instrument in rules.deterioration_instruments:
+        findings.extend(_deterioration_findings(current, previous_totals))
+    return findings
+
+
+def _session_findings(
+    current: ResponseFacts, previous_totals: Sequence[float | None], rules: RuleSettings
+) -> list[Finding]:
+    findings = []
+    total = current.total if _is_number(current.total) else None
+    if total is not None and total < rules.session_total_below:
+        findings.append(
+            Finding(
+                RUPTURE,
+                LOW_SESSION_TOTAL,
+                f"The session check-in was {_show(total)} out of 10, "
+                f"below {_show(rules.session_total_below)}.",
+                {"total": total, "threshold": rules.session_total_below},
+            )
+        )
+    reference = baseline(previous_totals, rules.baseline_size)
+    if total is not None and reference is not None:
+        drop = reference - total
+        if drop >= rules.drop_from_baseline:
+            findings.append(
+                Finding(
+                    RUPTURE,
+                    DROP_FROM_BASELINE,
+                    f"The session check-in fell {_show(drop)} points below this client's usual "
+                    f"{_show(reference)}.",
+                    {
+                        "total": total,
+                        "baseline": reference,
+                        "drop": round(drop, 2),
+                        "threshold": rules.drop_from_baseline,
+                    },
+                )
+            )
+    low_items = {
+        link_id: value
+        for link_id in rules.humility_items
+        if _is_number(value := current.item_values.get(link_id))
+        and value <= rules.humility_item_at_or_below
+    }
+    if low_items:
+        findings.append(
+            Finding(
+                RUPTURE,
+                LOW_HUMILITY_ITEM,
+                f"Cultural-humility ratings at or below {_show(rules.humility_item_at_or_below)}: "
+                + ", ".join(f"{link_id} {_show(value)}" for link_id, value in low_items.items())
+                + ".",
+                {"items": low_items, "threshold": rules.humility_item_at_or_below},
+            )
+        )
+    return findings
+
+
+def _deterioration_findings(
+    current: ResponseFacts, previous_totals: Sequence[float | None]
+) -> list[Finding]:
+    known = [total for total in previous_totals if _is_number(total)]
+    threshold = current.reliable_change_threshold
+    if not known or not _is_number(current.total) or not _is_number(threshold) or threshold <= 0:
+        return []
+    first = known[0]
+    worse_by = current.total - first if current.lower_is_better else first - current.total
+    if worse_by < threshold:
+        return []
+    return [
+        Finding(
+            RUPTURE,
+            RELIABLE_DETERIORATION,
+            f"{current.instrument}: {_show(current.total)} against a first score of "
+            f"{_show(first)}, a reliable worsening (at least {_show(threshold)} points).",
+            {"total": current.total, "first": first, "threshold": threshold},
+        )
+    ]
+
+
+SUGGESTED_OPENINGS = {
+    SAFETY_ITEM: (
+        "Follow the agency's safety protocol today. You might open with: I saw your answer "
+        "about thoughts of death or hurting yourself, and I want to make sure you are safe. "
+        "Can we talk about it?"
+    ),
+    LOW_SESSION_TOTAL: (
+        "You might ask: I read your check-in and it sounds like last time did not work well "
+        "for you. I'd like to understand what happened from your side."
+    ),
+    DROP_FROM_BASELINE: (
+        "You might say: your check-in was lower than usual. Was there something in our last "
+        "session that didn't sit right? It's fine to tell me."
+    ),
+    LOW_HUMILITY_ITEM: (
+        "You might ask, with curiosity rather than defence: I may have missed something about "
+        "what matters to you or who you are. What would help me understand it better?"
+    ),
+    RELIABLE_DETERIORATION: (
+        "You might say: your answers suggest things have become harder lately. What has "
+        "changed, and is what we are doing still the right fit for you?"
+    ),
+}
+
+
+def suggested_opening(rule: str) -> str:
+    """Return a prompt (not a script) for opening the conversation a finding calls for."""
+    return SUGGESTED_OPENINGS.get(rule, "You might ask the client how things are from their side.")
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _show(value: float) -> str:
+    rounded = round(float(value), 1)
+    return str(int(rounded)) if rounded.is_integer() else str(rounded)

@@ -1,0 +1,141 @@
+"""Delivering check-in invitations by email and text message, after the check-in is stored.
+
+Invitations run in-process once the transaction commits rather than through a task queue: the
+message carries the link's token, and a queue would store that token in its table, where only
+the token's hash may ever be kept.
+
+The message says only that the agency invites the client's feedback, with the link: no health
+information, no therapist's name, nothing about sessions.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+
+from attune.clients.models import Client, ContactConsent
+
+logger = logging.getLogger(__name__)
+
+EMAIL_CONSENT = {ContactConsent.EMAIL, ContactConsent.BOTH}
+SMS_CONSENT = {ContactConsent.SMS, ContactConsent.BOTH}
+
+
+class SmsBackend:
+    """Where text messages go; set ``ATTUNE_SMS_BACKEND`` to a subclass's dotted path."""
+
+    def send(self, *, to: str, body: str) -> None:
+        raise NotImplementedError
+
+
+class ConsoleSmsBackend(SmsBackend):
+    """Write text messages to the log (the demo and a practice without an SMS provider)."""
+
+    def send(self, *, to: str, body: str) -> None:
+        logger.warning("SMS to %s: %s", to, body)
+
+
+class LocmemSmsBackend(SmsBackend):
+    """Keep text messages in ``outbox`` (tests)."""
+
+    outbox: list[dict[str, str]] = []
+
+    def send(self, *, to: str, body: str) -> None:
+        LocmemSmsBackend.outbox.append({"to": to, "body": body})
+
+
+def sms_backend() -> SmsBackend:
+    """Return the configured text-message backend."""
+    path = getattr(settings, "ATTUNE_SMS_BACKEND", "attune.measures.tasks.ConsoleSmsBackend")
+    return import_string(path)()
+
+
+def invitation_channels(client: Client) -> list[str]:
+    """Return how the client agreed to be contacted and can be reached: email, sms, both."""
+    channels = []
+    if client.contact_consent in EMAIL_CONSENT and client.email:
+        channels.append("email")
+    if client.contact_consent in SMS_CONSENT and client.phone:
+        channels.append("sms")
+    return channels
+
+
+def invitation_language(client: Client) -> str:
+    """Return the language of the client's pages, for the message too."""
+    supported = dict(settings.CLIENT_LANGUAGES)
+    for candidate in (client.page_language, (client.preferred_language or "").split("-")[0]):
+        if candidate in supported:
+            return candidate
+    return settings.LANGUAGE_CODE
+
+
+def agency_name() -> str:
+    """Return the agency's name as clients know it."""
+    return getattr(settings, "ATTUNE_AGENCY_NAME", "") or getattr(
+        settings, "OTP_TOTP_ISSUER", "Attune"
+    )
+
+
+def deliver_invitation(*, client_id: int, url: str, expires_at: datetime) -> list[str]:
+    """Send the client the check-in link by every channel they consented to; return them."""
+    client = Client.objects.get(pk=client_id)
+    channels = invitation_channels(client)
+    with translation.override(invitation_language(client)):
+        subject = _("%(agency)s invites your feedback") % {"agency": agency_name()}
+        body = _(
+            "Hello,\n\n%(agency)s would like to hear from you. Please answer through this "
+            "private link:\n\n%(url)s\n\nThe link works once and until %(date)s. You can skip "
+            "any question. If you did not expect this message, you can ignore it."
+        ) % {"agency": agency_name(), "url": url, "date": date_format(expires_at, "DATE_FORMAT")}
+        short = _("%(agency)s invites your feedback: %(url)s") % {
+            "agency": agency_name(),
+            "url": url,
+        }
+    delivered = []
+    if "email" in channels:
+        try:
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [client.email])
+            delivered.append("email")
+        except Exception:  # the link is still shown to the therapist to hand over
+            logger.exception("check-in email to client %s failed", client_id)
+    if "sms" in channels:
+        try:
+            sms_backend().send(to=client.phone, body=short)
+            delivered.append("sms")
+        except Exception:
+            logger.exception("check-in text message to client %s failed", client_id)
+    return delivered
+
+
+def deliver_reminder(client_id: int) -> list[str]:
+    """Remind the client, by the channels they consented to, that a feedback request waits."""
+    client = Client.objects.get(pk=client_id)
+    channels = invitation_channels(client)
+    with translation.override(invitation_language(client)):
+        subject = _("%(agency)s invites your feedback") % {"agency": agency_name()}
+        body = _(
+            "Hello,\n\n%(agency)s sent you a private link a few days ago and would still like "
+            "to hear from you. Please look for that earlier message. If you did not expect "
+            "this message, you can ignore it."
+        ) % {"agency": agency_name()}
+    delivered = []
+    if "email" in channels:
+        try:
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [client.email])
+            delivered.append("email")
+        except Exception:
+            logger.exception("check-in reminder email to client %s failed", client_id)
+    if "sms" in channels:
+        try:
+            sms_backend().send(to=client.phone, body=body.replace("\n\n", " "))
+            delivered.append("sms")
+        except Exception:
+            logger.exception("check-in reminder text to client %s failed", client_id)
+    return delivered

@@ -1,0 +1,181 @@
+"""Staff pages of the measures app: the therapist's signals, a client's measures and trends."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from attune.access.actor import Actor
+from attune.clients import queries as client_queries
+from attune.measures import queries, services
+from attune.measures.forms import CloseSignalForm, SendMeasureForm
+from attune.measures.models import StoredInstrument
+
+DEFAULT_SAFETY_PROTOCOL = (
+    "Contact the client today, by the means they agreed to. Ask directly about thoughts of "
+    "suicide or self-harm, assess risk and make a safety plan with them. If you cannot reach "
+    "them and are worried, follow the agency's emergency procedure and tell your supervisor."
+)
+
+
+def safety_protocol() -> str:
+    """Return the agency's safety protocol text (``ATTUNE_SAFETY_PROTOCOL``)."""
+    return getattr(settings, "ATTUNE_SAFETY_PROTOCOL", "") or DEFAULT_SAFETY_PROTOCOL
+
+
+CHART_WIDTH, CHART_HEIGHT, CHART_PAD = 600, 220, 40
+
+
+def trend_chart(series: queries.Series) -> dict:
+    """Return what the template needs to draw one instrument's totals as an SVG line.
+
+    The chart is for sighted readers; the same numbers are in a table beside it, and each
+    point is also marked by shape and labelled with its value, so nothing depends on colour.
+    """
+    span = (series.high - series.low) or 1.0
+    inner_width = CHART_WIDTH - 2 * CHART_PAD
+    inner_height = CHART_HEIGHT - 2 * CHART_PAD
+    count = len(series.points)
+    step = inner_width / max(count - 1, 1)
+
+    def y_of(value: float) -> float:
+        return round(CHART_PAD + inner_height * (1 - (value - series.low) / span), 1)
+
+    points = []
+    for index, response in enumerate(series.points):
+        x = round(CHART_PAD + step * index if count > 1 else CHART_WIDTH / 2, 1)
+        total = response.total
+        y = y_of(total) if total is not None else None
+        points.append(
+            {
+                "x": x,
+                "y": y,
+                "mark_x": round(x - 4, 1),
+                "mark_y": round(y - 4, 1) if y is not None else None,
+                "total": total,
+                "band": response.band,
+                "date": response.submitted_at,
+                "missing": response.items_missing,
+            }
+        )
+    drawn = [point for point in points if point["y"] is not None]
+    threshold = None
+    if series.name == services.SESSION_CHECKIN:
+        value = services.rule_settings().session_total_below
+        threshold = {"value": value, "y": y_of(value)}
+    return {
+        "series": series,
+        "points": points,
+        "polyline": " ".join(f"{point['x']},{point['y']}" for point in drawn),
+        "threshold": threshold,
+        "width": CHART_WIDTH,
+        "height": CHART_HEIGHT,
+        "pad": CHART_PAD,
+        "right": CHART_WIDTH - CHART_PAD,
+        "bottom": CHART_HEIGHT - CHART_PAD,
+        "low": series.low,
+        "high": series.high,
+    }
+
+
+@login_required
+def signals_list(request):
+    if not request.user.has_perm("measures.view_signals"):
+        raise Http404
+    page = queries.open_signals(actor=Actor.from_request(request))
+    return render(
+        request,
+        "measures/signals.html",
+        {
+            "page": page,
+            "protocol": safety_protocol(),
+            "close_form": CloseSignalForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def signal_acknowledge(request, signal_id: int):
+    actor = Actor.from_request(request)
+    signal = queries.signal_for_action(actor=actor, signal_id=signal_id)
+    try:
+        services.signal_acknowledge(actor=actor, signal=signal)
+        messages.success(request, "Acknowledged. It stays on this page until you resolve it.")
+    except services.SignalStateError as error:
+        messages.error(request, f"Nothing changed: {error}.")
+    return redirect("measures:signals")
+
+
+@login_required
+@require_POST
+def signal_close(request, signal_id: int):
+    actor = Actor.from_request(request)
+    signal = queries.signal_for_action(actor=actor, signal_id=signal_id)
+    form = CloseSignalForm(request.POST)
+    if not form.is_valid():
+        problems = "; ".join(error for errors in form.errors.values() for error in errors)
+        messages.error(request, f"Nothing changed: {problems}")
+        return redirect("measures:signals")
+    try:
+        services.signal_close(
+            actor=actor,
+            signal=signal,
+            outcome=form.cleaned_data["outcome"],
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(request, "Closed. It stays in the client's measures history.")
+    except services.SignalStateError as error:
+        messages.error(request, f"Nothing changed: {error}.")
+    return redirect("measures:signals")
+
+
+@login_required
+def client_measures(request, client_id: int):
+    if not request.user.is_therapist and not request.user.is_supervisor:
+        raise Http404
+    measures = queries.client_measures(actor=Actor.from_request(request), client_id=client_id)
+    return render(
+        request,
+        "measures/client_measures.html",
+        {
+            "client": measures.client,
+            "charts": [trend_chart(series) for series in measures.series],
+            "signals": measures.signals,
+            "checkins": measures.checkins,
+            "send_form": SendMeasureForm(),
+            "can_send": request.user.has_perm("measures.send_checkin", measures.client),
+        },
+    )
+
+
+@login_required
+@require_POST
+def measure_send(request, client_id: int):
+    actor = Actor.from_request(request)
+    if not request.user.is_therapist:
+        raise Http404
+    client = client_queries.client_record(actor=actor, client_id=client_id, section="measures")
+    if not request.user.has_perm("measures.send_checkin", client):
+        raise Http404
+    form = SendMeasureForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a measure from the list.")
+        return redirect("measures:client_measures", client_id=client.pk)
+    source, _, reference = form.cleaned_data["instrument"].partition(":")
+    if source == "bundled":
+        instrument = services.bundled_instrument_stored(reference)
+    else:
+        instrument = StoredInstrument.objects.get(pk=int(reference), bundled=False)
+    sent = services.checkin_send(
+        actor=actor, client=client, instrument=instrument, base_url=request.build_absolute_uri("/")
+    )
+    return render(
+        request,
+        "measures/checkin_sent.html",
+        {"client": client, "sent": sent, "instrument": instrument},
+    )

@@ -1,0 +1,46 @@
+"""The measures app's routes for the access-matrix test (tests/access/test_access_matrix.py)."""
+
+from __future__ import annotations
+
+LOGIN = "login"
+
+
+def signals(agency, persona):
+    """Return a signal of the persona's own client and one of another therapist's client."""
+    from tests.measures.checkins import answered_checkin
+
+    low_a = answered_checkin(agency.client_a, 1)[0].signals.first()
+    low_b = answered_checkin(agency.client_b, 1)[0].signals.first()
+    own, other = (low_b, low_a) if persona == "therapist_b" else (low_a, low_b)
+    return {"signal_id": own.pk}, {"signal_id": other.pk}
+
+
+THERAPIST_OWN = {
+    "therapist_a": (200, 404),
+    "therapist_b": (200, 404),
+    "supervisor": 404,
+    "leader": 404,
+    "client": LOGIN,
+    "anonymous": LOGIN,
+}
+THERAPIST_OWN_REDIRECT = {**THERAPIST_OWN, "therapist_a": (302, 404), "therapist_b": (302, 404)}
+
+ROUTES = {
+    "measures:signals": (
+        "get",
+        None,
+        {
+            "therapist_a": 200,
+            "therapist_b": 200,
+            "supervisor": 404,
+            "leader": 404,
+            "client": LOGIN,
+            "anonymous": LOGIN,
+        },
+    ),
+    # An empty POST: acknowledging works; closing without an outcome changes nothing.
+    "measures:signal_acknowledge": ("post", signals, THERAPIST_OWN_REDIRECT),
+    "measures:signal_close": ("post", signals, THERAPIST_OWN_REDIRECT),
+    "measures:client_measures": ("get", "client", THERAPIST_OWN),
+    "measures:measure_send": ("post", "client", THERAPIST_OWN_REDIRECT),
+}
