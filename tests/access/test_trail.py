@@ -102,17 +102,20 @@ def run_attune(var_dir, *args: str) -> subprocess.CompletedProcess:
 def test_it_verifies_from_the_command_line(tmp_path):
     """``attune trail verify`` on a real database file, as an operator would run it."""
     assert run_attune(tmp_path, "demo", "--no-serve", "--clients", "3").returncode == 0
+    before = run_attune(tmp_path, "trail", "verify")
+    assert before.returncode == 0, before.stdout + before.stderr
+    seeded = int(before.stdout.split()[1])
     assert run_attune(tmp_path, "manage", "shell", "-c", RECORD_FIVE).returncode == 0
     ok = run_attune(tmp_path, "trail", "verify")
     assert ok.returncode == 0
-    assert ok.stdout.startswith("ok: 5 entries")
+    assert ok.stdout.startswith(f"ok: {seeded + 5} entries")
     database = sqlite3.connect(tmp_path / "attune.sqlite3")
     database.execute("DROP TRIGGER access_trail_no_update")
-    database.execute("UPDATE access_accessevent SET section = 'x' WHERE seq = 3")
+    database.execute("UPDATE access_accessevent SET section = 'x' WHERE seq = ?", [seeded + 3])
     database.commit()
     tampered = run_attune(tmp_path, "trail", "verify")
     assert tampered.returncode == 1
-    assert "entry #3 has been altered" in tampered.stdout
+    assert f"entry #{seeded + 3} has been altered" in tampered.stdout
 
 
 RECORD_FIVE = (

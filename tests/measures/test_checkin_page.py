@@ -90,11 +90,12 @@ def test_it_asks_in_spanish_for_a_client_who_chose_spanish(agency):
     assert "Puede saltarse cualquier pregunta" in body
 
 
-def test_it_marks_questions_without_an_arabic_text_as_english(agency):
+def test_it_asks_the_checkin_in_arabic_right_to_left(agency):
     http, _ = open_checkin(agency.client_a, "ar")
     body = http.get("/c/").content.decode()
     assert 'dir="rtl"' in body
-    assert 'lang="en" dir="auto">I felt heard and understood.</legend>' in body
+    assert "شعرت بأنني مسموع ومفهوم." in body
+    assert "I felt heard and understood." not in body
 
 
 def test_it_asks_about_the_clients_own_goals_in_their_words(agency):

@@ -22,6 +22,7 @@ from attune.clients.identity_display import author_of, formulation_rows, identit
 from attune.clients.identity_forms import CulturalFormulationForm, SelfIdentificationForm
 from attune.clients.models import LinkPurpose
 from attune.clients.services import CLIENT_FIELDS
+from attune.measures.queries import open_signal_counts
 
 
 def _form_context(form) -> dict:
@@ -37,7 +38,11 @@ def caseload(request):
     if not request.user.has_perm("clients.view_caseload"):
         raise Http404
     rows = queries.caseload(therapist=request.user, actor=Actor.from_request(request))
-    return render(request, "clients/caseload.html", {"clients": rows})
+    return render(
+        request,
+        "clients/caseload.html",
+        {"clients": rows, "signal_counts": open_signal_counts(user=request.user)},
+    )
 
 
 @login_required

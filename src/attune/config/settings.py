@@ -135,9 +135,12 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "access:login"
 LOGIN_REDIRECT_URL = "access:home"
 
+# The agency's name, in messages to clients and on the public access statement.
+ATTUNE_AGENCY_NAME = envstr("ATTUNE_AGENCY_NAME", "Attune")
+
 # Second factor (TOTP): required for every staff member unless turned off for a local demo.
 ATTUNE_REQUIRE_MFA = envbool("ATTUNE_REQUIRE_MFA", True)
-OTP_TOTP_ISSUER = envstr("ATTUNE_AGENCY_NAME", "Attune")
+OTP_TOTP_ISSUER = ATTUNE_AGENCY_NAME
 
 # Sessions: idle logoff and an absolute cap, both enforced by SessionLimitsMiddleware.
 ATTUNE_IDLE_LOGOFF_MINUTES = envint("ATTUNE_IDLE_LOGOFF_MINUTES", 15)
@@ -217,6 +220,14 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not _collected_static
+
+# Check-ins and signals (docs/rupture-signals.md).  Rule thresholds override the documented
+# defaults key by key, e.g. {"low_total_threshold": 60}; bad values stop start-up (measures.E001).
+ATTUNE_SIGNAL_RULES: dict = {}
+# What a therapist reads above a safety signal: the agency's own protocol.
+ATTUNE_SAFETY_PROTOCOL = envstr("ATTUNE_SAFETY_PROTOCOL", "")
+ATTUNE_SMS_BACKEND = envstr("ATTUNE_SMS_BACKEND", "attune.measures.tasks.ConsoleSmsBackend")
+ATTUNE_CHECKIN_REMINDER_HOURS = envint("ATTUNE_CHECKIN_REMINDER_HOURS", 48)
 
 EMAIL_BACKEND = envstr("ATTUNE_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 DEFAULT_FROM_EMAIL = envstr("ATTUNE_FROM_EMAIL", "attune@localhost")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db.models import Count
 from django.http import Http404
 
 from attune.access import trail
@@ -72,13 +73,12 @@ def open_signals(*, actor: Actor) -> SignalsPage:
 
 def open_signal_counts(*, user) -> dict[str, int]:
     """Return how many safety and rupture signals are open for ``user``'s clients (home page)."""
-    counts = {"safety": 0, "rupture": 0}
-    rows = Signal.objects.filter(own_clients_scope(user), state=SignalState.OPEN).values_list(
-        "kind", flat=True
+    rows = (
+        Signal.objects.filter(own_clients_scope(user), state=SignalState.OPEN)
+        .values("kind")
+        .annotate(n=Count("id"))
     )
-    for kind in rows:
-        counts[kind] += 1
-    return counts
+    return {"safety": 0, "rupture": 0} | {row["kind"]: row["n"] for row in rows}
 
 
 def session_trends(client_ids: set[int]) -> dict[int, list[float | None]]:

@@ -318,7 +318,7 @@ def checkin_submit(
 
 def rule_settings() -> signals_rules.RuleSettings:
     """Return this agency's signal rules (``ATTUNE_SIGNAL_RULES`` over the defaults)."""
-    return signals_rules.rule_settings(getattr(settings, "ATTUNE_SIGNAL_RULES", None))
+    return signals_rules.rule_settings(settings.ATTUNE_SIGNAL_RULES)
 
 
 def signals_raise(
@@ -443,7 +443,7 @@ def checkin_reminders_due(*, actor: Actor, now=None, after_hours: int | None = N
     from attune.measures import tasks
 
     now = now or timezone.now()
-    hours = after_hours or getattr(settings, "ATTUNE_CHECKIN_REMINDER_HOURS", 48)
+    hours = after_hours or settings.ATTUNE_CHECKIN_REMINDER_HOURS
     due = CheckIn.objects.filter(
         reminder_sent_at__isnull=True,
         sent_at__lte=now - timedelta(hours=hours),

@@ -53,7 +53,7 @@ class LocmemSmsBackend(SmsBackend):
 
 def sms_backend() -> SmsBackend:
     """Return the configured text-message backend."""
-    path = getattr(settings, "ATTUNE_SMS_BACKEND", "attune.measures.tasks.ConsoleSmsBackend")
+    path = settings.ATTUNE_SMS_BACKEND
     return import_string(path)()
 
 
@@ -78,9 +78,7 @@ def invitation_language(client: Client) -> str:
 
 def agency_name() -> str:
     """Return the agency's name as clients know it."""
-    return getattr(settings, "ATTUNE_AGENCY_NAME", "") or getattr(
-        settings, "OTP_TOTP_ISSUER", "Attune"
-    )
+    return settings.ATTUNE_AGENCY_NAME
 
 
 def deliver_invitation(*, client_id: int, url: str, expires_at: datetime) -> list[str]:

@@ -24,7 +24,7 @@ DEFAULT_SAFETY_PROTOCOL = (
 
 def safety_protocol() -> str:
     """Return the agency's safety protocol text (``ATTUNE_SAFETY_PROTOCOL``)."""
-    return getattr(settings, "ATTUNE_SAFETY_PROTOCOL", "") or DEFAULT_SAFETY_PROTOCOL
+    return settings.ATTUNE_SAFETY_PROTOCOL or DEFAULT_SAFETY_PROTOCOL
 
 
 CHART_WIDTH, CHART_HEIGHT, CHART_PAD = 600, 220, 40

@@ -353,7 +353,7 @@ def _statement(request, language: str):
             "organisation/public_statement.html",
             {
                 "statement": statement,
-                "agency_name": getattr(settings, "ATTUNE_AGENCY_NAME", settings.OTP_TOTP_ISSUER),
+                "agency_name": settings.ATTUNE_AGENCY_NAME,
                 "client_languages": settings.CLIENT_LANGUAGES,
                 "current": language,
             },
