@@ -78,6 +78,22 @@ def sign_in(base: str, username: str) -> tuple[str, list[str]]:
     return cookie, paths
 
 
+def server_times(access_log: Path) -> list[int]:
+    """Return the server-side milliseconds of each request in gunicorn's access log."""
+    if not access_log.exists():
+        return []
+    lines = access_log.read_text(encoding="utf-8").splitlines()
+    return sorted(int(line.rsplit(" ", 1)[1].removesuffix("ms")) for line in lines if line)
+
+
+def percentile(sorted_values: list[int], p: float) -> int | None:
+    """Return the nearest-rank percentile of already sorted values."""
+    if not sorted_values:
+        return None
+    rank = max(1, round(p / 100 * len(sorted_values)))
+    return sorted_values[min(rank, len(sorted_values)) - 1]
+
+
 def wait_until_up(base: str) -> None:
     for _ in range(100):
         try:
@@ -108,10 +124,13 @@ def bench_backend(backend: str, args) -> list[dict]:
     )
     seed_seconds = time.perf_counter() - started
     base = f"http://127.0.0.1:{PORT}"
+    access_log = var_dir / "access.log"
     server = subprocess.Popen(
         [
             ATTUNE,
             "serve",
+            "--access-log",
+            str(access_log),
             "--bind",
             f"127.0.0.1:{PORT}",
             "--workers",
@@ -152,6 +171,8 @@ def bench_backend(backend: str, args) -> list[dict]:
                 text=True,
                 check=True,
             )
+            server_ms = server_times(access_log)
+            access_log.write_text("")  # each run reads only its own requests
             if think_ms is None:
                 continue
             figures = json.loads(output.stdout.strip().splitlines()[-1])
@@ -165,6 +186,10 @@ def bench_backend(backend: str, args) -> list[dict]:
                 threads=args.threads,
                 seed_seconds=round(seed_seconds, 1),
                 requests_per_second=round(figures["requests"] / figures["seconds"], 1),
+                server_p50_ms=percentile(server_ms, 50),
+                server_p95_ms=percentile(server_ms, 95),
+                server_p99_ms=percentile(server_ms, 99),
+                server_max_ms=max(server_ms, default=None),
             )
             print(json.dumps(figures), flush=True)
             results.append(figures)
