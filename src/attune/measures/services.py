@@ -275,12 +275,9 @@ def checkin_submit(
     already be checked (``forms.CheckInForm``).  Return None when the link was already used:
     a double click, a retry or a second simultaneous submission stores nothing more.
     """
-    now = timezone.now()
-    claimed = ClientLink.objects.filter(
-        pk=checkin.link_id, used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
-    ).update(used_at=now)
-    if not claimed:
+    if not client_services.claim_link(checkin.link):
         return None
+    now = timezone.now()
     stored_responses = []
     for stored, instrument in checkin_instruments(checkin):
         given = dict(answers.get(stored.key, {}))
