@@ -118,3 +118,17 @@ def test_it_shows_chosen_names_pronouns_and_language_badges_on_the_caseload(agen
     assert "they/them" in body
     assert "Interpreter" in body
     assert "Preferred language: </span>es</span>" in body
+
+
+def test_it_closes_an_episode_with_its_reason(agency):
+    from attune.access.actor import Actor
+    from attune.access.models import AccessEvent
+    from attune.clients.services import client_close
+
+    client_close(actor=Actor(user=agency.therapist_a), client=agency.client_a, reason="dropped_out")
+    agency.client_a.refresh_from_db()
+    assert agency.client_a.closed_at is not None
+    assert agency.client_a.end_reason == "dropped_out"
+    assert AccessEvent.objects.filter(detail="episode closed: dropped_out").exists()
+    with pytest.raises(ValueError, match="unknown end reason"):
+        client_close(actor=Actor(user=agency.therapist_a), client=agency.client_b, reason="gone")

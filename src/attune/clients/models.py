@@ -23,6 +23,14 @@ class InterpreterNeed(models.TextChoices):
     NOT_SURE = "not_sure", "Not sure"
 
 
+class EndReason(models.TextChoices):
+    """Why an episode of care ended (the equity report's end_reason)."""
+
+    COMPLETED = "completed", "Completed"
+    DROPPED_OUT = "dropped_out", "Stopped coming"
+    TRANSFERRED = "transferred", "Transferred"
+
+
 class Client(models.Model):
     """A client of the agency, always shown by chosen name and pronouns.
 
@@ -63,6 +71,8 @@ class Client(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Empty while the episode is ongoing; set with closed_at by services.client_close.
+    end_reason = models.CharField(max_length=20, choices=EndReason.choices, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["therapist", "closed_at"], name="client_caseload")]

@@ -18,6 +18,7 @@ from attune.clients.models import (
     Client,
     ClientLink,
     CulturalFormulation,
+    EndReason,
     IdentityCategory,
     LinkPurpose,
     Question,
@@ -229,6 +230,24 @@ def profile_submit(
         detail="by the client through a link; changed: " + (", ".join(changed) or "nothing"),
     )
     return True
+
+
+@transaction.atomic
+def client_close(*, actor: Actor, client: Client, reason: str) -> None:
+    """End ``client``'s episode of care for ``reason`` (an EndReason value)."""
+    if reason not in EndReason.values:
+        raise ValueError(f"unknown end reason {reason!r}")
+    client.closed_at, client.end_reason = timezone.now(), reason
+    client.save(update_fields=["closed_at", "end_reason", "updated_at"])
+    trail.record(
+        actor=actor,
+        action=TrailAction.UPDATE,
+        client_id=client.pk,
+        object_type="client",
+        object_ref=client.pk,
+        section="record",
+        detail=f"episode closed: {reason}",
+    )
 
 
 @transaction.atomic
