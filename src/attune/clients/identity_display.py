@@ -41,12 +41,18 @@ SHOWN = [
 ]
 
 
+# Answers chosen from a list (languages, interpreter, fee) are shown plainly; the client's own
+# words are shown in quotation marks.
+CHOSEN_NOT_WRITTEN = {Question.LANGUAGES, Question.INTERPRETER, Question.FEE_TIER}
+
+
 @dataclass
 class Row:
     question: str
     words: str = ""
     categories: list[str] = field(default_factory=list)
     declined: bool = False
+    quoted: bool = True
 
     @property
     def not_asked(self) -> bool:
@@ -59,7 +65,11 @@ def identity_rows(identity) -> list[Row]:
     declined = set(identity.declined) if identity else set()
     rows = []
     for question in SHOWN:
-        row = Row(Question(question).label, declined=question in declined)
+        row = Row(
+            Question(question).label,
+            declined=question in declined,
+            quoted=question not in CHOSEN_NOT_WRITTEN,
+        )
         value = answers.get(question)
         if isinstance(value, str):
             row.words = LABELS.get(value, value) if question == Question.FEE_TIER else value
