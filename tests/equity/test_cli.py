@@ -98,12 +98,6 @@ def test_it_explains_that_pdf_needs_weasyprint(
     assert "PDF output needs WeasyPrint" in capsys.readouterr().err
 
 
-def test_it_says_the_database_source_needs_the_app(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["report"]) == 2
-    error = capsys.readouterr().err
-    assert "database" in error and "--input" in error and len(error.strip().splitlines()) == 1
-
-
 @pytest.mark.parametrize(
     ("option", "expected"),
     [
@@ -143,3 +137,37 @@ def test_it_returns_usage_errors_instead_of_exiting(capsys: pytest.CaptureFixtur
     assert main(["report", "--min-cell", "many"]) == 2
     assert "invalid int value" in capsys.readouterr().err
     assert main(["--help"]) == 0
+
+
+def test_a_file_report_never_imports_django(episodes_csv: Path) -> None:
+    script = (
+        "import sys\n"
+        "from attune.equity.cli import main\n"
+        f"code = main(['report', '--input', {str(episodes_csv)!r}, '--output', '/dev/null'])\n"
+        "assert code == 0, code\n"
+        "assert not any(name.split('.')[0] == 'django' for name in sys.modules)\n"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True)
+
+
+def test_without_input_and_without_the_app_settings_it_says_why_in_one_line(
+    tmp_path: Path,
+) -> None:
+    import os
+
+    environment = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("ATTUNE_", "DJANGO_", "DATABASE_"))
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "attune.equity.cli", "report"],
+        env=environment,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "cannot set up the Attune web app" in result.stderr and "--input" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

@@ -141,3 +141,9 @@ rules.add_perm("community.view_referral_counts", is_leader)
 # check is a private nudge for whoever writes notes: nothing is stored, counted or reported.
 rules.add_perm("language.audit_documents", is_leader)
 rules.add_perm("language.check_draft_note", is_clinician)
+
+
+# --- Equity dashboard (attune.equity) ------------------------------------------------------------
+# Leaders see the equity report as aggregates only: groups under the minimum cell are hidden and
+# no client is named, counted alone or linked from it.
+rules.add_perm("equity.view_dashboard", is_leader)

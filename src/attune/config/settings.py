@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "attune.language",
     "attune.community",
     "attune.organisation",
+    "attune.equity",
     "attune.demo",
 ]
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("attune.language.urls")),
     path("", include("attune.community.urls")),
     path("", include("attune.organisation.urls")),
+    path("", include("attune.equity.urls")),
     path("healthz", access_views.healthz, name="healthz"),
 ]
 

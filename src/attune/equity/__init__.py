@@ -1,7 +1,9 @@
 """Equity analytics: gaps in access, engagement, outcomes and felt humility, by group.
 
-Pure modules with no Django import. The public names load their modules on first use,
-so ``import attune.equity`` stays cheap for the command line and the web app.
+Pure modules with no Django import, except the web app's own: ``database`` (the report
+from the app's tables), ``views``, ``urls`` and ``apps``. The public names load their
+modules on first use, so ``import attune.equity`` stays cheap for the command line and the
+web app.
 """
 
 from __future__ import annotations

@@ -86,15 +86,35 @@ def _report_from_file(
 def _report_from_database(
     intersect: list[tuple[str, str]], reference: dict[str, str], min_cell: int
 ) -> Report:
-    """Return the report of the app's own episodes.
+    """Return the report of the app's own episodes, aggregated by the app's database.
 
-    The database source needs the Attune web app's settings; it builds
-    ``EquityStatistics`` with SQL and calls ``report_from_statistics``.
+    Sets up Django with the Attune settings (``DJANGO_SETTINGS_MODULE`` may name others)
+    and calls ``attune.equity.database.report_from_database``.
     """
-    raise SourceUnavailableError(
-        "reading the app's database needs the Attune web app, which is not set up here; "
-        "pass --input FILE to report on an episode file"
-    )
+    import os
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "attune.config.settings")
+    try:
+        import django
+        from django.core.exceptions import ImproperlyConfigured
+        from django.db import DatabaseError
+    except ImportError as error:
+        raise SourceUnavailableError(
+            f"reading the app's database needs the Attune web app ({error}); "
+            "pass --input FILE to report on an episode file"
+        ) from None
+    try:
+        django.setup()
+        from attune.equity.database import report_from_database
+    except (ImportError, ImproperlyConfigured) as error:
+        raise SourceUnavailableError(
+            f"cannot set up the Attune web app to read its database ({error}); "
+            "pass --input FILE to report on an episode file"
+        ) from None
+    try:
+        return report_from_database(intersect=intersect, reference=reference, min_cell=min_cell)
+    except (DatabaseError, ImproperlyConfigured) as error:
+        raise SourceUnavailableError(f"cannot read the app's database: {error}") from None
 
 
 def _write(report: Report, output_format: str, output: Path | None, source: str) -> None:

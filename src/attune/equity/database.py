@@ -1,0 +1,293 @@
+"""The equity report of the app's own episodes, aggregated in the database.
+
+This is the only equity module that imports Django. The SQL text holds only table
+names from the models and constants of this module; every value travels as a parameter
+(hence the file-wide S608 exemption). It never loads a row about a person
+into Python: one ``GROUP BY`` per attribute returns each group's ``AGGREGATE_FIELDS`` sums,
+a second returns each group's table of waits, and ``report_from_statistics`` does the rest.
+
+An episode is a client (one episode per client). Its fields, as SQL over the app's tables:
+
+- ``referral_date``: the date (UTC) the client was added; ``first_session_date``: the date
+  (UTC) of the first held session.
+- ``sessions_scheduled``: held, no-show and client-cancelled sessions; ``sessions_attended``:
+  held sessions.
+- ``end_reason``: the client's end reason, empty meaning ongoing.
+- ``phq9_first``/``phq9_last``, ``gad7_first``/``gad7_last``: first and last scored totals.
+- ``humility_mean``/``alliance_mean``: the mean of the client's session check-in subscales
+  (0-10) times ten (0-100).
+
+Each attribute is a self-identification question; a client's groups are the codes of their
+newest self-identification, and a client without one is ``not disclosed``.
+"""
+
+# ruff: noqa: S608
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC, date, datetime, time
+from typing import TYPE_CHECKING
+
+from django.db import connection
+
+from attune.equity import schema
+from attune.equity.errors import EquityInputError
+from attune.equity.report import report_from_statistics
+from attune.equity.summaries import (
+    AttributeSummaries,
+    EquityStatistics,
+    GroupSummaries,
+    metric_summaries,
+)
+from attune.equity.suppression import MINIMUM_CELL
+
+if TYPE_CHECKING:
+    from attune.equity.report import Report
+
+ATTRIBUTES: tuple[str, ...] = (
+    "gender",
+    "sex_at_birth",
+    "orientation",
+    "race_ethnicity",
+    "languages",
+    "interpreter",
+    "accessibility",
+    "fee_tier",
+)
+
+# Not self-identified: the calendar quarter of referral ("2025-Q3"), for trends. Intersect
+# it with an attribute so that each group's quarters add up to the group's shown cell.
+QUARTER = "referral_quarter"
+KNOWN = (*ATTRIBUTES, QUARTER)
+
+PHQ9 = "phq9"
+GAD7 = "gad7"
+SESSION_CHECKIN = "session-checkin"
+
+
+def _tables() -> dict[str, str]:
+    from attune.care.models import TherapySession
+    from attune.clients.models import Client, IdentityCategory
+    from attune.measures.models import Response, StoredInstrument
+
+    return {
+        "client": Client._meta.db_table,
+        "session": TherapySession._meta.db_table,
+        "response": Response._meta.db_table,
+        "instrument": StoredInstrument._meta.db_table,
+        "category": IdentityCategory._meta.db_table,
+    }
+
+
+def _vendor_sql() -> dict[str, str]:
+    """Return the few expressions that differ between SQLite and PostgreSQL."""
+    if connection.vendor == "postgresql":
+        return {
+            "days": "((s.first_held AT TIME ZONE 'UTC')::date"
+            " - (e.referred_at AT TIME ZONE 'UTC')::date)",
+            "humility": "(r.subscales ->> 'humility')::double precision",
+            "alliance": "(r.subscales ->> 'alliance')::double precision",
+            "quarter": "to_char(m.referred_at AT TIME ZONE 'UTC', 'YYYY-\"Q\"Q')",
+        }
+    if connection.vendor == "sqlite":
+        return {
+            "days": "CAST(julianday(date(s.first_held)) - julianday(date(e.referred_at))"
+            " AS INTEGER)",
+            "humility": "CAST(json_extract(r.subscales, '$.humility') AS REAL)",
+            "alliance": "CAST(json_extract(r.subscales, '$.alliance') AS REAL)",
+            "quarter": "strftime('%%Y', m.referred_at) || '-Q' || "
+            "((CAST(strftime('%%m', m.referred_at) AS INTEGER) + 2) / 3)",
+        }
+    raise EquityInputError(
+        f"the equity report supports SQLite and PostgreSQL, not {connection.vendor}"
+    )
+
+
+def _measures_sql(period: tuple[date, date] | None) -> tuple[str, list[object]]:
+    """Return the CTEs ``ep`` (one row per episode) and ``m`` (its per-metric measures)."""
+    t = _tables()
+    v = _vendor_sql()
+    where, params = "", []
+    if period is not None:
+        start, end = period
+        where = "WHERE c.created_at >= %s AND c.created_at < %s"
+        params = [
+            datetime.combine(start, time.min, tzinfo=UTC),
+            datetime.combine(end, time.min, tzinfo=UTC),
+        ]
+    held = "s.status = 'held'"
+    client_cancelled = "(s.status = 'cancelled' AND s.cancelled_by = 'client')"
+    counted = f"({held} OR s.status = 'no_show' OR {client_cancelled})"
+    sql = f"""
+WITH e AS (
+  SELECT c.id, c.latest_identity_id AS identity_id, c.created_at AS referred_at, c.end_reason
+  FROM {t["client"]} AS c {where}
+), s AS (
+  SELECT e.id, MIN(CASE WHEN {held} THEN s.starts_at END) AS first_held,
+    SUM(CASE WHEN {counted} THEN 1 ELSE 0 END) AS scheduled,
+    SUM(CASE WHEN {held} THEN 1 ELSE 0 END) AS attended
+  FROM e LEFT JOIN {t["session"]} AS s ON s.client_id = e.id
+  GROUP BY e.id
+), ranked AS (
+  SELECT r.client_id, i.name, r.total,
+    ROW_NUMBER() OVER (PARTITION BY r.client_id, i.name ORDER BY r.submitted_at, r.id) AS n_first,
+    ROW_NUMBER() OVER (PARTITION BY r.client_id, i.name
+                       ORDER BY r.submitted_at DESC, r.id DESC) AS n_last
+  FROM {t["response"]} AS r JOIN {t["instrument"]} AS i ON i.id = r.instrument_id
+  WHERE i.name IN ('{PHQ9}', '{GAD7}') AND r.total IS NOT NULL
+), scores AS (
+  SELECT client_id,
+    MAX(CASE WHEN name = '{PHQ9}' AND n_first = 1 THEN total END) AS phq9_first,
+    MAX(CASE WHEN name = '{PHQ9}' AND n_last = 1 THEN total END) AS phq9_last,
+    MAX(CASE WHEN name = '{GAD7}' AND n_first = 1 THEN total END) AS gad7_first,
+    MAX(CASE WHEN name = '{GAD7}' AND n_last = 1 THEN total END) AS gad7_last
+  FROM ranked GROUP BY client_id
+), ratings AS (
+  SELECT r.client_id, 10.0 * AVG({v["humility"]}) AS h, 10.0 * AVG({v["alliance"]}) AS a
+  FROM {t["response"]} AS r JOIN {t["instrument"]} AS i ON i.id = r.instrument_id
+  WHERE i.name = '{SESSION_CHECKIN}'
+  GROUP BY r.client_id
+), ep AS (
+  SELECT e.id, e.identity_id, e.end_reason, e.referred_at,
+    CASE WHEN s.first_held IS NOT NULL THEN {v["days"]} END AS wait_days,
+    COALESCE(s.scheduled, 0) AS scheduled, COALESCE(s.attended, 0) AS attended,
+    sc.phq9_first, sc.phq9_last, sc.gad7_first, sc.gad7_last, ra.h, ra.a
+  FROM e JOIN s ON s.id = e.id
+  LEFT JOIN scores AS sc ON sc.client_id = e.id
+  LEFT JOIN ratings AS ra ON ra.client_id = e.id
+), m AS (
+  SELECT id, identity_id, referred_at, wait_days,
+    CASE WHEN wait_days IS NULL THEN 1 ELSE 0 END AS never_seen,
+    CASE WHEN wait_days IS NOT NULL AND scheduled > 0 THEN scheduled END AS sch,
+    CASE WHEN wait_days IS NOT NULL AND scheduled > 0 THEN scheduled - attended END AS mis,
+    CASE WHEN attended >= 1 THEN 1 ELSE 0 END AS engaged,
+    CASE WHEN attended >= 1 AND end_reason = 'dropped_out' THEN 1 ELSE 0 END AS dropped_out,
+    CASE WHEN phq9_first IS NOT NULL AND phq9_last IS NOT NULL THEN 1 ELSE 0 END AS phq9_pairs,
+    CASE WHEN phq9_first - phq9_last >= 6 THEN 1 ELSE 0 END AS phq9_improved,
+    CASE WHEN gad7_first IS NOT NULL AND gad7_last IS NOT NULL THEN 1 ELSE 0 END AS gad7_pairs,
+    CASE WHEN gad7_first - gad7_last >= 4 THEN 1 ELSE 0 END AS gad7_improved,
+    CASE WHEN phq9_last IS NOT NULL AND gad7_last IS NOT NULL
+      AND (phq9_first >= 10 OR gad7_first >= 8) THEN 1 ELSE 0 END AS cases,
+    CASE WHEN phq9_last IS NOT NULL AND gad7_last IS NOT NULL
+      AND (phq9_first >= 10 OR gad7_first >= 8) AND phq9_last < 10 AND gad7_last < 8
+      THEN 1 ELSE 0 END AS recovered,
+    h, a
+  FROM ep
+)"""
+    return sql, params
+
+
+def _groups_sql(alias: str, component: str) -> str:
+    """Return a subquery of (id, value): one row per code chosen, or ``not disclosed``."""
+    if component == QUARTER:
+        return f"(SELECT m.id, {_vendor_sql()['quarter']} AS value FROM m) AS {alias}"
+    category = _tables()["category"]
+    return f"""(
+  SELECT m.id, k.code AS value FROM m JOIN {category} AS k
+    ON k.self_identification_id = m.identity_id AND k.question = %s
+  UNION ALL
+  SELECT m.id, '{schema.NOT_DISCLOSED}' FROM m WHERE NOT EXISTS (
+    SELECT 1 FROM {category} AS k
+    WHERE k.self_identification_id = m.identity_id AND k.question = %s)
+) AS {alias}"""
+
+
+_TOTALS = """COUNT(*) AS episodes, SUM(never_seen) AS never_seen,
+  COUNT(sch) AS no_show_episodes, SUM(sch) AS scheduled, SUM(mis) AS missed,
+  SUM(sch * sch) AS scheduled_sq, SUM(mis * mis) AS missed_sq,
+  SUM(sch * mis) AS scheduled_missed,
+  SUM(engaged) AS engaged, SUM(dropped_out) AS dropped_out,
+  SUM(phq9_pairs) AS phq9_pairs, SUM(phq9_improved) AS phq9_improved,
+  SUM(gad7_pairs) AS gad7_pairs, SUM(gad7_improved) AS gad7_improved,
+  SUM(cases) AS cases, SUM(recovered) AS recovered,
+  COUNT(h) AS humility_n, SUM(h) AS humility_sum, SUM(h * h) AS humility_sum_sq,
+  COUNT(a) AS alliance_n, SUM(a) AS alliance_sum, SUM(a * a) AS alliance_sum_sq"""
+
+
+def _attribute(
+    name: str, components: tuple[str, ...], period: tuple[date, date] | None
+) -> AttributeSummaries:
+    measures, params = _measures_sql(period)
+    joins = [
+        f"JOIN {_groups_sql(f'g{index}', component)} ON g{index}.id = m.id"
+        for index, component in enumerate(components)
+    ]
+    keys = ", ".join(f"g{index}.value" for index in range(len(components)))
+    parts_params: list[object] = []
+    for component in components:
+        if component != QUARTER:
+            parts_params += [component, component]
+    froms = "FROM m " + " ".join(joins)
+    totals = f"{measures} SELECT {keys}, {_TOTALS} {froms} GROUP BY {keys}"
+    waits_sql = (
+        f"{measures} SELECT {keys}, m.wait_days, COUNT(*) {froms} "
+        f"WHERE m.wait_days IS NOT NULL GROUP BY {keys}, m.wait_days"
+    )
+    width = len(components)
+    waits: dict[tuple[str, ...], list[tuple[float, int]]] = {}
+    summaries = AttributeSummaries(name, components)
+    with connection.cursor() as cursor:
+        cursor.execute(waits_sql, params + parts_params)
+        for row in cursor.fetchall():
+            waits.setdefault(tuple(row[:width]), []).append((row[width], row[width + 1]))
+        cursor.execute(totals, params + parts_params)
+        fields = [column[0] for column in cursor.description][width:]
+        for row in cursor.fetchall():
+            parts = tuple(row[:width])
+            sums = dict(zip(fields, row[width:], strict=True))
+            group = schema.INTERSECTION_JOINER.join(parts)
+            summaries.groups[group] = GroupSummaries(
+                group, parts, int(sums["episodes"]), metric_summaries(sums, waits.get(parts, []))
+            )
+    return summaries
+
+
+def _episode_count(period: tuple[date, date] | None) -> int:
+    measures, params = _measures_sql(period)
+    with connection.cursor() as cursor:
+        cursor.execute(f"{measures} SELECT COUNT(*) FROM m", params)
+        return int(cursor.fetchone()[0])
+
+
+def database_statistics(
+    *,
+    attributes: Sequence[str] = ATTRIBUTES,
+    intersect: Sequence[tuple[str, str]] = (),
+    period: tuple[date, date] | None = None,
+) -> EquityStatistics:
+    """Return the group-level sums of the app's episodes, computed by the database.
+
+    ``period`` (start, end) keeps the episodes referred from ``start`` up to, not including,
+    ``end`` (UTC dates).
+    """
+    for pair in intersect:
+        if len(pair) != 2 or pair[0] == pair[1]:
+            raise EquityInputError(f"cannot intersect {pair!r}: give two different attributes")
+        for component in pair:
+            if component not in KNOWN:
+                raise EquityInputError(
+                    f"cannot intersect {'+'.join(pair)}: {component!r} is not an attribute "
+                    f"(attributes: {', '.join(KNOWN)})"
+                )
+    for name in attributes:
+        if name not in KNOWN:
+            raise EquityInputError(f"{name!r} is not an attribute (attributes: {', '.join(KNOWN)})")
+    # An intersection's suppression needs its components' own cells, so they are always in.
+    names = list(dict.fromkeys([*attributes, *(name for pair in intersect for name in pair)]))
+    plans = [(name, (name,)) for name in names]
+    plans += [(schema.INTERSECTION_JOINER.join(pair), tuple(pair)) for pair in intersect]
+    summaries = [_attribute(name, components, period) for name, components in plans]
+    return EquityStatistics(_episode_count(period), summaries)
+
+
+def report_from_database(
+    *,
+    attributes: Sequence[str] = ATTRIBUTES,
+    intersect: Sequence[tuple[str, str]] = (),
+    reference: Mapping[str, str] | None = None,
+    min_cell: int = MINIMUM_CELL,
+    period: tuple[date, date] | None = None,
+) -> Report:
+    """Return the equity report of the app's own episodes (see the module docstring)."""
+    statistics = database_statistics(attributes=attributes, intersect=intersect, period=period)
+    return report_from_statistics(statistics, reference=reference, min_cell=min_cell)
