@@ -4,15 +4,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('clients', '0003_self_identification_and_cultural_formulation'),
+        ("clients", "0003_self_identification_and_cultural_formulation"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='client',
-            name='end_reason',
-            field=models.CharField(blank=True, choices=[('completed', 'Completed'), ('dropped_out', 'Stopped coming'), ('transferred', 'Transferred')], max_length=20),
+            model_name="client",
+            name="end_reason",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("completed", "Completed"),
+                    ("dropped_out", "Stopped coming"),
+                    ("transferred", "Transferred"),
+                ],
+                max_length=20,
+            ),
         ),
     ]
