@@ -13,14 +13,9 @@ from django.core.exceptions import ValidationError
 
 from attune.language import FileReport
 from attune.language.readers import detect_kind
+from attune.language.uploads import MAX_UPLOAD_BYTES, UPLOAD_EXTENSIONS, UPLOAD_LIMIT_LABEL
 
-# The site refuses bodies over ATTUNE_MAX_BODY_BYTES (2 MB by default) before any view runs;
-# 1.5 MB leaves room for the rest of a multipart body, so a refusal comes from this form, in
-# words, rather than from the generic "too large" page.
-MAX_UPLOAD_BYTES = 1_500_000
-UPLOAD_LIMIT_LABEL = "1.5 MB"
 MAX_PASTED_CHARACTERS = 200_000
-UPLOAD_EXTENSIONS = (".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf", ".json")
 UPLOAD_TYPES_LABEL = "TXT, Markdown, HTML, Word (DOCX), PDF or FHIR Questionnaire JSON"
 # Kinds the download form may ask for: DOCX and PDF come back as their extracted text, which
 # the engine reads exactly as plain text.

@@ -19,6 +19,7 @@ from attune.access import trail
 from attune.access.actor import Actor
 from attune.access.models import TrailAction
 from attune.language import ReaderError, audit_bytes, report_to_json_dict
+from attune.language.uploads import MAX_UPLOAD_BYTES, UPLOAD_EXTENSIONS
 from attune.organisation.items import ItemSet, load_items
 from attune.organisation.models import (
     ActionItem,
@@ -31,10 +32,9 @@ from attune.organisation.models import (
     TrainingRecord,
 )
 
-# Uploads above this are refused before they are read; below the request body limit so the
-# message is Attune's own, not the 413 page.
-MAX_DOCUMENT_BYTES = 1_500_000
-DOCUMENT_EXTENSIONS = (".txt", ".md", ".html", ".htm", ".docx", ".pdf", ".json")
+# The same limits as the language audit's own page.
+MAX_DOCUMENT_BYTES = MAX_UPLOAD_BYTES
+DOCUMENT_EXTENSIONS = UPLOAD_EXTENSIONS
 REMINDER_DAYS_AHEAD = 7
 
 
