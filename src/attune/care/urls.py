@@ -1,15 +1,15 @@
 from django.urls import path
 
-from attune.care import views
+from attune.care.views import sessions
 
 app_name = "care"
 urlpatterns = [
-    path("clients/<int:client_id>/sessions/", views.session_list, name="session_list"),
+    path("clients/<int:client_id>/sessions/", sessions.session_list, name="session_list"),
     path(
         "clients/<int:client_id>/sessions/schedule/",
-        views.session_schedule,
+        sessions.session_schedule,
         name="session_schedule",
     ),
-    path("sessions/<int:session_id>/held/", views.session_held, name="session_held"),
-    path("sessions/<int:session_id>/cancel/", views.session_cancel, name="session_cancel"),
+    path("sessions/<int:session_id>/held/", sessions.session_held, name="session_held"),
+    path("sessions/<int:session_id>/cancel/", sessions.session_cancel, name="session_cancel"),
 ]

@@ -1,9 +1,13 @@
 from django.urls import path
 
-from attune.supervision import views
+from attune.supervision.views import supervisees
 
 app_name = "supervision"
 urlpatterns = [
-    path("", views.supervisees, name="supervisees"),
-    path("therapists/<int:therapist_id>/", views.supervisee_caseload, name="supervisee_caseload"),
+    path("", supervisees.supervisees, name="supervisees"),
+    path(
+        "therapists/<int:therapist_id>/",
+        supervisees.supervisee_caseload,
+        name="supervisee_caseload",
+    ),
 ]

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from attune.access.actor import Actor
 from attune.care import queries, services
-from attune.care.forms import CancelForm, HeldForm, ScheduleForm
+from attune.care.forms.sessions import CancelForm, HeldForm, ScheduleForm
 from attune.measures.models import CheckIn
 
 

@@ -1,0 +1,1 @@
+"""Forms of the care pages, one module per topic."""

@@ -1,0 +1,19 @@
+"""Every write of the care app, one module per topic; each function is importable from here."""
+
+from attune.care.services.sessions import (
+    HeldSession,
+    SessionStateError,
+    session_cancel,
+    session_mark_held,
+    session_mark_no_show,
+    session_schedule,
+)
+
+__all__ = [
+    "HeldSession",
+    "SessionStateError",
+    "session_cancel",
+    "session_mark_held",
+    "session_mark_no_show",
+    "session_schedule",
+]
