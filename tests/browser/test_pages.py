@@ -36,7 +36,9 @@ def sign_in(page, live_server, username: str) -> None:
 
 def test_it_shows_a_therapist_their_caseload_by_chosen_names(agency, live_server, desktop):
     sign_in(desktop, live_server, "ana")
-    assert desktop.url.endswith("/caseload/")
+    assert desktop.url.endswith("/today/")
+    desktop.get_by_role("link", name="Caseload").click()
+    desktop.wait_for_url(re.compile(r"/caseload/$"))
     card = desktop.locator(".client-card").filter(has_text="Zoë-Ann O'Brien")
     assert card.locator(".pronouns").inner_text() == "they/them"
     assert "Interpreter" in card.inner_text()
@@ -59,6 +61,7 @@ def test_it_renders_a_full_demo_caseload(live_server, desktop, phone):
         page.get_by_label("Password").fill(DEMO_PASSWORD)
         with page.expect_navigation():
             page.get_by_role("button", name="Sign in").click()
+        page.goto(f"{live_server.url}/caseload/")
         assert page.locator(".client-card").count() == 20
         assert_accessible(page)
     save_screenshot(desktop, "caseload")
@@ -123,7 +126,7 @@ def test_it_speaks_the_language_the_client_picks(
     [
         ("sol", ["/supervision/", "/supervision/therapists/{therapist_a}/", "/break-glass/"]),
         ("lee", ["/agency/", "/agency/staff/", "/agency/staff/new/", "/agency/trail/"]),
-        ("ana", ["/clients/{client_a}/edit/", "/clients/{client_a}/billing/",
+        ("ana", ["/today/", "/clients/{client_a}/edit/", "/clients/{client_a}/billing/",
                  "/account/authenticator/"]),
     ],
 )  # fmt: skip
@@ -141,6 +144,7 @@ def test_it_passes_axe_on_every_staff_page(agency, live_server, desktop, usernam
 
 def test_it_can_be_used_by_keyboard_alone(agency, live_server, desktop):
     sign_in(desktop, live_server, "ana")
+    desktop.goto(f"{live_server.url}/caseload/")
     desktop.keyboard.press("Tab")
     focused = desktop.evaluate("document.activeElement.textContent.trim()")
     assert focused == "Skip to content"

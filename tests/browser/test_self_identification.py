@@ -48,6 +48,7 @@ def test_it_lets_a_client_describe_themselves_in_spanish(agency, live_server, ph
     assert identity.declined == ["orientation"]
 
     sign_in(desktop, live_server, "ana")
+    desktop.goto(f"{live_server.url}/caseload/")
     card = desktop.locator(".client-card").filter(has_text="Lupita")
     assert card.locator(".pronouns").inner_text() == "ella"
     assert "Quiet room" in card.inner_text()

@@ -36,3 +36,10 @@ ROUTES = {
         {**THERAPIST_OWN, "therapist_a": (302, 404), "therapist_b": (302, 404)},
     ),
 }
+ROUTES["care:today"] = ("get", None, {**THERAPIST_OWN, "therapist_a": 200, "therapist_b": 200})
+# Marking a session as missed redirects back (to the session list, or to "Today" with next=).
+ROUTES["care:session_no_show"] = (
+    "post",
+    sessions,
+    {**THERAPIST_OWN, "therapist_a": (302, 404), "therapist_b": (302, 404)},
+)

@@ -106,6 +106,7 @@ rules.add_perm("measures.view_signals", is_therapist)
 rules.add_perm("measures.handle_signal", is_therapist & is_assigned_therapist)
 rules.add_perm("care.view_sessions", can_open_record)
 rules.add_perm("care.manage_sessions", is_therapist & is_assigned_therapist)
+rules.add_perm("care.view_today", is_therapist)
 
 
 def own_clients_scope(user, field: str = "client") -> Q:

@@ -133,7 +133,7 @@ def mfa_setup(request):
 def home(request):
     user = request.user
     if user.is_therapist:
-        return redirect("clients:caseload")
+        return redirect("care:today")
     if user.is_supervisor:
         return redirect("supervision:supervisees")
     if user.is_leader:

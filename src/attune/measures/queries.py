@@ -44,8 +44,25 @@ def open_signals(*, actor: Actor) -> SignalsPage:
 
     Records one trail entry for the listing, like the caseload.
     """
+    page = open_signal_rows(actor.user)
+    trail.record(
+        actor=actor,
+        action=TrailAction.VIEW,
+        object_type="signals",
+        object_ref=actor.user.pk,
+        section="signals",
+        detail=f"{len(page.safety)} safety and {len(page.rupture)} rupture signals listed",
+    )
+    return page
+
+
+def open_signal_rows(user) -> SignalsPage:
+    """Return the open and acknowledged signals of ``user``'s own clients, in two queries.
+
+    Records nothing: the page that shows them records its own trail entry.
+    """
     signals = list(
-        Signal.objects.filter(own_clients_scope(actor.user), state__in=OPEN_STATES)
+        Signal.objects.filter(own_clients_scope(user), state__in=OPEN_STATES)
         .select_related("client", "response__instrument")
         .order_by("-raised_at", "-pk")
     )
@@ -60,14 +77,6 @@ def open_signals(*, actor: Actor) -> SignalsPage:
             opening=signals_rules.suggested_opening(signal.rule),
         )
         (page.safety if signal.kind == SignalKind.SAFETY else page.rupture).append(row)
-    trail.record(
-        actor=actor,
-        action=TrailAction.VIEW,
-        object_type="signals",
-        object_ref=actor.user.pk,
-        section="signals",
-        detail=f"{len(page.safety)} safety and {len(page.rupture)} rupture signals listed",
-    )
     return page
 
 

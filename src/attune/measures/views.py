@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from attune.access.actor import Actor
+from attune.access.navigation import redirect_back
 from attune.clients import queries as client_queries
 from attune.measures import queries, services
 from attune.measures.forms import CloseSignalForm, SendMeasureForm
@@ -108,7 +109,7 @@ def signal_acknowledge(request, signal_id: int):
         messages.success(request, "Acknowledged. It stays on this page until you resolve it.")
     except services.SignalStateError as error:
         messages.error(request, f"Nothing changed: {error}.")
-    return redirect("measures:signals")
+    return redirect_back(request, "measures:signals")
 
 
 @login_required

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from attune.access.actor import Actor
+from attune.access.navigation import redirect_back
 from attune.care import queries, services
 from attune.care.forms.sessions import CancelForm, HeldForm, ScheduleForm
 from attune.measures.models import CheckIn
@@ -102,3 +103,16 @@ def session_cancel(request, session_id: int):
     except services.SessionStateError as error:
         messages.error(request, f"Nothing changed: {error}.")
     return redirect("care:session_list", client_id=session.client_id)
+
+
+@login_required
+@require_POST
+def session_no_show(request, session_id: int):
+    actor = Actor.from_request(request)
+    session = queries.session_for_action(actor=actor, session_id=session_id)
+    try:
+        services.session_mark_no_show(actor=actor, session=session)
+        messages.success(request, f"Recorded: {session.client.chosen_name} did not come.")
+    except services.SessionStateError as error:
+        messages.error(request, f"Nothing changed: {error}.")
+    return redirect_back(request, "care:session_list", client_id=session.client_id)

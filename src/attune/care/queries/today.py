@@ -1,0 +1,92 @@
+"""The therapist's "Today" page: what needs them today, in a fixed number of queries.
+
+Safety signals come first, apart from everything else; then today's sessions, open rupture
+signals, and check-ins sent but not yet answered. One trail entry records the listing, like the
+caseload and the signals page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
+
+from attune.access import trail
+from attune.access.actor import Actor
+from attune.access.models import TrailAction
+from attune.care.models import TherapySession
+from attune.measures.models import CheckIn
+from attune.measures.queries import SignalRow, open_signal_rows
+
+
+@dataclass
+class TodayPage:
+    day: date
+    sessions: list[TherapySession] = field(default_factory=list)
+    safety: list[SignalRow] = field(default_factory=list)
+    rupture: list[SignalRow] = field(default_factory=list)
+    unanswered: list[CheckIn] = field(default_factory=list)
+
+    @property
+    def is_clear(self) -> bool:
+        return not (self.sessions or self.safety or self.rupture or self.unanswered)
+
+
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    """Return the start and end of ``day`` in the agency's time zone."""
+    start = timezone.make_aware(datetime.combine(day, time.min))
+    return start, start + timedelta(days=1)
+
+
+def sessions_on(*, therapist, day: date) -> list[TherapySession]:
+    """Return the therapist's sessions on ``day`` with their clients, in time order."""
+    start, end = day_bounds(day)
+    return list(
+        TherapySession.objects.filter(therapist=therapist, starts_at__gte=start, starts_at__lt=end)
+        .select_related("client")
+        .order_by("starts_at", "pk")
+    )
+
+
+def unanswered_checkins(*, therapist, now: datetime) -> list[CheckIn]:
+    """Return check-ins of the therapist's active clients still open and not answered."""
+    return list(
+        CheckIn.objects.filter(
+            client__therapist=therapist,
+            client__closed_at__isnull=True,
+            expires_at__gt=now,
+            link__used_at__isnull=True,
+            link__revoked_at__isnull=True,
+            responses__isnull=True,
+        )
+        .select_related("client", "instrument")
+        .order_by("sent_at", "pk")
+    )
+
+
+def today(*, actor: Actor, now: datetime | None = None) -> TodayPage:
+    """Return what ``actor`` (a therapist) has today, recording one trail entry."""
+    now = now or timezone.now()
+    day = timezone.localdate(now)
+    therapist = actor.user
+    signals = open_signal_rows(therapist)
+    page = TodayPage(
+        day=day,
+        sessions=sessions_on(therapist=therapist, day=day),
+        safety=signals.safety,
+        rupture=signals.rupture,
+        unanswered=unanswered_checkins(therapist=therapist, now=now),
+    )
+    trail.record(
+        actor=actor,
+        action=TrailAction.VIEW,
+        object_type="today",
+        object_ref=therapist.pk,
+        section="today",
+        detail=(
+            f"{len(page.sessions)} sessions, {len(page.safety)} safety and "
+            f"{len(page.rupture)} rupture signals, {len(page.unanswered)} unanswered check-ins"
+        ),
+    )
+    return page
