@@ -15,9 +15,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from attune.measures.errors import ResponseError
-from attune.measures.goals import GOALS_CHECKIN
+from attune.measures.goals import CLIENT_NAMED_GOALS_LIMIT, GOALS_CHECKIN
 from attune.measures.instrument import CHOICE_TYPES, Instrument, Item, ItemType, LocalizedText
-from attune.measures.models import SignalState, StoredInstrument
+from attune.measures.models import MAX_INTERVAL_WEEKS, SignalState, StoredInstrument
 from attune.measures.scoring import score
 
 TEXT_LIMIT = 2000
@@ -247,3 +247,56 @@ class CloseSignalForm(forms.Form):
         ):
             self.add_error("reason", "Say why the signal is dismissed.")
         return cleaned
+
+
+class ScheduleForm(SendMeasureForm):
+    """Send a measure every few weeks, from a first date, with the client's goals if named."""
+
+    interval_weeks = forms.IntegerField(
+        label="Every how many weeks",
+        min_value=1,
+        max_value=MAX_INTERVAL_WEEKS,
+        initial=4,
+        error_messages={
+            "min_value": f"Choose 1 to {MAX_INTERVAL_WEEKS} weeks.",
+            "max_value": f"Choose 1 to {MAX_INTERVAL_WEEKS} weeks.",
+            "required": "Say every how many weeks.",
+            "invalid": "Write a whole number of weeks.",
+        },
+    )
+    first_due_on = forms.DateField(
+        label="First one on",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "Choose the date of the first one."},
+    )
+    goals = forms.CharField(
+        label="Goals the client named to rate each time (optional, one per line)",
+        required=False,
+        max_length=600,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from django.utils import timezone
+
+        super().__init__(*args, **kwargs)
+        self.fields["instrument"].label = "Measure"
+        self.fields["first_due_on"].initial = timezone.localdate()
+
+    def clean_first_due_on(self):
+        from django.utils import timezone
+
+        value = self.cleaned_data["first_due_on"]
+        if value < timezone.localdate():
+            raise ValidationError("Choose today or a later date.")
+        return value
+
+    def clean_goals(self):
+        goals = [line.strip() for line in self.cleaned_data["goals"].splitlines() if line.strip()]
+        if len(goals) > CLIENT_NAMED_GOALS_LIMIT:
+            raise ValidationError(f"Name at most {CLIENT_NAMED_GOALS_LIMIT} goals.")
+        return goals
+
+
+class ScheduleChangeForm(forms.Form):
+    change = forms.ChoiceField(choices=[(name, name) for name in ("pause", "resume", "stop")])
