@@ -25,7 +25,6 @@ CONTROL_FIELDS = ("page", "action", "version")
 @link_pages.register(services.CHECKIN_PURPOSE, label="Tell us how a session went")
 def checkin_page(request, link):
     actor = Actor.from_request(request, link_id=link.pk)
-    client = client_queries.client_for_link(actor=actor, link=link)
     checkin = services.checkin_for_link(actor=actor, link=link)
     posted = _answers_posted(request)
     form = CheckInForm(
@@ -34,9 +33,12 @@ def checkin_page(request, link):
         language=translation.get_language() or "en",
     )
     if form.is_long:
-        return _paged_checkin(request, link, actor=actor, client=client, checkin=checkin, form=form)
+        return _paged_checkin(request, link, actor=actor, checkin=checkin, form=form)
     if posted is not None and form.is_valid():
         return _submit(request, link, actor=actor, checkin=checkin, form=form)
+    # The page shows the client's record (their name, their goals): that read is trailed.
+    # A submission that is stored shows nothing; its own entries are the record of it.
+    client = client_queries.client_for_link(actor=actor, link=link)
     return render(
         request,
         "measures/client_checkin.html",
@@ -54,7 +56,9 @@ def _answers_posted(request) -> QueryDict | None:
 
 
 def _submit(request, link, *, actor, checkin, form):
-    stored = services.checkin_submit(actor=actor, checkin=checkin, answers=form.answers_by_key())
+    stored = services.checkin_submit(
+        actor=actor, checkin=checkin, answers=form.answers_by_key(), drop_draft=form.is_long
+    )
     if stored is None:
         link.refresh_from_db(fields=["used_at"])
         if link.used_at is None:
@@ -71,7 +75,7 @@ def _number(value, default: int) -> int:
         return default
 
 
-def _paged_checkin(request, link, *, actor, client, checkin, form):
+def _paged_checkin(request, link, *, actor, checkin, form):
     draft = services.checkin_draft(checkin)
     saved = draft.data if draft else {}
     version = draft.version if draft else 0
@@ -79,7 +83,7 @@ def _paged_checkin(request, link, *, actor, client, checkin, form):
     if request.method != "POST":
         shown = CheckInForm(parts=form.parts, language=form.language, initial=saved)
         page = min(max(draft.page if draft else 1, 1), last)
-        return _render_page(request, client, checkin, shown, page=page, version=version)
+        return _render_page(request, link, actor, checkin, shown, page=page, version=version)
 
     page = min(max(_number(request.POST.get("page"), draft.page if draft else 1), 1), last)
     action = request.POST.get("action", "")
@@ -97,7 +101,7 @@ def _paged_checkin(request, link, *, actor, client, checkin, form):
         merged.add_error(None, TAMPERED)
         valid = False
     if not valid:
-        return _render_page(request, client, checkin, merged, page=page, version=version)
+        return _render_page(request, link, actor, checkin, merged, page=page, version=version)
     if page == last and action != "back":
         return _submit(request, link, actor=actor, checkin=checkin, form=merged)
     target = max(page - 1, 1) if action == "back" else min(page + 1, last)
@@ -117,7 +121,8 @@ def _paged_checkin(request, link, *, actor, client, checkin, form):
         )
         return _render_page(
             request,
-            client,
+            link,
+            actor,
             checkin,
             shown,
             page=min(latest.page, last) if latest else 1,
@@ -127,7 +132,8 @@ def _paged_checkin(request, link, *, actor, client, checkin, form):
     return redirect("clients:client_home")
 
 
-def _render_page(request, client, checkin, form, *, page, version, conflict=False):
+def _render_page(request, link, actor, checkin, form, *, page, version, conflict=False):
+    client = client_queries.client_for_link(actor=actor, link=link)
     return render(
         request,
         "measures/client_checkin.html",

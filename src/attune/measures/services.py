@@ -126,9 +126,23 @@ def bundled_instrument_stored(name: str) -> StoredInstrument:
         return StoredInstrument.objects.get(key=instrument.key)
 
 
+# Parsed instruments by ``url|version``: a key always holds the same document (``instrument_store``
+# refuses another under it), so each process parses it once.  The source is compared on a hit,
+# which costs far less than parsing, so a database rebuilt with other content is never misread.
+_PARSED: dict[str, tuple[str, str, Instrument]] = {}
+_PARSED_LIMIT = 256
+
+
 def instrument_of(stored: StoredInstrument) -> Instrument:
-    """Return the pure instrument a stored row holds."""
-    return _instrument_from_source(stored.source_format, stored.source)
+    """Return the pure instrument a stored row holds, parsed once per ``url|version``."""
+    cached = _PARSED.get(stored.key)
+    if cached is not None and cached[0] == stored.source_format and cached[1] == stored.source:
+        return cached[2]
+    instrument = _instrument_from_source(stored.source_format, stored.source)
+    if len(_PARSED) >= _PARSED_LIMIT:
+        _PARSED.clear()
+    _PARSED[stored.key] = (stored.source_format, stored.source, instrument)
+    return instrument
 
 
 def bundled_source(name: str) -> str:
@@ -149,6 +163,11 @@ def _instrument_from_source(source_format: str, source: str) -> Instrument:
 
 def goals_instrument(goal_texts: Sequence[str]) -> Instrument:
     """Return the goals check-in built around the client's own goals."""
+    return _goals_instrument(tuple(goal_texts))
+
+
+@lru_cache(maxsize=256)
+def _goals_instrument(goal_texts: tuple[str, ...]) -> Instrument:
     return goals_checkin(goal_texts, from_plan=False)
 
 
@@ -235,12 +254,17 @@ def checkin_send(
     return SentCheckIn(checkin=checkin, url=url, delivered_by=tuple(channels))
 
 
-@transaction.atomic
 def checkin_for_link(*, actor: Actor, link: ClientLink) -> CheckIn:
     """Return the check-in a link stands for; a bare check-in link gets a session check-in."""
     existing = CheckIn.objects.select_related("instrument").filter(link=link).first()
     if existing is not None:
+        existing.link = link  # already loaded: claiming it needs no second read
         return existing
+    return _checkin_for_bare_link(actor=actor, link=link)
+
+
+@transaction.atomic
+def _checkin_for_bare_link(*, actor: Actor, link: ClientLink) -> CheckIn:
     instrument = bundled_instrument_stored(SESSION_CHECKIN)
     try:
         with transaction.atomic():
@@ -278,19 +302,30 @@ def checkin_instruments(checkin: CheckIn) -> list[tuple[StoredInstrument, Instru
 
 @transaction.atomic
 def checkin_submit(
-    *, actor: Actor, checkin: CheckIn, answers: Mapping[str, Mapping[str, Any]]
+    *,
+    actor: Actor,
+    checkin: CheckIn,
+    answers: Mapping[str, Mapping[str, Any]],
+    drop_draft: bool = True,
 ) -> list[Response] | None:
     """Store and score a client's answers, once per check-in, and raise any signals.
 
     ``answers`` maps a stored instrument's key to its answers by linkId; every answer must
     already be checked (``forms.CheckInForm``).  Return None when the link was already used:
-    a double click, a retry or a second simultaneous submission stores nothing more.
+    a double click, a retry or a second simultaneous submission stores nothing more.  The
+    saved draft of a long check-in goes in the same transaction (``drop_draft``: the page
+    could have one).
+
+    The trail entries are written last, together, so the trail's head is locked only for the
+    moment before the commit, and the statements are the same in number however many signals
+    are raised.
     """
     if not client_services.claim_link(checkin.link):
         return None
-    CheckInDraft.objects.filter(checkin_id=checkin.pk).delete()  # never kept beside a response
+    if drop_draft:
+        CheckInDraft.objects.filter(checkin_id=checkin.pk).delete()  # never beside a response
     now = timezone.now()
-    stored_responses = []
+    stored_responses, entries = [], []
     for stored, instrument in checkin_instruments(checkin):
         given = dict(answers.get(stored.key, {}))
         result = score(instrument, given)
@@ -308,17 +343,26 @@ def checkin_submit(
             submitted_at=now,
         )
         stored_responses.append(response)
-        trail.record(
-            actor=actor,
-            action=TrailAction.CREATE,
-            client_id=checkin.client_id,
-            object_type="measure_response",
-            object_ref=response.pk,
-            section="measures",
-            detail=f"{stored.name} by the client through a link; "
-            f"{result.items_answered} answered, {result.items_missing} skipped",
+        entries.append(
+            trail.Entry(
+                actor=actor,
+                action=TrailAction.CREATE,
+                client_id=checkin.client_id,
+                object_type="measure_response",
+                object_ref=response.pk,
+                section="measures",
+                detail=f"{stored.name} by the client through a link; "
+                f"{result.items_answered} answered, {result.items_missing} skipped",
+            )
         )
-        signals_raise(actor=actor, response=response, instrument=instrument, item_values=given)
+        _signals_store(
+            actor=actor,
+            response=response,
+            instrument=instrument,
+            item_values=given,
+            trail_to=entries,
+        )
+    trail.record_many(entries)
     return stored_responses
 
 
@@ -334,6 +378,27 @@ def signals_raise(
     *, actor: Actor, response: Response, instrument: Instrument, item_values: Mapping[str, Any]
 ) -> list[Signal]:
     """Evaluate the rules on a newly stored response and store each finding as a signal."""
+    entries: list[trail.Entry] = []
+    raised = _signals_store(
+        actor=actor,
+        response=response,
+        instrument=instrument,
+        item_values=item_values,
+        trail_to=entries,
+    )
+    trail.record_many(entries)
+    return raised
+
+
+def _signals_store(
+    *,
+    actor: Actor,
+    response: Response,
+    instrument: Instrument,
+    item_values: Mapping[str, Any],
+    trail_to: list[trail.Entry],
+) -> list[Signal]:
+    """Store the signals a response raises in one statement; add their trail entries."""
     previous = list(
         Response.objects.filter(
             client_id=response.client_id, instrument__name=response.instrument.name
@@ -354,9 +419,8 @@ def signals_raise(
         reliable_change_threshold=threshold,
         lower_is_better=scoring is None or scoring.direction == "lower_is_better",
     )
-    raised = []
-    for finding in signals_rules.evaluate(facts, previous, rule_settings()):
-        signal = Signal.objects.create(
+    raised = [
+        Signal(
             client_id=response.client_id,
             response=response,
             kind=finding.kind,
@@ -365,17 +429,23 @@ def signals_raise(
             facts=dict(finding.facts),
             raised_at=response.submitted_at,
         )
-        trail.record(
-            actor=actor,
-            action=TrailAction.CREATE,
-            client_id=response.client_id,
-            object_type="signal",
-            object_ref=signal.pk,
-            section="signals",
-            detail=f"{finding.kind}: {finding.rule}",
-            flagged=finding.kind == SignalKind.SAFETY,
+        for finding in signals_rules.evaluate(facts, previous, rule_settings())
+    ]
+    if raised:
+        Signal.objects.bulk_create(raised)
+    for signal in raised:
+        trail_to.append(
+            trail.Entry(
+                actor=actor,
+                action=TrailAction.CREATE,
+                client_id=response.client_id,
+                object_type="signal",
+                object_ref=signal.pk,
+                section="signals",
+                detail=f"{signal.kind}: {signal.rule}",
+                flagged=signal.kind == SignalKind.SAFETY,
+            )
         )
-        raised.append(signal)
     return raised
 
 
