@@ -272,3 +272,11 @@ def test_two_runs_at_once_send_each_due_checkin_once(agency):
     assert sum(counts) == 2
     assert CheckIn.objects.count() == 2
     assert AccessEvent.objects.filter(object_type="checkin").count() == 2
+
+
+def test_the_new_encrypted_fields_are_rotated_with_the_others():
+    from attune.clients.management.commands.rotate_field_keys import encrypted_columns
+
+    columns = {model.__name__: names for model, names in encrypted_columns()}
+    assert columns["CheckInSchedule"] == ["goal_texts"]
+    assert columns["CheckInDraft"] == ["data"]
