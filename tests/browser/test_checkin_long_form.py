@@ -75,3 +75,25 @@ def test_a_long_checkin_is_answered_in_pages_and_resumed_on_a_phone(
     assert response.answers["sleep-hours"] == 7
     assert response.answers["note"] == "Mornings are hard."
     assert CheckInDraft.objects.count() == 0
+
+
+def test_a_therapist_schedules_and_pauses_a_measure(agency, live_server, desktop):
+    from attune.measures.models import CheckInSchedule
+    from tests.browser.test_pages import sign_in
+
+    sign_in(desktop, live_server, "ana")
+    desktop.goto(f"{live_server.url}/clients/{agency.client_a.pk}/measures/")
+    desktop.get_by_role("heading", name="Sent every few weeks").wait_for()
+    assert_accessible(desktop)
+    desktop.get_by_label("Measure:", exact=True).select_option(value="bundled:gad7")
+    desktop.get_by_label("Every how many weeks").fill("0")
+    desktop.get_by_role("button", name="Schedule this measure").click()
+    desktop.locator(".error-summary").wait_for()
+    assert_accessible(desktop)
+    desktop.get_by_label("Every how many weeks").fill("4")
+    desktop.get_by_role("button", name="Schedule this measure").click()
+    desktop.get_by_text("Scheduled every 4 week(s)").wait_for()
+    assert_accessible(desktop)
+    desktop.get_by_role("button", name=re.compile("^Pause")).click()
+    desktop.get_by_text("The schedule is paused.").wait_for()
+    assert CheckInSchedule.objects.get().state == "paused"
