@@ -15,6 +15,19 @@ def signals(agency, persona):
     return {"signal_id": own.pk}, {"signal_id": other.pk}
 
 
+def schedules(agency, persona):
+    """Return a schedule of the persona's own client and one of another therapist's client."""
+    from tests.measures.schedules import make_schedule
+
+    mine = make_schedule(agency.client_a)
+    theirs = make_schedule(agency.client_b)
+    own, other = (theirs, mine) if persona == "therapist_b" else (mine, theirs)
+    return (
+        {"client_id": own.client_id, "schedule_id": own.pk},
+        {"client_id": other.client_id, "schedule_id": other.pk},
+    )
+
+
 THERAPIST_OWN = {
     "therapist_a": (200, 404),
     "therapist_b": (200, 404),
@@ -43,4 +56,12 @@ ROUTES = {
     "measures:signal_close": ("post", signals, THERAPIST_OWN_REDIRECT),
     "measures:client_measures": ("get", "client", THERAPIST_OWN),
     "measures:measure_send": ("post", "client", THERAPIST_OWN_REDIRECT),
+    # An empty POST: the form comes back with its errors (400); nothing is scheduled.
+    "measures:schedule_create": (
+        "post",
+        "client",
+        {**THERAPIST_OWN, "therapist_a": (400, 404), "therapist_b": (400, 404)},
+    ),
+    # An empty POST changes nothing and goes back to the measures page.
+    "measures:schedule_change": ("post", schedules, THERAPIST_OWN_REDIRECT),
 }

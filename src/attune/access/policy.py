@@ -148,3 +148,9 @@ rules.add_perm("language.check_draft_note", is_clinician)
 # Leaders see the equity report as aggregates only: groups under the minimum cell are hidden and
 # no client is named, counted alone or linked from it.
 rules.add_perm("equity.view_dashboard", is_leader)
+
+
+# --- Scheduled check-ins (attune.measures) -------------------------------------------------
+# Only the client's own therapist sets, pauses or stops the measures sent to them every few
+# weeks; supervisors see the schedules with the rest of the record but cannot change them.
+rules.add_perm("measures.schedule_checkins", is_therapist & is_assigned_therapist)

@@ -229,6 +229,7 @@ ATTUNE_SIGNAL_RULES: dict = {}
 ATTUNE_SAFETY_PROTOCOL = envstr("ATTUNE_SAFETY_PROTOCOL", "")
 ATTUNE_SMS_BACKEND = envstr("ATTUNE_SMS_BACKEND", "attune.measures.tasks.ConsoleSmsBackend")
 ATTUNE_CHECKIN_REMINDER_HOURS = envint("ATTUNE_CHECKIN_REMINDER_HOURS", 48)
+ATTUNE_BASE_URL = envstr("ATTUNE_BASE_URL", "")
 
 EMAIL_BACKEND = envstr("ATTUNE_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 DEFAULT_FROM_EMAIL = envstr("ATTUNE_FROM_EMAIL", "attune@localhost")

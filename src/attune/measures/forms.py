@@ -15,12 +15,16 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from attune.measures.errors import ResponseError
-from attune.measures.goals import GOALS_CHECKIN
+from attune.measures.goals import CLIENT_NAMED_GOALS_LIMIT, GOALS_CHECKIN
 from attune.measures.instrument import CHOICE_TYPES, Instrument, Item, ItemType, LocalizedText
-from attune.measures.models import SignalState, StoredInstrument
+from attune.measures.models import MAX_INTERVAL_WEEKS, SignalState, StoredInstrument
 from attune.measures.scoring import score
 
 TEXT_LIMIT = 2000
+# A check-in with more questions than this does not fit one phone screen: it is shown in pages
+# (one per top-level group, a group or run of loose questions longer than this in chunks), and
+# the answers are kept as a draft between pages.
+PAGE_ITEM_LIMIT = 12
 SHORT_TEXT_LIMIT = 300
 SCALE_MAX_OPTIONS = 11
 TAMPERED = _(
@@ -40,6 +44,7 @@ class Block:
     language: str | None = None  # set when the text is not in the page's language
     field_name: str = ""
     bound: Any = None
+    starts_section: bool = False  # a new page may start here (a part or a top-level group)
 
 
 def localized(text: LocalizedText | None, instrument: Instrument, language: str):
@@ -71,19 +76,33 @@ class CheckInForm(forms.Form):
         self.parts = parts
         self.language = language
         self.layout: list[Block] = []
+        self._pages: list[list[Block]] | None = None
         self.field_items: dict[str, tuple[StoredInstrument, Item]] = {}
         for number, (stored, instrument) in enumerate(parts, start=1):
             title, title_language = localized(instrument.title, instrument, language)
             if number > 1:
-                self.layout.append(Block("heading", title, title_language))
+                self.layout.append(Block("heading", title, title_language, starts_section=True))
+            top_groups = {item.link_id for item in instrument.items if item.type is ItemType.GROUP}
             for item in instrument.all_items():
-                self._add_item(f"p{number}-{item.link_id}", stored, instrument, item)
+                self._add_item(
+                    f"p{number}-{item.link_id}",
+                    stored,
+                    instrument,
+                    item,
+                    starts_section=number == 1 and item.link_id in top_groups,
+                )
 
-    def _add_item(self, name: str, stored, instrument: Instrument, item: Item) -> None:
+    def _add_item(
+        self, name: str, stored, instrument: Instrument, item: Item, starts_section=False
+    ) -> None:
         text, text_language = localized(item.text, instrument, self.language)
         if item.type is ItemType.GROUP:
             if text:
-                self.layout.append(Block("heading", text, text_language))
+                self.layout.append(
+                    Block("heading", text, text_language, starts_section=starts_section)
+                )
+            elif starts_section:
+                self.layout.append(Block("break", "", starts_section=True))
             return
         if item.type is ItemType.DISPLAY:
             self.layout.append(Block("text", text, text_language))
@@ -156,12 +175,68 @@ class CheckInForm(forms.Form):
         )
         return "text-answer", field
 
-    def blocks(self) -> list[Block]:
-        """Return the page's blocks with their bound fields."""
-        for block in self.layout:
+    def blocks(self, page: int | None = None) -> list[Block]:
+        """Return the blocks of ``page`` (1-based; default: all) with their bound fields."""
+        shown = self.layout if page is None else self.pages()[page - 1]
+        for block in shown:
             if block.field_name:
                 block.bound = self[block.field_name]
-        return self.layout
+        return [block for block in shown if block.kind != "break"]
+
+    @property
+    def is_long(self) -> bool:
+        """Whether the questions are more than one phone screen holds (``PAGE_ITEM_LIMIT``)."""
+        return len(self.fields) > PAGE_ITEM_LIMIT
+
+    def pages(self) -> list[list[Block]]:
+        if self._pages is None:
+            self._pages = self._split_pages()
+        return self._pages
+
+    def _split_pages(self) -> list[list[Block]]:
+        """Return the layout split into pages: one page for a short check-in.
+
+        A long one starts a page at each part and top-level group, and after every
+        ``PAGE_ITEM_LIMIT`` questions; a heading or text always stays with what follows it.
+        """
+        if not self.is_long:
+            return [self.layout]
+        pages: list[list[Block]] = []
+        current: list[Block] = []
+        questions = 0
+        for block in self.layout:
+            if block.starts_section and questions:
+                pages.append(current)
+                current, questions = [], 0
+            elif block.field_name and questions == PAGE_ITEM_LIMIT:
+                leading = []
+                while current and not current[-1].field_name:  # a heading goes with its questions
+                    leading.insert(0, current.pop())
+                pages.append(current)
+                current, questions = leading, 0
+            current.append(block)
+            questions += bool(block.field_name)
+        if questions or not pages:
+            pages.append(current)
+        else:
+            pages[-1].extend(current)  # closing text with no question joins the last page
+        return pages
+
+    def page_fields(self, page: int) -> list[str]:
+        """Return the names of the fields on ``page`` (1-based)."""
+        return [block.field_name for block in self.pages()[page - 1] if block.field_name]
+
+    def draft_data(self) -> dict[str, Any]:
+        """Return the form's data as a draft keeps it: each field's value, or its values."""
+        data: dict[str, Any] = {}
+        for name, field in self.fields.items():
+            if name not in self.data:
+                continue
+            if isinstance(field, forms.MultipleChoiceField):
+                data[name] = self.data.getlist(name)
+            else:
+                data[name] = self.data.get(name)
+        return data
 
     def clean(self):
         cleaned = super().clean()
@@ -247,3 +322,56 @@ class CloseSignalForm(forms.Form):
         ):
             self.add_error("reason", "Say why the signal is dismissed.")
         return cleaned
+
+
+class ScheduleForm(SendMeasureForm):
+    """Send a measure every few weeks, from a first date, with the client's goals if named."""
+
+    interval_weeks = forms.IntegerField(
+        label="Every how many weeks",
+        min_value=1,
+        max_value=MAX_INTERVAL_WEEKS,
+        initial=4,
+        error_messages={
+            "min_value": f"Choose 1 to {MAX_INTERVAL_WEEKS} weeks.",
+            "max_value": f"Choose 1 to {MAX_INTERVAL_WEEKS} weeks.",
+            "required": "Say every how many weeks.",
+            "invalid": "Write a whole number of weeks.",
+        },
+    )
+    first_due_on = forms.DateField(
+        label="First one on",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "Choose the date of the first one."},
+    )
+    goals = forms.CharField(
+        label="Goals the client named to rate each time (optional, one per line)",
+        required=False,
+        max_length=600,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from django.utils import timezone
+
+        super().__init__(*args, **kwargs)
+        self.fields["instrument"].label = "Measure"
+        self.fields["first_due_on"].initial = timezone.localdate()
+
+    def clean_first_due_on(self):
+        from django.utils import timezone
+
+        value = self.cleaned_data["first_due_on"]
+        if value < timezone.localdate():
+            raise ValidationError("Choose today or a later date.")
+        return value
+
+    def clean_goals(self):
+        goals = [line.strip() for line in self.cleaned_data["goals"].splitlines() if line.strip()]
+        if len(goals) > CLIENT_NAMED_GOALS_LIMIT:
+            raise ValidationError(f"Name at most {CLIENT_NAMED_GOALS_LIMIT} goals.")
+        return goals
+
+
+class ScheduleChangeForm(forms.Form):
+    change = forms.ChoiceField(choices=[(name, name) for name in ("pause", "resume", "stop")])

@@ -63,13 +63,105 @@ class CheckIn(models.Model):
     sent_at = models.DateTimeField()
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField()
+    # Set when the check-in was issued by a schedule: which one, and for which due date.
+    schedule = models.ForeignKey(
+        "CheckInSchedule",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="checkins",
+    )
+    due_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["-sent_at"]
         indexes = [models.Index(fields=["client", "sent_at"], name="checkin_by_client")]
+        constraints = [
+            # A schedule issues at most one check-in per due date, however often (or however
+            # many at once) the sending command runs.
+            models.UniqueConstraint(
+                fields=["schedule", "due_on"], name="one_checkin_per_schedule_due_date"
+            ),
+            models.CheckConstraint(
+                condition=Q(schedule__isnull=True, due_on__isnull=True)
+                | Q(schedule__isnull=False, due_on__isnull=False),
+                name="scheduled_checkin_has_due_date",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"check-in {self.pk} for client {self.client_id}"
+
+
+class ScheduleState(models.TextChoices):
+    ACTIVE = "active", "Active"
+    PAUSED = "paused", "Paused"
+    STOPPED = "stopped", "Stopped"
+
+
+MAX_INTERVAL_WEEKS = 52
+
+
+class CheckInSchedule(models.Model):
+    """A measure sent to one client every ``interval_weeks`` weeks, besides session check-ins.
+
+    ``next_due_on`` is the date of the next check-in to issue; the sending command moves it on
+    when it issues one.  A stopped schedule is kept (its check-ins point to it) but never sends.
+    """
+
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.CASCADE, related_name="checkin_schedules"
+    )
+    instrument = models.ForeignKey(StoredInstrument, on_delete=models.PROTECT, related_name="+")
+    # Goals in the client's own words, rated on the same page as the measure.
+    goal_texts = EncryptedJSONField(blank=True)
+    interval_weeks = models.PositiveSmallIntegerField()
+    next_due_on = models.DateField()
+    state = models.CharField(
+        max_length=10, choices=ScheduleState.choices, default=ScheduleState.ACTIVE
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["next_due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(interval_weeks__gte=1, interval_weeks__lte=MAX_INTERVAL_WEEKS),
+                name="schedule_interval_in_range",
+            ),
+            models.UniqueConstraint(
+                fields=["client", "instrument"],
+                condition=~Q(state="stopped"),
+                name="one_live_schedule_per_client_instrument",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "next_due_on"], name="schedule_due")]
+
+    def __str__(self) -> str:
+        return f"schedule {self.pk} for client {self.client_id} every {self.interval_weeks} weeks"
+
+
+class CheckInDraft(models.Model):
+    """The answers a client saved so far on a long check-in, before the final submit.
+
+    Bound to the check-in (so to its one link), encrypted, and deleted in the transaction that
+    stores the response: a draft is never a response.  ``version`` grows with each save, so a
+    second tab that saves an older page is told instead of silently overwriting.
+    """
+
+    checkin = models.OneToOneField(CheckIn, on_delete=models.CASCADE, related_name="draft")
+    # The form's fields as sent (name -> value or list of values), in the client's words.
+    data = EncryptedJSONField(blank=True)
+    page = models.PositiveSmallIntegerField(default=1)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"draft of check-in {self.checkin_id} at page {self.page}"
 
 
 class Response(models.Model):

@@ -15,7 +15,15 @@ from attune.access.policy import own_clients_scope
 from attune.clients import queries as client_queries
 from attune.clients.models import Client
 from attune.measures import services, signals_rules
-from attune.measures.models import CheckIn, Response, Signal, SignalKind, SignalState
+from attune.measures.models import (
+    CheckIn,
+    CheckInSchedule,
+    Response,
+    ScheduleState,
+    Signal,
+    SignalKind,
+    SignalState,
+)
 from attune.measures.scoring import reliable_change
 
 TREND_LENGTH = 8
@@ -137,6 +145,7 @@ class ClientMeasures:
     series: list[Series]
     signals: list[Signal]
     checkins: list[CheckIn]
+    schedules: list[CheckInSchedule] = field(default_factory=list)
 
 
 def client_measures(*, actor: Actor, client_id: int) -> ClientMeasures:
@@ -179,7 +188,22 @@ def client_measures(*, actor: Actor, client_id: int) -> ClientMeasures:
         .select_related("instrument", "link", "session")
         .order_by("-sent_at")[:20]
     )
-    return ClientMeasures(client=client, series=series, signals=signals, checkins=checkins)
+    schedules = list(
+        CheckInSchedule.objects.filter(client=client)
+        .exclude(state=ScheduleState.STOPPED)
+        .select_related("instrument")
+    )
+    return ClientMeasures(
+        client=client, series=series, signals=signals, checkins=checkins, schedules=schedules
+    )
+
+
+def schedule_of(*, client: Client, schedule_id: int) -> CheckInSchedule:
+    """Return a schedule of ``client`` (already checked for the actor), or raise 404."""
+    schedule = CheckInSchedule.objects.filter(client=client, pk=schedule_id).first()
+    if schedule is None:
+        raise Http404
+    return schedule
 
 
 # FHIR export -------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from attune.access import trail
@@ -31,8 +32,12 @@ from attune.measures.goals import CLIENT_NAMED_GOALS_LIMIT, GOALS_CHECKIN, goals
 from attune.measures.instrument import Instrument
 from attune.measures.loading import load_questionnaire_file
 from attune.measures.models import (
+    MAX_INTERVAL_WEEKS,
     CheckIn,
+    CheckInDraft,
+    CheckInSchedule,
     Response,
+    ScheduleState,
     Signal,
     SignalKind,
     SignalState,
@@ -121,9 +126,23 @@ def bundled_instrument_stored(name: str) -> StoredInstrument:
         return StoredInstrument.objects.get(key=instrument.key)
 
 
+# Parsed instruments by ``url|version``: a key always holds the same document (``instrument_store``
+# refuses another under it), so each process parses it once.  The source is compared on a hit,
+# which costs far less than parsing, so a database rebuilt with other content is never misread.
+_PARSED: dict[str, tuple[str, str, Instrument]] = {}
+_PARSED_LIMIT = 256
+
+
 def instrument_of(stored: StoredInstrument) -> Instrument:
-    """Return the pure instrument a stored row holds."""
-    return _instrument_from_source(stored.source_format, stored.source)
+    """Return the pure instrument a stored row holds, parsed once per ``url|version``."""
+    cached = _PARSED.get(stored.key)
+    if cached is not None and cached[0] == stored.source_format and cached[1] == stored.source:
+        return cached[2]
+    instrument = _instrument_from_source(stored.source_format, stored.source)
+    if len(_PARSED) >= _PARSED_LIMIT:
+        _PARSED.clear()
+    _PARSED[stored.key] = (stored.source_format, stored.source, instrument)
+    return instrument
 
 
 def bundled_source(name: str) -> str:
@@ -144,6 +163,11 @@ def _instrument_from_source(source_format: str, source: str) -> Instrument:
 
 def goals_instrument(goal_texts: Sequence[str]) -> Instrument:
     """Return the goals check-in built around the client's own goals."""
+    return _goals_instrument(tuple(goal_texts))
+
+
+@lru_cache(maxsize=256)
+def _goals_instrument(goal_texts: tuple[str, ...]) -> Instrument:
     return goals_checkin(goal_texts, from_plan=False)
 
 
@@ -181,11 +205,14 @@ def checkin_send(
     session=None,
     goal_texts: Sequence[str] = (),
     base_url: str,
+    schedule: CheckInSchedule | None = None,
+    due_on: date | None = None,
 ) -> SentCheckIn:
     """Issue a check-in link for ``client`` and invite them by the contact they consented to.
 
     The invitation is sent once the transaction commits, so a rolled-back check-in never
-    reaches the client.  It says only that the agency invites feedback, with the link.
+    reaches the client.  It says only that the agency invites feedback, with the link.  A
+    check-in issued by a schedule names it and its due date (unique together).
     """
     from attune.measures import tasks
 
@@ -201,6 +228,8 @@ def checkin_send(
         sent_by=actor.user,
         sent_at=issued.link.created_at,
         expires_at=issued.link.expires_at,
+        schedule=schedule,
+        due_on=due_on,
     )
     url = base_url.rstrip("/") + f"/c/{issued.token}/"
     channels = tasks.invitation_channels(client)
@@ -212,6 +241,7 @@ def checkin_send(
         object_ref=checkin.pk,
         section="measures",
         detail=f"{instrument.name} sent"
+        + (f" by schedule {schedule.pk} for {due_on.isoformat()}" if schedule else "")
         + (f" with {len(goals)} goal(s)" if goals else "")
         + (f"; invitation by {', '.join(channels)}" if channels else "; no consented contact"),
     )
@@ -224,12 +254,17 @@ def checkin_send(
     return SentCheckIn(checkin=checkin, url=url, delivered_by=tuple(channels))
 
 
-@transaction.atomic
 def checkin_for_link(*, actor: Actor, link: ClientLink) -> CheckIn:
     """Return the check-in a link stands for; a bare check-in link gets a session check-in."""
     existing = CheckIn.objects.select_related("instrument").filter(link=link).first()
     if existing is not None:
+        existing.link = link  # already loaded: claiming it needs no second read
         return existing
+    return _checkin_for_bare_link(actor=actor, link=link)
+
+
+@transaction.atomic
+def _checkin_for_bare_link(*, actor: Actor, link: ClientLink) -> CheckIn:
     instrument = bundled_instrument_stored(SESSION_CHECKIN)
     try:
         with transaction.atomic():
@@ -267,18 +302,30 @@ def checkin_instruments(checkin: CheckIn) -> list[tuple[StoredInstrument, Instru
 
 @transaction.atomic
 def checkin_submit(
-    *, actor: Actor, checkin: CheckIn, answers: Mapping[str, Mapping[str, Any]]
+    *,
+    actor: Actor,
+    checkin: CheckIn,
+    answers: Mapping[str, Mapping[str, Any]],
+    drop_draft: bool = True,
 ) -> list[Response] | None:
     """Store and score a client's answers, once per check-in, and raise any signals.
 
     ``answers`` maps a stored instrument's key to its answers by linkId; every answer must
     already be checked (``forms.CheckInForm``).  Return None when the link was already used:
-    a double click, a retry or a second simultaneous submission stores nothing more.
+    a double click, a retry or a second simultaneous submission stores nothing more.  The
+    saved draft of a long check-in goes in the same transaction (``drop_draft``: the page
+    could have one).
+
+    The trail entries are written last, together, so the trail's head is locked only for the
+    moment before the commit, and the statements are the same in number however many signals
+    are raised.
     """
     if not client_services.claim_link(checkin.link):
         return None
+    if drop_draft:
+        CheckInDraft.objects.filter(checkin_id=checkin.pk).delete()  # never beside a response
     now = timezone.now()
-    stored_responses = []
+    stored_responses, entries = [], []
     for stored, instrument in checkin_instruments(checkin):
         given = dict(answers.get(stored.key, {}))
         result = score(instrument, given)
@@ -296,17 +343,26 @@ def checkin_submit(
             submitted_at=now,
         )
         stored_responses.append(response)
-        trail.record(
-            actor=actor,
-            action=TrailAction.CREATE,
-            client_id=checkin.client_id,
-            object_type="measure_response",
-            object_ref=response.pk,
-            section="measures",
-            detail=f"{stored.name} by the client through a link; "
-            f"{result.items_answered} answered, {result.items_missing} skipped",
+        entries.append(
+            trail.Entry(
+                actor=actor,
+                action=TrailAction.CREATE,
+                client_id=checkin.client_id,
+                object_type="measure_response",
+                object_ref=response.pk,
+                section="measures",
+                detail=f"{stored.name} by the client through a link; "
+                f"{result.items_answered} answered, {result.items_missing} skipped",
+            )
         )
-        signals_raise(actor=actor, response=response, instrument=instrument, item_values=given)
+        _signals_store(
+            actor=actor,
+            response=response,
+            instrument=instrument,
+            item_values=given,
+            trail_to=entries,
+        )
+    trail.record_many(entries)
     return stored_responses
 
 
@@ -322,6 +378,27 @@ def signals_raise(
     *, actor: Actor, response: Response, instrument: Instrument, item_values: Mapping[str, Any]
 ) -> list[Signal]:
     """Evaluate the rules on a newly stored response and store each finding as a signal."""
+    entries: list[trail.Entry] = []
+    raised = _signals_store(
+        actor=actor,
+        response=response,
+        instrument=instrument,
+        item_values=item_values,
+        trail_to=entries,
+    )
+    trail.record_many(entries)
+    return raised
+
+
+def _signals_store(
+    *,
+    actor: Actor,
+    response: Response,
+    instrument: Instrument,
+    item_values: Mapping[str, Any],
+    trail_to: list[trail.Entry],
+) -> list[Signal]:
+    """Store the signals a response raises in one statement; add their trail entries."""
     previous = list(
         Response.objects.filter(
             client_id=response.client_id, instrument__name=response.instrument.name
@@ -342,9 +419,8 @@ def signals_raise(
         reliable_change_threshold=threshold,
         lower_is_better=scoring is None or scoring.direction == "lower_is_better",
     )
-    raised = []
-    for finding in signals_rules.evaluate(facts, previous, rule_settings()):
-        signal = Signal.objects.create(
+    raised = [
+        Signal(
             client_id=response.client_id,
             response=response,
             kind=finding.kind,
@@ -353,17 +429,23 @@ def signals_raise(
             facts=dict(finding.facts),
             raised_at=response.submitted_at,
         )
-        trail.record(
-            actor=actor,
-            action=TrailAction.CREATE,
-            client_id=response.client_id,
-            object_type="signal",
-            object_ref=signal.pk,
-            section="signals",
-            detail=f"{finding.kind}: {finding.rule}",
-            flagged=finding.kind == SignalKind.SAFETY,
+        for finding in signals_rules.evaluate(facts, previous, rule_settings())
+    ]
+    if raised:
+        Signal.objects.bulk_create(raised)
+    for signal in raised:
+        trail_to.append(
+            trail.Entry(
+                actor=actor,
+                action=TrailAction.CREATE,
+                client_id=response.client_id,
+                object_type="signal",
+                object_ref=signal.pk,
+                section="signals",
+                detail=f"{signal.kind}: {signal.rule}",
+                flagged=signal.kind == SignalKind.SAFETY,
+            )
         )
-        raised.append(signal)
     return raised
 
 
@@ -473,3 +555,237 @@ def checkin_reminders_due(*, actor: Actor, now=None, after_hours: int | None = N
             transaction.on_commit(lambda client_id=client_id: tasks.deliver_reminder(client_id))
         sent += 1
     return sent
+
+
+# Schedules ---------------------------------------------------------------------------------
+
+
+class ScheduleError(ValueError):
+    """A schedule cannot be made or changed that way; the message says why, for staff."""
+
+
+def _trail_schedule(actor: Actor, schedule: CheckInSchedule, action: str, detail: str) -> None:
+    trail.record(
+        actor=actor,
+        action=action,
+        client_id=schedule.client_id,
+        object_type="checkin_schedule",
+        object_ref=schedule.pk,
+        section="measures",
+        detail=detail,
+    )
+
+
+@transaction.atomic
+def schedule_create(
+    *,
+    actor: Actor,
+    client: Client,
+    instrument: StoredInstrument,
+    interval_weeks: int,
+    first_due_on: date,
+    goal_texts: Sequence[str] = (),
+) -> CheckInSchedule:
+    """Send ``instrument`` to ``client`` every ``interval_weeks`` weeks from ``first_due_on``.
+
+    One live (active or paused) schedule per client and measure; the client's goals, if
+    named, are rated on the same page each time.
+    """
+    if not 1 <= interval_weeks <= MAX_INTERVAL_WEEKS:
+        raise ScheduleError(f"the interval is 1 to {MAX_INTERVAL_WEEKS} weeks")
+    if client.closed_at is not None:
+        raise ScheduleError("this client's episode of care is closed")
+    if instrument.name == GOALS_CHECKIN:
+        raise ScheduleError("choose a measure; goals are added with it")
+    goals = clean_goal_texts(goal_texts)
+    duplicate = ScheduleError(
+        f"{instrument.title} is already scheduled for this client; change or stop that schedule"
+    )
+    live = CheckInSchedule.objects.filter(client=client, instrument=instrument).exclude(
+        state=ScheduleState.STOPPED
+    )
+    if live.exists():
+        raise duplicate
+    try:
+        with transaction.atomic():
+            schedule = CheckInSchedule.objects.create(
+                client=client,
+                instrument=instrument,
+                goal_texts=goals or {},
+                interval_weeks=interval_weeks,
+                next_due_on=first_due_on,
+                created_by=actor.user,
+            )
+    except IntegrityError:  # made by a concurrent request a moment ago
+        raise duplicate from None
+    _trail_schedule(
+        actor,
+        schedule,
+        TrailAction.CREATE,
+        f"{instrument.name} every {interval_weeks} week(s) from {first_due_on.isoformat()}"
+        + (f" with {len(goals)} goal(s)" if goals else ""),
+    )
+    return schedule
+
+
+SCHEDULE_CHANGES = {
+    "pause": ((ScheduleState.ACTIVE,), ScheduleState.PAUSED),
+    "resume": ((ScheduleState.PAUSED,), ScheduleState.ACTIVE),
+    "stop": ((ScheduleState.ACTIVE, ScheduleState.PAUSED), ScheduleState.STOPPED),
+}
+
+
+@transaction.atomic
+def schedule_change(
+    *, actor: Actor, schedule: CheckInSchedule, change: str, today: date | None = None
+) -> CheckInSchedule:
+    """Pause, resume or stop a schedule.  A resumed schedule sends nothing for the past."""
+    if change not in SCHEDULE_CHANGES:
+        raise ScheduleError(f"unknown change {change!r}")
+    allowed, new_state = SCHEDULE_CHANGES[change]
+    schedule = CheckInSchedule.objects.select_for_update().get(pk=schedule.pk)
+    if schedule.state not in allowed:
+        raise ScheduleError(f"a {schedule.get_state_display().lower()} schedule cannot {change}")
+    fields = ["state", "updated_at"]
+    schedule.state = new_state
+    if change == "resume":
+        today = today or timezone.localdate()
+        if schedule.next_due_on < today:
+            schedule.next_due_on = today
+            fields.append("next_due_on")
+    schedule.save(update_fields=fields)
+    _trail_schedule(actor, schedule, TrailAction.UPDATE, f"schedule {new_state}")
+    return schedule
+
+
+def next_due_after(due_on: date, interval_weeks: int, today: date) -> date:
+    """Return the first date after ``today`` on the schedule's rhythm from ``due_on``.
+
+    A schedule that could not send for a while (the command did not run) sends once, not once
+    for every period it missed.
+    """
+    step = timedelta(weeks=interval_weeks)
+    following = due_on + step
+    if following <= today:
+        periods = (today - following) // step + 1
+        following += step * periods
+    return following
+
+
+def scheduled_checkins_due(*, actor: Actor, base_url: str, today: date | None = None) -> int:
+    """Issue and send every scheduled check-in due by ``today``; return how many were sent.
+
+    Each schedule is locked while its check-in is issued and its next date moved on, and the
+    check-in is unique on (schedule, due date): two runs, at once or one after the other, send
+    each due check-in once.  Closed clients' and paused or stopped schedules send nothing.
+    """
+    today = today or timezone.localdate()
+    due = CheckInSchedule.objects.filter(
+        state=ScheduleState.ACTIVE, next_due_on__lte=today, client__closed_at__isnull=True
+    ).values_list("pk", flat=True)
+    return sum(
+        _scheduled_checkin_send(actor=actor, schedule_id=pk, base_url=base_url, today=today)
+        for pk in list(due)
+    )
+
+
+@transaction.atomic
+def _scheduled_checkin_send(*, actor: Actor, schedule_id: int, base_url: str, today: date) -> bool:
+    schedule = (
+        CheckInSchedule.objects.select_for_update(of=("self",))
+        .select_related("client", "instrument")
+        .filter(pk=schedule_id)
+        .first()
+    )
+    if (
+        schedule is None
+        or schedule.state != ScheduleState.ACTIVE
+        or schedule.next_due_on > today
+        or schedule.client.closed_at is not None
+    ):
+        return False  # changed, sent or closed since the list was read
+    due_on = schedule.next_due_on
+    sent = True
+    try:
+        with transaction.atomic():
+            checkin_send(
+                actor=actor,
+                client=schedule.client,
+                instrument=schedule.instrument,
+                goal_texts=schedule.goal_texts or (),
+                base_url=base_url,
+                schedule=schedule,
+                due_on=due_on,
+            )
+    except IntegrityError:  # already issued for this date: only move the date on
+        sent = False
+    schedule.next_due_on = next_due_after(due_on, schedule.interval_weeks, today)
+    schedule.save(update_fields=["next_due_on", "updated_at"])
+    return sent
+
+
+# Drafts of long check-ins ------------------------------------------------------------------
+
+
+class DraftConflict(Exception):
+    """The draft was saved from another window since this page was shown."""
+
+
+def checkin_draft(checkin: CheckIn) -> CheckInDraft | None:
+    """Return the answers the client saved so far on this check-in, if any."""
+    return CheckInDraft.objects.filter(checkin=checkin).first()
+
+
+@transaction.atomic
+def checkin_draft_save(
+    *, actor: Actor, checkin: CheckIn, data: Mapping[str, Any], page: int, version: int
+) -> CheckInDraft:
+    """Keep the answers so far and the page to show next; nothing is a response yet.
+
+    ``version`` is the draft version the page was built from (0: no draft yet).  When another
+    window saved since, raise ``DraftConflict`` and change nothing.
+    """
+    if version == 0:
+        try:
+            with transaction.atomic():
+                draft = CheckInDraft.objects.create(
+                    checkin=checkin, data=dict(data), page=page, version=1
+                )
+        except IntegrityError:
+            raise DraftConflict from None
+    else:
+        saved = CheckInDraft.objects.filter(checkin=checkin, version=version).update(
+            data=dict(data), page=page, version=version + 1, updated_at=timezone.now()
+        )
+        if not saved:
+            raise DraftConflict
+        draft = CheckInDraft(checkin=checkin, data=dict(data), page=page, version=version + 1)
+    trail.record(
+        actor=actor,
+        action=TrailAction.UPDATE,
+        client_id=checkin.client_id,
+        object_type="checkin_draft",
+        object_ref=checkin.pk,
+        section="measures",
+        detail=f"answers saved so far; next page {page}",
+    )
+    return draft
+
+
+@transaction.atomic
+def checkin_drafts_purge(*, actor: Actor, now=None) -> int:
+    """Delete the drafts of check-ins that can no longer be answered (expired or revoked)."""
+    now = now or timezone.now()
+    stale = CheckInDraft.objects.filter(
+        Q(checkin__expires_at__lte=now) | Q(checkin__link__revoked_at__isnull=False)
+    )
+    count, _ = CheckInDraft.objects.filter(pk__in=list(stale.values_list("pk", flat=True))).delete()
+    if count:
+        trail.record(
+            actor=actor,
+            action=TrailAction.UPDATE,
+            object_type="checkin_draft",
+            section="measures",
+            detail=f"{count} unsent draft(s) of expired check-ins deleted",
+        )
+    return count

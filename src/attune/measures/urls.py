@@ -13,4 +13,14 @@ urlpatterns = [
     path("signals/<int:signal_id>/close/", views.signal_close, name="signal_close"),
     path("clients/<int:client_id>/measures/", views.client_measures, name="client_measures"),
     path("clients/<int:client_id>/measures/send/", views.measure_send, name="measure_send"),
+    path(
+        "clients/<int:client_id>/measures/schedules/",
+        views.schedule_create,
+        name="schedule_create",
+    ),
+    path(
+        "clients/<int:client_id>/measures/schedules/<int:schedule_id>/",
+        views.schedule_change,
+        name="schedule_change",
+    ),
 ]

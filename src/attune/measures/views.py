@@ -13,7 +13,12 @@ from attune.access.actor import Actor
 from attune.access.navigation import redirect_back
 from attune.clients import queries as client_queries
 from attune.measures import queries, services
-from attune.measures.forms import CloseSignalForm, SendMeasureForm
+from attune.measures.forms import (
+    CloseSignalForm,
+    ScheduleChangeForm,
+    ScheduleForm,
+    SendMeasureForm,
+)
 from attune.measures.models import StoredInstrument
 
 DEFAULT_SAFETY_PROTOCOL = (
@@ -136,7 +141,7 @@ def signal_close(request, signal_id: int):
 
 
 @login_required
-def client_measures(request, client_id: int):
+def client_measures(request, client_id: int, schedule_form=None, status=200):
     if not request.user.is_therapist and not request.user.is_supervisor:
         raise Http404
     measures = queries.client_measures(actor=Actor.from_request(request), client_id=client_id)
@@ -150,8 +155,20 @@ def client_measures(request, client_id: int):
             "checkins": measures.checkins,
             "send_form": SendMeasureForm(),
             "can_send": request.user.has_perm("measures.send_checkin", measures.client),
+            "schedules": measures.schedules,
+            "schedule_form": schedule_form or ScheduleForm(prefix="schedule"),
+            "can_schedule": request.user.has_perm("measures.schedule_checkins", measures.client),
         },
+        status=status,
     )
+
+
+def chosen_instrument(choice: str) -> StoredInstrument:
+    """Return the stored instrument a measure form's choice names (already checked)."""
+    source, _, reference = choice.partition(":")
+    if source == "bundled":
+        return services.bundled_instrument_stored(reference)
+    return StoredInstrument.objects.get(pk=int(reference), bundled=False)
 
 
 @login_required
@@ -167,11 +184,7 @@ def measure_send(request, client_id: int):
     if not form.is_valid():
         messages.error(request, "Choose a measure from the list.")
         return redirect("measures:client_measures", client_id=client.pk)
-    source, _, reference = form.cleaned_data["instrument"].partition(":")
-    if source == "bundled":
-        instrument = services.bundled_instrument_stored(reference)
-    else:
-        instrument = StoredInstrument.objects.get(pk=int(reference), bundled=False)
+    instrument = chosen_instrument(form.cleaned_data["instrument"])
     sent = services.checkin_send(
         actor=actor, client=client, instrument=instrument, base_url=request.build_absolute_uri("/")
     )
@@ -180,3 +193,59 @@ def measure_send(request, client_id: int):
         "measures/checkin_sent.html",
         {"client": client, "sent": sent, "instrument": instrument},
     )
+
+
+def _client_to_schedule(request, client_id: int):
+    actor = Actor.from_request(request)
+    if not request.user.is_therapist:
+        raise Http404
+    client = client_queries.client_record(actor=actor, client_id=client_id, section="measures")
+    if not request.user.has_perm("measures.schedule_checkins", client):
+        raise Http404
+    return actor, client
+
+
+@login_required
+@require_POST
+def schedule_create(request, client_id: int):
+    actor, client = _client_to_schedule(request, client_id)
+    form = ScheduleForm(request.POST, prefix="schedule")
+    if form.is_valid():
+        try:
+            schedule = services.schedule_create(
+                actor=actor,
+                client=client,
+                instrument=chosen_instrument(form.cleaned_data["instrument"]),
+                interval_weeks=form.cleaned_data["interval_weeks"],
+                first_due_on=form.cleaned_data["first_due_on"],
+                goal_texts=form.cleaned_data["goals"],
+            )
+        except services.ScheduleError as error:
+            form.add_error(None, f"Nothing was scheduled: {error}.")
+        else:
+            messages.success(
+                request,
+                f"Scheduled every {schedule.interval_weeks} week(s), "
+                f"first on {schedule.next_due_on:%d %B %Y}.",
+            )
+            return redirect("measures:client_measures", client_id=client.pk)
+    return client_measures(request, client_id=client.pk, schedule_form=form, status=400)
+
+
+@login_required
+@require_POST
+def schedule_change(request, client_id: int, schedule_id: int):
+    actor, client = _client_to_schedule(request, client_id)
+    schedule = queries.schedule_of(client=client, schedule_id=schedule_id)
+    form = ScheduleChangeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Nothing changed: choose pause, resume or stop.")
+        return redirect("measures:client_measures", client_id=client.pk)
+    try:
+        schedule = services.schedule_change(
+            actor=actor, schedule=schedule, change=form.cleaned_data["change"]
+        )
+        messages.success(request, f"The schedule is {schedule.get_state_display().lower()}.")
+    except services.ScheduleError as error:
+        messages.error(request, f"Nothing changed: {error}.")
+    return redirect("measures:client_measures", client_id=client.pk)
