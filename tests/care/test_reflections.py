@@ -187,3 +187,35 @@ def test_no_one_else_edits_shares_or_deletes_an_entry(agency):
         with pytest.raises(services.ReflectionError):
             services.reflection_delete(actor=Actor(user=person), reflection=reflection)
     assert Reflection.objects.get().text == PHRASE
+
+
+def test_the_journal_and_the_shared_page_run_a_fixed_number_of_queries(agency):
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.care.reflection_builders import share
+
+    def counted(user, url: str) -> int:
+        http = signed_in(user)
+        with CaptureQueriesContext(connection) as captured:
+            assert http.get(url).status_code == 200
+        return len(captured)
+
+    def add_entries(n: int) -> None:
+        for index in range(n):
+            entry = write(
+                agency.therapist_a,
+                f"entry {index}",
+                client=agency.client_a,
+                session=held_session(agency.client_a) if index % 2 else None,
+                tags=["power", "systemic"],
+            )
+            share(entry, agency.supervisor)
+
+    add_entries(2)
+    journal, shared = (
+        counted(agency.therapist_a, "/reflections/"),
+        counted(agency.supervisor, "/reflections/shared/"),
+    )
+    add_entries(4)
+    assert counted(agency.therapist_a, "/reflections/") == journal
+    assert counted(agency.supervisor, "/reflections/shared/") == shared
