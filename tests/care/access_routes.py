@@ -43,3 +43,53 @@ ROUTES["care:session_no_show"] = (
     sessions,
     {**THERAPIST_OWN, "therapist_a": (302, 404), "therapist_b": (302, 404)},
 )
+
+
+# --- Reflection journal --------------------------------------------------------------------------
+def reflections(agency, persona):
+    """Return an entry of the persona's own journal and one of another therapist's.
+
+    Personas without a journal get the two therapists' entries; the supervisor's "own" is ana's
+    entry shared with them, so the detail page shows it and every other route still answers 404.
+    """
+    from tests.care.reflection_builders import share, write
+
+    entry_a = write(agency.therapist_a, "A private thought of ana", client=agency.client_a)
+    entry_b = write(agency.therapist_b, "A private thought of ben", client=agency.client_b)
+    if persona == "supervisor":
+        share(entry_a, agency.supervisor)
+    own, other = (entry_b, entry_a) if persona == "therapist_b" else (entry_a, entry_b)
+    return {"reflection_id": own.pk}, {"reflection_id": other.pk}
+
+
+THERAPISTS_JOURNAL = {**THERAPIST_OWN, "therapist_a": 200, "therapist_b": 200}
+ROUTES.update(
+    {
+        "care:reflection_list": ("get", None, THERAPISTS_JOURNAL),
+        "care:reflection_new": ("get", None, THERAPISTS_JOURNAL),
+        "care:reflection_detail": (
+            "get",
+            reflections,
+            {**THERAPIST_OWN, "supervisor": (200, 404)},
+        ),
+        "care:reflection_edit": ("get", reflections, THERAPIST_OWN),
+        # Without a supervisor chosen nothing is shared; the entry's page follows.
+        "care:reflection_share": (
+            "post",
+            reflections,
+            {**THERAPIST_OWN, "therapist_a": (302, 404), "therapist_b": (302, 404)},
+        ),
+        "care:reflection_unshare": (
+            "post",
+            reflections,
+            {**THERAPIST_OWN, "therapist_a": (302, 404), "therapist_b": (302, 404)},
+        ),
+        # GET asks to confirm; deleting needs a POST.
+        "care:reflection_delete": ("get", reflections, THERAPIST_OWN),
+        "care:shared_reflections": (
+            "get",
+            None,
+            {**THERAPIST_OWN, "therapist_a": 404, "therapist_b": 404, "supervisor": 200},
+        ),
+    }
+)

@@ -154,3 +154,52 @@ rules.add_perm("equity.view_dashboard", is_leader)
 # Only the client's own therapist sets, pauses or stops the measures sent to them every few
 # weeks; supervisors see the schedules with the rest of the record but cannot change them.
 rules.add_perm("measures.schedule_checkins", is_therapist & is_assigned_therapist)
+
+
+# --- Reflection journal (attune.care, reflections) ---------------------------------------------
+# An entry is its author's alone: no supervisor, leader or other therapist sees it (404), and it
+# is in no export or aggregate.  The author may share one entry with a supervisor, who then reads
+# it only while it stays shared and while they supervise the author.
+@rules.predicate
+def wrote_reflection(user, reflection) -> bool:
+    return reflection is not None and reflection.author_id == user.pk
+
+
+@rules.predicate
+def reflection_shared_with(user, reflection) -> bool:
+    from attune.supervision.queries import supervisee_ids
+
+    return (
+        reflection is not None
+        and reflection.author_id in supervisee_ids(user)
+        and reflection.sharings.filter(supervisor=user, unshared_at__isnull=True).exists()
+    )
+
+
+rules.add_perm("care.keep_journal", is_therapist)
+rules.add_perm("care.change_reflection", is_therapist & wrote_reflection)
+rules.add_perm(
+    "care.view_reflection",
+    (is_therapist & wrote_reflection) | (is_supervisor & reflection_shared_with),
+)
+rules.add_perm("care.view_shared_reflections", is_supervisor)
+
+
+def own_reflections_scope(user) -> Q:
+    """Return the filter for journal entries ``user`` wrote (nothing unless a therapist)."""
+    if not is_therapist(user):
+        return Q(pk__in=[])
+    return Q(author=user)
+
+
+def shared_reflections_scope(user) -> Q:
+    """Return the filter for entries shared with ``user`` by the therapists they supervise now."""
+    if not is_supervisor(user):
+        return Q(pk__in=[])
+    from attune.supervision.queries import supervisee_ids
+
+    return Q(
+        author_id__in=supervisee_ids(user),
+        sharings__supervisor=user,
+        sharings__unshared_at__isnull=True,
+    )
