@@ -1,5 +1,15 @@
 """Every write of the care app, one module per topic; each function is importable from here."""
 
+from attune.care.services.repairs import (
+    ClientNotOnCaseload,
+    RepairConflict,
+    RepairError,
+    RepairExists,
+    RepairStateError,
+    repair_close,
+    repair_open,
+    repair_update,
+)
 from attune.care.services.sessions import (
     HeldSession,
     SessionStateError,
@@ -10,8 +20,16 @@ from attune.care.services.sessions import (
 )
 
 __all__ = [
+    "ClientNotOnCaseload",
     "HeldSession",
+    "RepairConflict",
+    "RepairError",
+    "RepairExists",
+    "RepairStateError",
     "SessionStateError",
+    "repair_close",
+    "repair_open",
+    "repair_update",
     "session_cancel",
     "session_mark_held",
     "session_mark_no_show",
