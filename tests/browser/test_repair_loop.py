@@ -55,9 +55,7 @@ def test_a_rupture_is_logged_repaired_and_closed_as_held(agency, live_server, de
     desktop.get_by_label("What you commit to").fill("Ask before changing the subject.")
     desktop.get_by_role("button", name="Open the repair log").click()
     desktop.get_by_text("Repair log opened; the signal is acknowledged.").wait_for()
-    assert "No session check-in has been answered since the log was opened." in (
-        desktop.content()
-    )
+    assert "No session check-in has been answered since the log was opened." in (desktop.content())
     assert_accessible(desktop)
     log = RepairLog.objects.get()
     assert log.signal.state == SignalState.ACKNOWLEDGED

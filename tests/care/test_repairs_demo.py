@@ -1,4 +1,4 @@
-"""The demo's repair logs: one open and due today, one that held, with real check-ins behind them."""
+"""The demo's repair logs: one open and due today, one that held, with real check-ins."""
 
 from __future__ import annotations
 

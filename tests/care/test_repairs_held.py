@@ -1,4 +1,4 @@
-"""Whether a repair held: later check-ins, stored through the real services, against the baseline."""
+"""Whether a repair held: later check-ins, stored by the real services, against the baseline."""
 
 from __future__ import annotations
 

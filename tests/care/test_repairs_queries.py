@@ -61,9 +61,7 @@ def test_repairs_for_supervision_lists_the_period_with_outcome_and_signal(agency
         actor=therapist_of(agency.client_a), log=by_hand, outcome="not_held", closed_on=today
     )
     old = open_log(another_client(agency, "Old Person"))
-    RepairLog.objects.filter(pk=old.pk).update(
-        opened_at=timezone.now() - timedelta(days=60)
-    )
+    RepairLog.objects.filter(pk=old.pk).update(opened_at=timezone.now() - timedelta(days=60))
     open_log(agency.client_b)  # not the supervisee's
     actor = Actor(user=agency.supervisor)
     logs = repairs_for_supervision(

@@ -168,7 +168,9 @@ def supervises_repair(user, log) -> bool:
 
 
 rules.add_perm("care.open_repair", is_therapist & is_assigned_therapist)
-rules.add_perm("care.view_repairs", is_clinician & (is_assigned_therapist | supervises_therapist_of))
+rules.add_perm(
+    "care.view_repairs", is_clinician & (is_assigned_therapist | supervises_therapist_of)
+)
 rules.add_perm(
     "care.view_repair",
     (is_therapist & is_repair_clients_therapist) | (is_supervisor & supervises_repair),

@@ -61,9 +61,7 @@ def _open_from(therapist, client, low: Response, days_ago: float, follow_up_on, 
         follow_up_on=follow_up_on,
         **texts,
     )
-    RepairLog.objects.filter(pk=log.pk).update(
-        opened_at=timezone.now() - timedelta(days=days_ago)
-    )
+    RepairLog.objects.filter(pk=log.pk).update(opened_at=timezone.now() - timedelta(days=days_ago))
     log.refresh_from_db()
     return log
 

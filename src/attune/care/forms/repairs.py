@@ -32,7 +32,8 @@ class RepairForm(forms.Form):
         required=True,
     )
     client_impact = _words(
-        "Its impact, as the client described it", "Their words where you can; leave blank if not yet talked about."
+        "Its impact, as the client described it",
+        "Their words where you can; leave blank if not yet talked about.",
     )
     acknowledgement = _words("How you acknowledged it", "What you said to name what happened.")
     apology = _words("Your apology", "If you apologised, what you said.")
@@ -113,4 +114,3 @@ class CloseRepairForm(forms.Form):
         if self.log is not None and value < timezone.localtime(self.log.opened_at).date():
             raise ValidationError("The date cannot be before the log was opened.")
         return value
-
