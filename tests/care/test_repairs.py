@@ -201,3 +201,51 @@ def test_a_log_can_be_closed_after_the_episode_ends(agency):
         actor=therapist_of(agency.client_a), log=log, outcome="client_ended", closed_on=TODAY()
     )
     assert closed.status == RepairStatus.CLIENT_ENDED and closed.held is None
+
+
+def _at_once(count: int, work) -> list:
+    """Run ``work(n)`` in ``count`` threads released together; return results or errors."""
+    import threading
+
+    barrier = threading.Barrier(count)
+    results = []
+
+    def run(n: int) -> None:
+        try:
+            barrier.wait()
+            results.append(work(n))
+        except services.RepairError as error:
+            results.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_edits_and_opens_store_one_each(agency):
+    if connection.vendor != "postgresql":
+        pytest.skip("true concurrency needs PostgreSQL (SQLite serialises every writer)")
+    signal = rupture_signal(agency.client_a)
+    opened = _at_once(4, lambda n: open_log(agency.client_a, signal=signal))
+    assert RepairLog.objects.count() == 1
+    assert sum(isinstance(result, services.RepairExists) for result in opened) == 3
+    log = RepairLog.objects.get()
+    saved = _at_once(
+        4,
+        lambda n: services.repair_update(
+            actor=therapist_of(agency.client_a),
+            log=log,
+            version=1,
+            follow_up_on=log.follow_up_on,
+            commitment=f"tab {n}",
+        ),
+    )
+    assert sum(isinstance(result, services.RepairConflict) for result in saved) == 3
+    log.refresh_from_db()
+    assert log.version == 2 and log.commitment.startswith("tab ")
