@@ -105,6 +105,7 @@ def demo(argv: list[str]) -> int:
 
     from attune.demo.agency import demo_logins, generate_agency, is_seeded
     from attune.demo.reflections import seed_reflections
+    from attune.demo.repairs import seed_repairs
 
     call_command("migrate", verbosity=0)
     if not is_seeded():
@@ -117,6 +118,7 @@ def demo(argv: list[str]) -> int:
         print(summary.describe())
         call_command("seed_system_of_care")
         seed_reflections()
+        seed_repairs()
     print(demo_logins(f"http://{args.bind}/"))
     if args.no_serve:
         return 0

@@ -14,6 +14,22 @@ def sessions(agency, persona):
     return {"session_id": own.pk}, {"session_id": other.pk}
 
 
+def repairs(agency, persona):
+    """Return a repair log of the persona's own client and one of another therapist's client."""
+    from tests.care.repair_builders import open_log
+
+    log_a, log_b = open_log(agency.client_a), open_log(agency.client_b)
+    own, other = (log_b, log_a) if persona == "therapist_b" else (log_a, log_b)
+    return {"repair_id": own.pk}, {"repair_id": other.pk}
+
+
+def rupture_signals(agency, persona):
+    """Return a rupture signal of the persona's own client and one of another's client."""
+    from tests.measures.access_routes import signals
+
+    return signals(agency, persona)
+
+
 THERAPIST_OWN = {
     "therapist_a": (200, 404),
     "therapist_b": (200, 404),
@@ -35,6 +51,14 @@ ROUTES = {
         sessions,
         {**THERAPIST_OWN, "therapist_a": (302, 404), "therapist_b": (302, 404)},
     ),
+    # Rupture and repair logs.  A supervisor reads the logs of a supervisee's client.
+    "care:repair_list": ("get", "client", {**THERAPIST_OWN, "supervisor": (200, 404)}),
+    "care:repair_new": ("get", "client", THERAPIST_OWN),
+    "care:repair_from_signal": ("get", rupture_signals, THERAPIST_OWN),
+    "care:repair_detail": ("get", repairs, {**THERAPIST_OWN, "supervisor": (200, 404)}),
+    "care:repair_edit": ("get", repairs, THERAPIST_OWN),
+    # An empty POST re-shows the log with the closing form's errors; nothing changes.
+    "care:repair_close": ("post", repairs, THERAPIST_OWN),
 }
 ROUTES["care:today"] = ("get", None, {**THERAPIST_OWN, "therapist_a": 200, "therapist_b": 200})
 # Marking a session as missed redirects back (to the session list, or to "Today" with next=).

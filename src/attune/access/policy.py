@@ -203,3 +203,44 @@ def shared_reflections_scope(user) -> Q:
         sharings__supervisor=user,
         sharings__unshared_at__isnull=True,
     )
+
+
+# --- Rupture and repair logs (attune.care, topic "repairs") -------------------------------------
+# A repair log is part of the client's record: the client's own therapist writes it; a supervisor
+# of the therapist who wrote it, or of the client's therapist, reads it (summary naming only);
+# leaders never see one.  ``obj`` is the client for opening a log, the log otherwise.
+@rules.predicate
+def is_repair_clients_therapist(user, log) -> bool:
+    return log is not None and log.client.therapist_id == user.pk
+
+
+@rules.predicate
+def supervises_repair(user, log) -> bool:
+    from attune.supervision.queries import supervisee_ids
+
+    return log is not None and bool(
+        {log.therapist_id, log.client.therapist_id} & supervisee_ids(user)
+    )
+
+
+rules.add_perm("care.open_repair", is_therapist & is_assigned_therapist)
+rules.add_perm(
+    "care.view_repairs", is_clinician & (is_assigned_therapist | supervises_therapist_of)
+)
+rules.add_perm(
+    "care.view_repair",
+    (is_therapist & is_repair_clients_therapist) | (is_supervisor & supervises_repair),
+)
+rules.add_perm("care.change_repair", is_therapist & is_repair_clients_therapist)
+
+
+def repair_scope(user) -> Q:
+    """Return the filter for repair logs ``user`` may read (matches ``care.view_repair``)."""
+    if is_therapist(user):
+        return Q(client__therapist=user)
+    if is_supervisor(user):
+        from attune.supervision.queries import supervisee_ids
+
+        ids = supervisee_ids(user)
+        return Q(therapist_id__in=ids) | Q(client__therapist_id__in=ids)
+    return Q(pk__in=[])

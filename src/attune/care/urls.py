@@ -1,6 +1,6 @@
 from django.urls import path
 
-from attune.care.views import reflections, sessions, today
+from attune.care.views import reflections, repairs, sessions, today
 
 app_name = "care"
 urlpatterns = [
@@ -38,4 +38,10 @@ urlpatterns = [
         reflections.reflection_delete,
         name="reflection_delete",
     ),
+    path("clients/<int:client_id>/repairs/", repairs.repair_list, name="repair_list"),
+    path("clients/<int:client_id>/repairs/new/", repairs.repair_new, name="repair_new"),
+    path("signals/<int:signal_id>/repair/", repairs.repair_from_signal, name="repair_from_signal"),
+    path("repairs/<int:repair_id>/", repairs.repair_detail, name="repair_detail"),
+    path("repairs/<int:repair_id>/edit/", repairs.repair_edit, name="repair_edit"),
+    path("repairs/<int:repair_id>/close/", repairs.repair_close, name="repair_close"),
 ]

@@ -7,15 +7,27 @@ from attune.care.models.reflections import (
     ReflectionTag,
     ReflectionTagging,
 )
-from attune.care.models.sessions import CancelledBy, SessionStatus, TherapySession
+from attune.care.models.repairs import (
+    CLOSED_STATUSES,
+    RepairLog,
+    RepairStatus,
+)
+from attune.care.models.sessions import (
+    CancelledBy,
+    SessionStatus,
+    TherapySession,
+)
 
 __all__ = [
-    "REFLECTION_PROMPTS",
+    "CLOSED_STATUSES",
     "CancelledBy",
+    "REFLECTION_PROMPTS",
     "Reflection",
     "ReflectionSharing",
     "ReflectionTag",
     "ReflectionTagging",
+    "RepairLog",
+    "RepairStatus",
     "SessionStatus",
     "TherapySession",
 ]

@@ -9,18 +9,41 @@ from attune.care.queries.reflections import (
     shared_with_me,
     sharing_history,
 )
-from attune.care.queries.sessions import client_sessions, session_for_action
-from attune.care.queries.today import today
+from attune.care.queries.repairs import (
+    client_for_repair,
+    client_repairs,
+    repair_for_change,
+    repair_for_view,
+    repair_progress,
+    repairs_due,
+    repairs_for_supervision,
+    signal_for_repair,
+)
+from attune.care.queries.sessions import (
+    client_sessions,
+    session_for_action,
+)
+from attune.care.queries.today import (
+    today,
+)
 
 __all__ = [
+    "client_for_repair",
+    "client_repairs",
     "client_sessions",
     "my_reflections",
     "open_sharings",
     "reflection_to_change",
     "reflection_to_read",
+    "repair_for_change",
+    "repair_for_view",
+    "repair_progress",
+    "repairs_due",
+    "repairs_for_supervision",
     "session_for_action",
     "shared_reflections",
     "shared_with_me",
     "sharing_history",
+    "signal_for_repair",
     "today",
 ]

@@ -10,6 +10,16 @@ from attune.care.services.reflections import (
     reflection_unshare,
     reflection_write,
 )
+from attune.care.services.repairs import (
+    ClientNotOnCaseload,
+    RepairConflict,
+    RepairError,
+    RepairExists,
+    RepairStateError,
+    repair_close,
+    repair_open,
+    repair_update,
+)
 from attune.care.services.sessions import (
     HeldSession,
     SessionStateError,
@@ -20,16 +30,24 @@ from attune.care.services.sessions import (
 )
 
 __all__ = [
+    "ClientNotOnCaseload",
+    "HeldSession",
     "ReflectionEditConflict",
     "ReflectionError",
+    "RepairConflict",
+    "RepairError",
+    "RepairExists",
+    "RepairStateError",
+    "SessionStateError",
     "current_supervisors",
     "reflection_delete",
     "reflection_edit",
     "reflection_share",
     "reflection_unshare",
     "reflection_write",
-    "HeldSession",
-    "SessionStateError",
+    "repair_close",
+    "repair_open",
+    "repair_update",
     "session_cancel",
     "session_mark_held",
     "session_mark_no_show",
