@@ -147,3 +147,20 @@ rules.add_perm("language.check_draft_note", is_clinician)
 # Leaders see the equity report as aggregates only: groups under the minimum cell are hidden and
 # no client is named, counted alone or linked from it.
 rules.add_perm("equity.view_dashboard", is_leader)
+
+
+# --- Treatment plans, cultural adaptations and the client's own view (attune.care) ------------
+# The plan and the adaptations are part of the client's record: the assigned therapist (or
+# break-glass) reads and writes them.  A supervisor of the therapist sees the plan's summary
+# (goals and signs of progress in the client's words, review date, whether the client agreed),
+# never the therapist's clinical framing, the client's comments or the adaptations.  Leaders
+# never see any of it.  Links to the client and the client-view choice are the therapist's.
+rules.add_perm("care.view_plan", can_open_record)
+rules.add_perm("care.change_plan", can_open_record)
+rules.add_perm(
+    "care.view_plan_summary", can_open_record | (is_supervisor & supervises_therapist_of)
+)
+rules.add_perm("care.send_plan_link", is_therapist & is_assigned_therapist)
+rules.add_perm("care.set_client_view", is_therapist & is_assigned_therapist)
+rules.add_perm("care.view_adaptations", can_open_record)
+rules.add_perm("care.change_adaptations", can_open_record)

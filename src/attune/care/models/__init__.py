@@ -1,5 +1,31 @@
 """The care app's data, one module per topic; every model is importable from here."""
 
+from attune.care.models.adaptations import (
+    AdaptationArea,
+    AdaptationFeedback,
+    AdaptationFit,
+    CulturalAdaptation,
+)
+from attune.care.models.plans import (
+    AgreementAnswer,
+    ClientViewChoice,
+    ClientViewMode,
+    PlanAgreement,
+    TreatmentPlan,
+)
 from attune.care.models.sessions import CancelledBy, SessionStatus, TherapySession
 
-__all__ = ["CancelledBy", "SessionStatus", "TherapySession"]
+__all__ = [
+    "AdaptationArea",
+    "AdaptationFeedback",
+    "AdaptationFit",
+    "AgreementAnswer",
+    "CancelledBy",
+    "ClientViewChoice",
+    "ClientViewMode",
+    "CulturalAdaptation",
+    "PlanAgreement",
+    "SessionStatus",
+    "TherapySession",
+    "TreatmentPlan",
+]
