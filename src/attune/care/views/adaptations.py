@@ -43,7 +43,7 @@ def adaptation_new(request, client_id: int):
     client = client_queries.client_record(actor=actor, client_id=client_id, section="adaptations")
     if not request.user.has_perm("care.change_adaptations", client):
         raise Http404
-    form = AdaptationForm(request.POST or None)
+    form = AdaptationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k != "based_on"}
         services.adaptation_create(actor=actor, client=client, **fields)
@@ -105,7 +105,7 @@ def adaptation_feedback(request, adaptation_id: int):
     _clinician(request)
     actor = Actor.from_request(request)
     adaptation = queries.adaptation_for_action(actor=actor, adaptation_id=adaptation_id)
-    form = TherapistFeedbackForm(request.POST or None)
+    form = TherapistFeedbackForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.adaptation_feedback_record(actor=actor, adaptation=adaptation, **form.cleaned_data)
         messages.success(request, "Recorded as what the client told you.")

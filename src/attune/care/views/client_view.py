@@ -106,7 +106,9 @@ def client_view_page(request, link):
 def adaptation_feedback_page(request, link):
     actor = Actor.from_request(request, link_id=link.pk)
     client, adaptations = queries.adaptations_for_link(actor=actor, link=link)
-    form = ClientAdaptationFeedbackForm(request.POST or None, adaptations=adaptations)
+    form = ClientAdaptationFeedbackForm(
+        request.POST if request.method == "POST" else None, adaptations=adaptations
+    )
     if request.method == "POST" and adaptations and form.is_valid():
         stored = services.adaptation_feedback_submit(actor=actor, link=link, answers=form.answers())
         if stored is None:
