@@ -115,6 +115,7 @@ def demo(argv: list[str]) -> int:
         )
         print(summary.describe())
         call_command("seed_system_of_care")
+        call_command("seed_care_plans")
     print(demo_logins(f"http://{args.bind}/"))
     if args.no_serve:
         return 0
