@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client as HttpClient
+from django.utils import translation
 
 from attune.access.actor import Actor
 from attune.care import services
@@ -12,6 +13,13 @@ from tests.care.builders import make_adaptation, make_plan
 from tests.measures.checkins import answer, send_checkin, session_answers
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def default_language_afterwards():
+    # A client page activates the client's language for the thread; later tests expect English.
+    yield
+    translation.deactivate()
 
 
 def open_link(issued, language: str = "en") -> HttpClient:
@@ -131,3 +139,11 @@ def test_the_client_rates_adaptations_once(agency):
     assert set(rows) == {language.pk, family.pk}
     assert rows[language.pk].fit == "fits" and rows[family.pk].fit == ""
     assert all(row.from_client_link for row in rows.values())
+
+
+def test_the_agreement_page_is_in_arabic_with_the_clients_words_untouched(agency):
+    make_plan(agency.client_a, "Sleep better")
+    http = open_link(issue(agency.client_a, "plan_agreement"), language="ar")
+    page = http.get("/c/").content.decode()
+    assert 'dir="rtl"' in page and "هل تعبّر هذه الخطة عمّا تريده؟" in page
+    assert "Sleep better" in page
