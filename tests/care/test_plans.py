@@ -226,3 +226,32 @@ def test_the_client_view_turns_on_only_when_the_client_chose_it(agency):
     )
     issued.link.refresh_from_db()
     assert issued.link.revoked_at is not None  # turning it off stops links already handed out
+
+
+def test_key_rotation_covers_plans_agreements_and_adaptations(agency, settings):
+    from cryptography.fernet import Fernet
+    from django.core.management import call_command
+
+    from attune.clients.encrypted import _cipher
+    from attune.clients.management.commands.rotate_field_keys import encrypted_columns
+    from tests.care.builders import make_adaptation
+
+    covered = {model.__name__: columns for model, columns in encrypted_columns()}
+    assert covered["TreatmentPlan"] == ["goals"]
+    assert covered["PlanAgreement"] == ["comment"]
+    assert covered["CulturalAdaptation"] == ["what", "why"]
+    assert covered["AdaptationFeedback"] == ["comment"]
+    make_plan(agency.client_a, "Volver a bailar")
+    make_adaptation(agency.client_a, what="Sesiones en español")
+    old_keys = list(settings.FIELD_ENCRYPTION_KEYS)
+    settings.FIELD_ENCRYPTION_KEYS = [Fernet.generate_key().decode(), *old_keys]
+    _cipher.cache_clear()
+    call_command("rotate_field_keys", verbosity=0)
+    settings.FIELD_ENCRYPTION_KEYS = settings.FIELD_ENCRYPTION_KEYS[:1]
+    _cipher.cache_clear()
+    try:
+        assert queries.current_goals(agency.client_a) == ["Volver a bailar"]
+        assert agency.client_a.cultural_adaptations.get().what == "Sesiones en español"
+    finally:
+        settings.FIELD_ENCRYPTION_KEYS = old_keys
+        _cipher.cache_clear()
