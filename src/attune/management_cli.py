@@ -117,6 +117,7 @@ def demo(argv: list[str]) -> int:
         )
         print(summary.describe())
         call_command("seed_system_of_care")
+        call_command("seed_care_plans")
         seed_reflections()
         seed_repairs()
     print(demo_logins(f"http://{args.bind}/"))

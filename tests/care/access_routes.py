@@ -117,3 +117,34 @@ ROUTES.update(
         ),
     }
 )
+
+
+def adaptations(agency, persona):
+    """Return an adaptation of the persona's own client and one of another's client."""
+    from tests.care.builders import make_adaptation
+
+    mine, theirs = make_adaptation(agency.client_a), make_adaptation(agency.client_b)
+    own, other = (theirs, mine) if persona == "therapist_b" else (mine, theirs)
+    return {"adaptation_id": own.pk}, {"adaptation_id": other.pk}
+
+
+THERAPIST_OWN_REDIRECTS = {**THERAPIST_OWN, "therapist_a": (302, 404), "therapist_b": (302, 404)}
+
+ROUTES.update(
+    {
+        # The full plan for the therapist; a supervisor of the therapist sees its summary.
+        "care:plan_detail": ("get", "client", {**THERAPIST_OWN, "supervisor": (200, 404)}),
+        "care:plan_edit": ("get", "client", THERAPIST_OWN),
+        "care:plan_history": ("get", "client", THERAPIST_OWN),
+        # Without a purpose no link is made and the plan page follows.
+        "care:plan_link": ("post", "client", THERAPIST_OWN_REDIRECTS),
+        # Without a choice nothing changes and the plan page follows.
+        "care:client_view_set": ("post", "client", THERAPIST_OWN_REDIRECTS),
+        "care:adaptation_list": ("get", "client", THERAPIST_OWN),
+        "care:adaptation_new": ("get", "client", THERAPIST_OWN),
+        # Issues the client a feedback link and shows it once.
+        "care:adaptation_link": ("post", "client", THERAPIST_OWN),
+        "care:adaptation_edit": ("get", adaptations, THERAPIST_OWN),
+        "care:adaptation_feedback": ("get", adaptations, THERAPIST_OWN),
+    }
+)

@@ -244,3 +244,20 @@ def repair_scope(user) -> Q:
         ids = supervisee_ids(user)
         return Q(therapist_id__in=ids) | Q(client__therapist_id__in=ids)
     return Q(pk__in=[])
+
+
+# --- Treatment plans, cultural adaptations and the client's own view (attune.care) ------------
+# The plan and the adaptations are part of the client's record: the assigned therapist (or
+# break-glass) reads and writes them.  A supervisor of the therapist sees the plan's summary
+# (goals and signs of progress in the client's words, review date, whether the client agreed),
+# never the therapist's clinical framing, the client's comments or the adaptations.  Leaders
+# never see any of it.  Links to the client and the client-view choice are the therapist's.
+rules.add_perm("care.view_plan", can_open_record)
+rules.add_perm("care.change_plan", can_open_record)
+rules.add_perm(
+    "care.view_plan_summary", can_open_record | (is_supervisor & supervises_therapist_of)
+)
+rules.add_perm("care.send_plan_link", is_therapist & is_assigned_therapist)
+rules.add_perm("care.set_client_view", is_therapist & is_assigned_therapist)
+rules.add_perm("care.view_adaptations", can_open_record)
+rules.add_perm("care.change_adaptations", can_open_record)

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from attune.access.actor import Actor
+from attune.care import queries as care_queries
 from attune.clients import link_pages, queries, services
 from attune.clients.client_views import identity_suggestions
 from attune.clients.fhir import patient_resource
@@ -73,6 +74,9 @@ def client_detail(request, client_id: int):
             formulation=formulation,
             formulation_rows=formulation_rows(formulation),
             link_purposes=link_purposes_for_staff(),
+        )
+        context.update(
+            care_queries.client_page_section(actor=Actor.from_request(request), client=client)
         )
     return render(request, "clients/client_detail.html", context)
 

@@ -60,6 +60,28 @@ def goals_checkin(goals: Sequence[str], *, from_plan: bool = True) -> Instrument
     )
 
 
+def checked_goals(goals: Sequence[str], *, from_plan: bool) -> list[str]:
+    """Return ``goals`` without blanks; raise ValueError past the limit for their source.
+
+    Goals from the client's current plan (``from_plan``) may number up to ``PLAN_GOALS_LIMIT``;
+    goals the client names without a plan, up to ``CLIENT_NAMED_GOALS_LIMIT``.
+    """
+    limit = PLAN_GOALS_LIMIT if from_plan else CLIENT_NAMED_GOALS_LIMIT
+    cleaned = [goal.strip() for goal in goals if goal and goal.strip()]
+    if len(cleaned) > limit:
+        raise ValueError(f"at most {limit} goals")
+    return cleaned
+
+
+def stored_goals_checkin(goals: Sequence[str]) -> Instrument:
+    """Return the goals check-in for goals stored on a sent check-in.
+
+    Their number was checked against its source's limit when the check-in was sent, so any
+    count up to the plan's limit is shown.
+    """
+    return goals_checkin(goals, from_plan=True)
+
+
 def _fill(text: LocalizedText | None, goal: str) -> LocalizedText:
     # The goal stays in the client's words in every language; only the frame is translated.
     if text is None:

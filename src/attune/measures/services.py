@@ -28,7 +28,7 @@ from attune.measures.bundled import load_bundled_instrument
 from attune.measures.errors import InstrumentError
 from attune.measures.fhir_export import questionnaire_from_instrument
 from attune.measures.fhir_import import load_questionnaire_json
-from attune.measures.goals import CLIENT_NAMED_GOALS_LIMIT, GOALS_CHECKIN, goals_checkin
+from attune.measures.goals import GOALS_CHECKIN, checked_goals, stored_goals_checkin
 from attune.measures.instrument import Instrument
 from attune.measures.loading import load_questionnaire_file
 from attune.measures.models import (
@@ -168,7 +168,7 @@ def goals_instrument(goal_texts: Sequence[str]) -> Instrument:
 
 @lru_cache(maxsize=256)
 def _goals_instrument(goal_texts: tuple[str, ...]) -> Instrument:
-    return goals_checkin(goal_texts, from_plan=False)
+    return stored_goals_checkin(goal_texts)
 
 
 def questionnaire_of(stored: StoredInstrument) -> dict[str, Any]:
@@ -188,12 +188,9 @@ class SentCheckIn:
     delivered_by: tuple[str, ...] = field(default=())
 
 
-def clean_goal_texts(goal_texts: Sequence[str]) -> list[str]:
-    """Return the client's goals without blanks, at most the number a client may name."""
-    cleaned = [text.strip() for text in goal_texts if text and text.strip()]
-    if len(cleaned) > CLIENT_NAMED_GOALS_LIMIT:
-        raise ValueError(f"at most {CLIENT_NAMED_GOALS_LIMIT} goals")
-    return cleaned
+def clean_goal_texts(goal_texts: Sequence[str], *, from_plan: bool = False) -> list[str]:
+    """Return the client's goals without blanks, at most the number allowed for their source."""
+    return checked_goals(goal_texts, from_plan=from_plan)
 
 
 @transaction.atomic
@@ -204,6 +201,7 @@ def checkin_send(
     instrument: StoredInstrument | None = None,
     session=None,
     goal_texts: Sequence[str] = (),
+    goals_from_plan: bool = False,
     base_url: str,
     schedule: CheckInSchedule | None = None,
     due_on: date | None = None,
@@ -217,7 +215,7 @@ def checkin_send(
     from attune.measures import tasks
 
     instrument = instrument or bundled_instrument_stored(SESSION_CHECKIN)
-    goals = clean_goal_texts(goal_texts)
+    goals = clean_goal_texts(goal_texts, from_plan=goals_from_plan)
     issued = client_services.link_issue(actor=actor, client=client, purpose=CHECKIN_PURPOSE)
     checkin = CheckIn.objects.create(
         client=client,

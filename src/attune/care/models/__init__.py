@@ -1,5 +1,18 @@
 """The care app's data, one module per topic; every model is importable from here."""
 
+from attune.care.models.adaptations import (
+    AdaptationArea,
+    AdaptationFeedback,
+    AdaptationFit,
+    CulturalAdaptation,
+)
+from attune.care.models.plans import (
+    AgreementAnswer,
+    ClientViewChoice,
+    ClientViewMode,
+    PlanAgreement,
+    TreatmentPlan,
+)
 from attune.care.models.reflections import (
     REFLECTION_PROMPTS,
     Reflection,
@@ -19,8 +32,16 @@ from attune.care.models.sessions import (
 )
 
 __all__ = [
+    "AdaptationArea",
+    "AdaptationFeedback",
+    "AdaptationFit",
+    "AgreementAnswer",
     "CLOSED_STATUSES",
     "CancelledBy",
+    "ClientViewChoice",
+    "ClientViewMode",
+    "CulturalAdaptation",
+    "PlanAgreement",
     "REFLECTION_PROMPTS",
     "Reflection",
     "ReflectionSharing",
@@ -30,4 +51,5 @@ __all__ = [
     "RepairStatus",
     "SessionStatus",
     "TherapySession",
+    "TreatmentPlan",
 ]

@@ -1,5 +1,20 @@
 """Reads of the care app, one module per topic; each function is importable from here."""
 
+from attune.care.queries.adaptations import (
+    adaptation_for_action,
+    adaptations_for_link,
+    client_adaptations,
+)
+from attune.care.queries.plans import (
+    client_own_view,
+    client_page_section,
+    client_plan,
+    current_goals,
+    plan_for_editing,
+    plan_for_link,
+    plan_history,
+    plans_due_for_review,
+)
 from attune.care.queries.reflections import (
     my_reflections,
     open_sharings,
@@ -28,11 +43,22 @@ from attune.care.queries.today import (
 )
 
 __all__ = [
+    "adaptation_for_action",
+    "adaptations_for_link",
+    "client_adaptations",
     "client_for_repair",
+    "client_own_view",
+    "client_page_section",
+    "client_plan",
     "client_repairs",
     "client_sessions",
+    "current_goals",
     "my_reflections",
     "open_sharings",
+    "plan_for_editing",
+    "plan_for_link",
+    "plan_history",
+    "plans_due_for_review",
     "reflection_to_change",
     "reflection_to_read",
     "repair_for_change",

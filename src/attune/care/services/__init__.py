@@ -1,5 +1,21 @@
 """Every write of the care app, one module per topic; each function is importable from here."""
 
+from attune.care.services.adaptations import (
+    AdaptationVersionConflict,
+    adaptation_create,
+    adaptation_feedback_link_issue,
+    adaptation_feedback_record,
+    adaptation_feedback_submit,
+    adaptation_update,
+)
+from attune.care.services.plans import (
+    Goal,
+    PlanVersionConflict,
+    client_view_set,
+    plan_agreement_submit,
+    plan_link_issue,
+    plan_save,
+)
 from attune.care.services.reflections import (
     ReflectionEditConflict,
     ReflectionError,
@@ -30,8 +46,11 @@ from attune.care.services.sessions import (
 )
 
 __all__ = [
+    "AdaptationVersionConflict",
     "ClientNotOnCaseload",
+    "Goal",
     "HeldSession",
+    "PlanVersionConflict",
     "ReflectionEditConflict",
     "ReflectionError",
     "RepairConflict",
@@ -39,7 +58,16 @@ __all__ = [
     "RepairExists",
     "RepairStateError",
     "SessionStateError",
+    "adaptation_create",
+    "adaptation_feedback_link_issue",
+    "adaptation_feedback_record",
+    "adaptation_feedback_submit",
+    "adaptation_update",
+    "client_view_set",
     "current_supervisors",
+    "plan_agreement_submit",
+    "plan_link_issue",
+    "plan_save",
     "reflection_delete",
     "reflection_edit",
     "reflection_share",

@@ -57,7 +57,12 @@ class HeldSession:
 def session_mark_held(
     *, actor: Actor, session: TherapySession, base_url: str, goal_texts: Sequence[str] = ()
 ) -> HeldSession:
-    """Mark a session held and send the client its check-in (with their goals, if named)."""
+    """Mark a session held and send the client its check-in, with their goals.
+
+    The goals are those of the client's current plan when there is one; otherwise the goals the
+    client named (``goal_texts``, up to three), if any.
+    """
+    from attune.care.queries.plans import current_goals
     from attune.measures import services as measures_services
 
     session = TherapySession.objects.select_for_update().select_related("client").get(pk=session.pk)
@@ -67,11 +72,13 @@ def session_mark_held(
     session.held_at = timezone.now()
     session.save(update_fields=["status", "held_at", "updated_at"])
     _trail(actor, session, TrailAction.UPDATE, "marked held")
+    plan_goals = current_goals(session.client)
     sent = measures_services.checkin_send(
         actor=actor,
         client=session.client,
         session=session,
-        goal_texts=goal_texts,
+        goal_texts=plan_goals or goal_texts,
+        goals_from_plan=bool(plan_goals),
         base_url=base_url,
     )
     return HeldSession(session=session, checkin_url=sent.url, delivered_by=sent.delivered_by)

@@ -12,10 +12,12 @@ from attune.access.actor import Actor
 from attune.access.navigation import redirect_back
 from attune.care import queries, services
 from attune.care.forms.sessions import CancelForm, HeldForm, ScheduleForm
+from attune.care.queries.plans import current_goals
 from attune.measures.models import CheckIn
 
 
 def _list_page(request, client, sessions, schedule_form=None):
+    plan_goals = current_goals(client)
     return render(
         request,
         "care/session_list.html",
@@ -23,7 +25,10 @@ def _list_page(request, client, sessions, schedule_form=None):
             "client": client,
             "sessions": sessions,
             "schedule_form": schedule_form or ScheduleForm(),
-            "held_form": HeldForm(initial={"goals": "\n".join(_last_goals(client))}),
+            "held_form": HeldForm(
+                initial={"goals": "" if plan_goals else "\n".join(_last_goals(client))}
+            ),
+            "plan_goals": plan_goals,
             "cancel_form": CancelForm(),
             "can_manage": request.user.has_perm("care.manage_sessions", client),
         },
