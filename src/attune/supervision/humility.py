@@ -92,7 +92,7 @@ class Period:
         return f"{'January to June' if self.half == 1 else 'July to December'} {self.year}"
 
     def previous(self) -> Period:
-        return Period(self.year, 2) if self.half == 1 else Period(self.year - 1, 1)
+        return Period(self.year - 1, 2) if self.half == 1 else Period(self.year, 1)
 
     def is_closed(self, today: date) -> bool:
         return today > self.ends_on
