@@ -104,6 +104,7 @@ def demo(argv: list[str]) -> int:
     from django.core.management import call_command
 
     from attune.demo.agency import demo_logins, generate_agency, is_seeded
+    from attune.demo.supervision import seed_supervision
 
     call_command("migrate", verbosity=0)
     if not is_seeded():
@@ -115,6 +116,7 @@ def demo(argv: list[str]) -> int:
         )
         print(summary.describe())
         call_command("seed_system_of_care")
+        seed_supervision()
     print(demo_logins(f"http://{args.bind}/"))
     if args.no_serve:
         return 0

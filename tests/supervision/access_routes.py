@@ -93,7 +93,11 @@ ROUTES = {
     "supervision:goal_add": ("post", "therapist", PLAN),
     "supervision:goal_edit": ("get", goals, PLAN),
     "supervision:entry_add": ("post", goals, PLAN),
-    "supervision:feedback_form": ("get", supervisors, staff(therapist_a=(200, 404), therapist_b=(404, 200))),
+    "supervision:feedback_form": (
+        "get",
+        supervisors,
+        staff(therapist_a=(200, 404), therapist_b=(404, 200)),
+    ),
     "supervision:feedback_results": ("get", None, staff(supervisor=200)),
     "supervision:agency_feedback": ("get", None, staff(leader=200)),
 }

@@ -37,7 +37,12 @@ def test_it_lists_context_gaps_for_the_supervisees_clients_by_case_code(agency):
     assert (agency.client_a.case_code, "Needs an interpreter: check the need was met") in titles
     # therapist_b's client is not this supervisee's
     assert all(item.case_code != agency.client_b.case_code for item in contexts)
-    assert [s.key for s in agenda.sections] == ["contexts", "countertransference", "systemic", "ruptures"]
+    assert [s.key for s in agenda.sections] == [
+        "contexts",
+        "countertransference",
+        "systemic",
+        "ruptures",
+    ]
 
 
 def test_a_formulation_takes_the_client_off_the_agenda(agency):
@@ -91,7 +96,9 @@ def test_it_lists_rupture_signals_since_the_last_meeting_only(agency):
     later = meeting(pair, timezone.localdate() + timedelta(days=14))
     signals_before = [
         item
-        for item in _items(meeting_agenda(actor=Actor(user=agency.supervisor), meeting=later), "ruptures")
+        for item in _items(
+            meeting_agenda(actor=Actor(user=agency.supervisor), meeting=later), "ruptures"
+        )
         if item.on and item.on < timezone.localdate()
     ]
     assert signals_before == []
@@ -131,7 +138,10 @@ def test_shared_reflections_and_repairs_slot_into_their_categories(agency):
     assert repairs[0].category == "ruptures" and repairs[0].title == "Repair: held"
     # Until reflections and repair logs exist, their sources are empty.
     scope = {"supervisee": agency.therapist_a, "since": date(2025, 1, 1), "until": date.today()}
-    assert agendas.shared_reflections(actor=Actor.system(), supervisor=agency.supervisor, **scope) == []
+    assert (
+        agendas.shared_reflections(actor=Actor.system(), supervisor=agency.supervisor, **scope)
+        == []
+    )
     assert agendas.repairs_for_supervision(actor=Actor.system(), **scope) == []
 
 
@@ -177,7 +187,9 @@ def test_showing_an_agenda_records_a_summary_read_of_each_client_named(agency):
     )
     assert reads.count() == 1
     assert "agenda" in reads.get().detail
-    assert not AccessEvent.objects.filter(client_ref=agency.client_b.pk, actor=agency.supervisor).exists()
+    assert not AccessEvent.objects.filter(
+        client_ref=agency.client_b.pk, actor=agency.supervisor
+    ).exists()
 
 
 def test_the_agenda_prints_to_pdf(agency):

@@ -32,7 +32,9 @@ def _supervisees(agency, n: int, supervisor=None) -> list:
     while len(people) < n:
         index += 1
         user = make_staff(f"t{supervisor.pk}x{index}", Role.THERAPIST)
-        SupervisionPair.objects.create(supervisor=supervisor, supervisee=user, starts_on=date(2025, 1, 1))
+        SupervisionPair.objects.create(
+            supervisor=supervisor, supervisee=user, starts_on=date(2025, 1, 1)
+        )
         people.append(user)
     return people
 
@@ -49,7 +51,9 @@ def _answer(person, supervisor, value: int, comment: str = "", today=IN_H1):
 
 def _visible(agency, today) -> list:
     """Everything the supervisor can see of their results, as plain data."""
-    releases = services.feedback_release_due(actor=Actor(user=agency.supervisor), supervisor=agency.supervisor, today=today)
+    releases = services.feedback_release_due(
+        actor=Actor(user=agency.supervisor), supervisor=agency.supervisor, today=today
+    )
     return [(r.period, r.respondents if not r.held else None, r.summary) for r in releases]
 
 
@@ -60,8 +64,11 @@ def test_feedback_is_given_exactly_once_per_period(agency):
     assert HumilityFeedback.objects.count() == 1
     with pytest.raises(IntegrityError):
         HumilityFeedback.objects.create(
-            supervisor=agency.supervisor, supervisee=agency.therapist_a, period="2026-H1",
-            answers={}, submitted_at="2026-03-10T10:00:00Z",
+            supervisor=agency.supervisor,
+            supervisee=agency.therapist_a,
+            period="2026-H1",
+            answers={},
+            submitted_at="2026-03-10T10:00:00Z",
         )
 
 
@@ -92,7 +99,8 @@ def test_an_empty_or_out_of_range_answer_stores_nothing(agency):
     assert "Answer at least one statement." in http.post(url, {"comment": "hi"}).content.decode()
     with pytest.raises(services.FeedbackError):
         services.feedback_submit(
-            actor=Actor(user=agency.therapist_a), supervisor=agency.supervisor,
+            actor=Actor(user=agency.therapist_a),
+            supervisor=agency.supervisor,
             answers={"safe_mistakes": 9},
         )
     assert not HumilityFeedback.objects.exists()
@@ -124,7 +132,7 @@ def test_three_answers_show_means_and_ranges_only_and_a_late_answer_changes_noth
     _answer(people[1], agency.supervisor, 3, "")
     _answer(people[2], agency.supervisor, 4, "Safe to bring mistakes")
     at_three = _visible(agency, today=AFTER_H1)
-    (period, n, summary), = at_three
+    ((period, n, summary),) = at_three
     assert (period, n) == ("2026-H1", 3)
     assert set(summary) == {"n", "items", "comments"}
     for item in summary["items"]:
@@ -187,3 +195,14 @@ def test_periods_are_calendar_half_years():
     assert humility.Period.parse("2026-H2").previous().key == "2026-H1"
     assert humility.Period.parse("2026-H1").is_closed(date(2026, 7, 1))
     assert not humility.Period.parse("2026-H1").is_closed(date(2026, 6, 30))
+
+
+def test_the_release_command_releases_closed_periods_once(agency):
+    from django.core.management import call_command
+
+    for person in _supervisees(agency, 3):
+        _answer(person, agency.supervisor, 2, today=date(2025, 3, 1))
+    call_command("release_supervision_feedback")
+    call_command("release_supervision_feedback")
+    release = FeedbackRelease.objects.get()
+    assert release.period == "2025-H1" and release.respondents == 3 and not release.held

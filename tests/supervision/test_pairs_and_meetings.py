@@ -28,11 +28,17 @@ def test_a_leader_adds_and_ends_a_pair_on_the_page(agency):
     http = _as(agency.leader)
     response = http.post(
         reverse("supervision:pair_new"),
-        {"supervisor": agency.supervisor.pk, "supervisee": agency.therapist_b.pk, "starts_on": "2026-02-01"},
+        {
+            "supervisor": agency.supervisor.pk,
+            "supervisee": agency.therapist_b.pk,
+            "starts_on": "2026-02-01",
+        },
     )
     assert response.status_code == 302
     pair = SupervisionPair.objects.get(supervisee=agency.therapist_b)
-    assert AccessEvent.objects.filter(object_type="supervision_pair", object_ref=str(pair.pk)).exists()
+    assert AccessEvent.objects.filter(
+        object_type="supervision_pair", object_ref=str(pair.pk)
+    ).exists()
     response = http.post(reverse("supervision:pair_end", args=[pair.pk]), {"ends_on": "2026-03-31"})
     pair.refresh_from_db()
     assert pair.ends_on == date(2026, 3, 31)
@@ -42,7 +48,11 @@ def test_an_overlapping_or_wrong_pair_is_refused_with_a_message(agency):
     http = _as(agency.leader)
     response = http.post(
         reverse("supervision:pair_new"),
-        {"supervisor": agency.supervisor.pk, "supervisee": agency.therapist_a.pk, "starts_on": "2026-02-01"},
+        {
+            "supervisor": agency.supervisor.pk,
+            "supervisee": agency.therapist_a.pk,
+            "starts_on": "2026-02-01",
+        },
     )
     assert response.status_code == 200
     assert "already supervised by" in response.content.decode()
@@ -100,8 +110,12 @@ def test_actions_need_a_held_meeting(agency):
     found = meeting(pair_of(agency.therapist_a))
     with pytest.raises(services.MeetingError):
         services.meeting_record(
-            actor=Actor(user=agency.supervisor), meeting=found, status="planned", notes="",
-            version=1, actions=["x"],
+            actor=Actor(user=agency.supervisor),
+            meeting=found,
+            status="planned",
+            notes="",
+            version=1,
+            actions=["x"],
         )
 
 
@@ -123,16 +137,27 @@ def test_two_tabs_saving_the_same_meeting_never_overwrite_silently(agency):
 def test_the_supervisee_sees_notes_and_where_to_choose_what_to_bring(agency):
     found = meeting(pair_of(agency.therapist_a))
     services.meeting_record(
-        actor=Actor(user=agency.supervisor), meeting=found, status="held", notes="Shared notes",
+        actor=Actor(user=agency.supervisor),
+        meeting=found,
+        status="held",
+        notes="Shared notes",
         version=1,
     )
-    body = _as(agency.therapist_a).get(reverse("supervision:meeting_detail", args=[found.pk])).content.decode()
+    body = (
+        _as(agency.therapist_a)
+        .get(reverse("supervision:meeting_detail", args=[found.pk]))
+        .content.decode()
+    )
     assert "What I will bring" in body and "Shared notes" in body
     assert 'name="notes"' not in body  # the supervisee reads; the supervisor records
 
 
 def test_the_unique_meeting_day_is_a_database_constraint(agency):
     pair = pair_of(agency.therapist_a)
-    SupervisionMeeting.objects.create(pair=pair, meets_on=date(2026, 5, 5), created_by=agency.supervisor)
+    SupervisionMeeting.objects.create(
+        pair=pair, meets_on=date(2026, 5, 5), created_by=agency.supervisor
+    )
     with pytest.raises(IntegrityError):
-        SupervisionMeeting.objects.create(pair=pair, meets_on=date(2026, 5, 5), created_by=agency.supervisor)
+        SupervisionMeeting.objects.create(
+            pair=pair, meets_on=date(2026, 5, 5), created_by=agency.supervisor
+        )

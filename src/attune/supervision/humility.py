@@ -38,7 +38,9 @@ class Item:
 
 
 ITEMS: tuple[Item, ...] = (
-    Item("safe_mistakes", "I can bring my mistakes to supervision without fear of how I'll be seen."),
+    Item(
+        "safe_mistakes", "I can bring my mistakes to supervision without fear of how I'll be seen."
+    ),
     Item(
         "names_learning",
         "My supervisor talks about what they are still learning, including about culture.",
@@ -120,7 +122,9 @@ def summarise(answers: list[dict], comments: list[str], *, salt: str) -> dict | 
     for item in ITEMS:
         values = [answer[item.key] for answer in answers if answer.get(item.key) is not None]
         if len(values) < MIN_RESPONDENTS:
-            items.append({"key": item.key, "text": item.text, "mean": None, "low": None, "high": None})
+            items.append(
+                {"key": item.key, "text": item.text, "mean": None, "low": None, "high": None}
+            )
             continue
         items.append(
             {

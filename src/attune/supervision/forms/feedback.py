@@ -6,7 +6,9 @@ from django import forms
 
 from attune.supervision import humility
 
-SCALE_CHOICES = [(str(value), f"{value} – {label}") for value, label in humility.SCALE_LABELS.items()]
+SCALE_CHOICES = [
+    (str(value), f"{value} – {label}") for value, label in humility.SCALE_LABELS.items()
+]
 
 
 class FeedbackForm(forms.Form):

@@ -57,11 +57,15 @@ class ActionStatus(models.TextChoices):
 class MeetingAction(models.Model):
     """Something agreed in a meeting; while open it is carried into the next agenda."""
 
-    meeting = models.ForeignKey(SupervisionMeeting, on_delete=models.PROTECT, related_name="actions")
+    meeting = models.ForeignKey(
+        SupervisionMeeting, on_delete=models.PROTECT, related_name="actions"
+    )
     text = EncryptedTextField()
     # Who does it: the supervisee or the supervisor of the pair.
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    status = models.CharField(max_length=10, choices=ActionStatus.choices, default=ActionStatus.OPEN)
+    status = models.CharField(
+        max_length=10, choices=ActionStatus.choices, default=ActionStatus.OPEN
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

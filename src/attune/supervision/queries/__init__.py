@@ -1,5 +1,15 @@
 """Reads of the supervision app, one module per topic; each function is importable from here."""
 
+from attune.supervision.queries.agendas import Agenda, AgendaItem, meeting_agenda
+from attune.supervision.queries.feedback import agency_feedback, feedback_to_give
+from attune.supervision.queries.growth import goal_for, growth_plan, plan_owner
+from attune.supervision.queries.meetings import (
+    action_for,
+    meeting_actions,
+    meeting_for,
+    meetings_of,
+    pair_for,
+)
 from attune.supervision.queries.pairs import (
     current_pair,
     current_pairs,
@@ -10,16 +20,6 @@ from attune.supervision.queries.pairs import (
     supervisees_with_counts,
     supervisor_ids,
 )
-from attune.supervision.queries.meetings import (
-    action_for,
-    meeting_actions,
-    meeting_for,
-    meetings_of,
-    pair_for,
-)
-from attune.supervision.queries.agendas import Agenda, AgendaItem, meeting_agenda
-from attune.supervision.queries.growth import goal_for, growth_plan, plan_owner
-from attune.supervision.queries.feedback import agency_feedback, feedback_to_give
 
 __all__ = [
     "Agenda",

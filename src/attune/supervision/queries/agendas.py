@@ -116,7 +116,9 @@ def window(meeting: SupervisionMeeting) -> tuple[date, str, date, date | None]:
         .values_list("meets_on", flat=True)
         .first()
     )
-    since, reason = (previous, "the last meeting") if previous else (pair.starts_on, "the start of supervision")
+    since, reason = (
+        (previous, "the last meeting") if previous else (pair.starts_on, "the start of supervision")
+    )
     until, ended_on = meeting.meets_on, None
     if pair.ends_on is not None and pair.ends_on < until:
         until, ended_on = pair.ends_on, pair.ends_on
@@ -297,7 +299,8 @@ REFLECTION_TAG_CATEGORY = {
 
 
 def shared_reflections(*, actor: Actor, supervisor, supervisee, since: date, until: date) -> list:
-    # To call: attune.care.queries.shared_reflections(actor=, supervisor=, supervisee=, since=, until=)
+    """Reflections ``supervisee`` chose to share with ``supervisor`` (tags, created_at, client)."""
+    # Lead: return attune.care.queries.shared_reflections(actor, supervisor, supervisee, since, …)
     return []
 
 
@@ -330,7 +333,8 @@ def reflection_items(entries) -> list[AgendaItem]:
 
 
 def repairs_for_supervision(*, actor: Actor, supervisee, since: date, until: date) -> list:
-    # To call: attune.care.queries.repairs_for_supervision(actor=, supervisee=, since=, until=)
+    """Repair logs of ``supervisee``'s clients (status, opened_at, closed_at, client)."""
+    # Lead: return attune.care.queries.repairs_for_supervision(actor, supervisee, since, until)
     return []
 
 
@@ -339,7 +343,8 @@ def repair_items(logs) -> list[AgendaItem]:
     items = []
     for log in logs:
         client = getattr(log, "client", None)
-        status = str(getattr(log, "get_status_display", lambda: log.status)()).lower()
+        display = getattr(log, "get_status_display", None)
+        status = str(display() if display else log.status).lower()
         when = f"opened {timezone.localdate(log.opened_at):%-d %b %Y}"
         if log.closed_at:
             when += f", closed {timezone.localdate(log.closed_at):%-d %b %Y}"

@@ -44,7 +44,10 @@ def agency_feedback(today: date | None = None, periods: int = 4) -> list[dict]:
             n=Count("id"), supervisors=Count("supervisor", distinct=True)
         )
         row = {"period": period, "n": counts["n"], "items": None}
-        if counts["n"] >= humility.MIN_RESPONDENTS and counts["supervisors"] >= AGENCY_MIN_SUPERVISORS:
+        if (
+            counts["n"] >= humility.MIN_RESPONDENTS
+            and counts["supervisors"] >= AGENCY_MIN_SUPERVISORS
+        ):
             answers = list(
                 HumilityFeedback.objects.filter(period=period.key).values_list("answers", flat=True)
             )

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from django.http import Http404
 
-from attune.access.models import Role, StaffUser
 from attune.access.actor import Actor
+from attune.access.models import Role, StaffUser
 from attune.supervision.models import GrowthEntry, GrowthGoal
 
 

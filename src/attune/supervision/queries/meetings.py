@@ -10,7 +10,11 @@ from attune.supervision.models import SupervisionMeeting, SupervisionPair
 
 def pair_for(*, actor: Actor, pair_id: int, perm: str = "supervision.view_meetings"):
     """Return the pair ``actor`` may use for ``perm``, or raise 404."""
-    pair = SupervisionPair.objects.select_related("supervisor", "supervisee").filter(pk=pair_id).first()
+    pair = (
+        SupervisionPair.objects.select_related("supervisor", "supervisee")
+        .filter(pk=pair_id)
+        .first()
+    )
     if pair is None or not actor.user.has_perm(perm, pair):
         raise Http404
     return pair
@@ -44,9 +48,7 @@ def action_for(*, actor: Actor, action_id: int):
     """Return an action of a meeting ``actor`` records, or raise 404."""
     from attune.supervision.models import MeetingAction
 
-    action = (
-        MeetingAction.objects.select_related("meeting__pair").filter(pk=action_id).first()
-    )
+    action = MeetingAction.objects.select_related("meeting__pair").filter(pk=action_id).first()
     if action is None or not actor.user.has_perm("supervision.record_meeting", action.meeting):
         raise Http404
     return action

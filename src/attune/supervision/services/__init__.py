@@ -1,14 +1,5 @@
 """Every write of the supervision app, one module per topic; each function is importable here."""
 
-from attune.supervision.services.pairs import PairError, pair_create, pair_end
-from attune.supervision.services.meetings import (
-    MeetingError,
-    StaleEditError,
-    action_close,
-    meeting_plan,
-    meeting_record,
-)
-from attune.supervision.services.growth import GrowthError, entry_add, goal_add, goal_change
 from attune.supervision.services.feedback import (
     AlreadyAnsweredError,
     FeedbackError,
@@ -16,6 +7,15 @@ from attune.supervision.services.feedback import (
     feedback_submit,
     release_period,
 )
+from attune.supervision.services.growth import GrowthError, entry_add, goal_add, goal_change
+from attune.supervision.services.meetings import (
+    MeetingError,
+    StaleEditError,
+    action_close,
+    meeting_plan,
+    meeting_record,
+)
+from attune.supervision.services.pairs import PairError, pair_create, pair_end
 
 __all__ = [
     "AlreadyAnsweredError",

@@ -73,7 +73,9 @@ def feedback_submit(
     return feedback
 
 
-def release_period(*, actor: Actor, supervisor: StaffUser, period: humility.Period) -> FeedbackRelease:
+def release_period(
+    *, actor: Actor, supervisor: StaffUser, period: humility.Period
+) -> FeedbackRelease:
     """Release ``supervisor``'s results for a closed ``period`` once; return the release.
 
     Idempotent: a period already released is returned unchanged, so what a supervisor sees of a

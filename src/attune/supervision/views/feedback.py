@@ -33,7 +33,10 @@ def feedback_form(request, supervisor_id: int):
         except services.FeedbackError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, "Thank you. Your feedback is stored, without your name on what the supervisor sees.")
+            messages.success(
+                request,
+                "Thank you. Your supervisor will never see your name with your feedback.",
+            )
             return redirect("supervision:mine")
     return render(
         request,

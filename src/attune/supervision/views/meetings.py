@@ -40,7 +40,9 @@ def meeting_plan(request, pair_id: int):
     if not form.is_valid():
         return _list_page(request, pair, form)
     try:
-        meeting = services.meeting_plan(actor=actor, pair=pair, meets_on=form.cleaned_data["meets_on"])
+        meeting = services.meeting_plan(
+            actor=actor, pair=pair, meets_on=form.cleaned_data["meets_on"]
+        )
     except services.MeetingError as error:
         form.add_error("meets_on", str(error))
         return _list_page(request, pair, form)
