@@ -1,7 +1,11 @@
 """Reads of the supervision app, one module per topic; each function is importable from here."""
 
 from attune.supervision.queries.agendas import Agenda, AgendaItem, meeting_agenda
-from attune.supervision.queries.feedback import agency_feedback, feedback_to_give
+from attune.supervision.queries.feedback import (
+    agency_feedback,
+    feedback_target,
+    feedback_to_give,
+)
 from attune.supervision.queries.growth import goal_for, growth_plan, plan_owner
 from attune.supervision.queries.meetings import (
     action_for,
@@ -28,6 +32,7 @@ __all__ = [
     "agency_feedback",
     "current_pair",
     "current_pairs",
+    "feedback_target",
     "feedback_to_give",
     "goal_for",
     "growth_plan",

@@ -5,8 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 from django.db.models import Count
+from django.http import Http404
 from django.utils import timezone
 
+from attune.access import trail
+from attune.access.actor import Actor
+from attune.access.models import Role, StaffUser, TrailAction
 from attune.supervision import humility
 from attune.supervision.models import HumilityFeedback
 from attune.supervision.queries.pairs import pairs_of_supervisee
@@ -14,8 +18,29 @@ from attune.supervision.queries.pairs import pairs_of_supervisee
 AGENCY_MIN_SUPERVISORS = 2  # one supervisor's results alone are never shown to leaders
 
 
-def feedback_to_give(supervisee, today: date | None = None) -> list[dict]:
-    """Return the supervisee's current supervisors, each with whether this period is answered."""
+def _viewed(actor: Actor, object_type: str, ref="") -> None:
+    trail.record(
+        actor=actor,
+        action=TrailAction.VIEW,
+        object_type=object_type,
+        object_ref=ref,
+        section="supervision_feedback",
+    )
+
+
+def feedback_target(*, actor: Actor, supervisor_id: int):
+    """Return the supervisor ``actor`` may give feedback on now, or raise 404."""
+    supervisor = StaffUser.objects.filter(pk=supervisor_id, role=Role.SUPERVISOR).first()
+    if not actor.user.has_perm("supervision.give_feedback", supervisor):
+        raise Http404
+    _viewed(actor, "feedback_form", supervisor.pk)
+    return supervisor
+
+
+def feedback_to_give(*, actor: Actor, today: date | None = None) -> list[dict]:
+    """Return ``actor``'s current supervisors, each with whether this period is answered."""
+    supervisee = actor.user
+    _viewed(actor, "own_supervision", supervisee.pk)
     period = humility.Period.containing(today or timezone.localdate())
     answered = set(
         HumilityFeedback.objects.filter(supervisee=supervisee, period=period.key).values_list(
@@ -30,7 +55,7 @@ def feedback_to_give(supervisee, today: date | None = None) -> list[dict]:
     return rows
 
 
-def agency_feedback(today: date | None = None, periods: int = 4) -> list[dict]:
+def agency_feedback(*, actor: Actor, today: date | None = None, periods: int = 4) -> list[dict]:
     """Return the agency-wide means for the last closed periods; small ones are held.
 
     A period is shown when at least three supervisees answered and at least two supervisors were
@@ -57,4 +82,11 @@ def agency_feedback(today: date | None = None, periods: int = 4) -> list[dict]:
             ]
         result.append(row)
         period = period.previous()
+    trail.record(
+        actor=actor,
+        action=TrailAction.VIEW,
+        object_type="agency_feedback",
+        section="supervision_feedback",
+        detail=f"{periods} half-years",
+    )
     return result

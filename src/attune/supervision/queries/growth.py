@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from django.http import Http404
 
+from attune.access import trail
 from attune.access.actor import Actor
-from attune.access.models import Role, StaffUser
+from attune.access.models import Role, StaffUser, TrailAction
 from attune.supervision.models import GrowthEntry, GrowthGoal
 
 
@@ -15,6 +16,13 @@ def plan_owner(*, actor: Actor, therapist_id: int, perm: str = "supervision.view
     therapist = StaffUser.objects.filter(pk=therapist_id, role=Role.THERAPIST).first()
     if therapist is None or not actor.user.has_perm(perm, therapist):
         raise Http404
+    trail.record(
+        actor=actor,
+        action=TrailAction.VIEW,
+        object_type="growth_plan",
+        object_ref=therapist.pk,
+        section="growth_plan",
+    )
     return therapist
 
 
@@ -33,4 +41,11 @@ def goal_for(*, actor: Actor, goal_id: int) -> GrowthGoal:
     goal = GrowthGoal.objects.select_related("supervisee").filter(pk=goal_id).first()
     if goal is None or not actor.user.has_perm("supervision.write_growth_plan", goal.supervisee):
         raise Http404
+    trail.record(
+        actor=actor,
+        action=TrailAction.VIEW,
+        object_type="growth_goal",
+        object_ref=goal.pk,
+        section="growth_plan",
+    )
     return goal

@@ -4,8 +4,20 @@ from __future__ import annotations
 
 from django.http import Http404
 
+from attune.access import trail
 from attune.access.actor import Actor
+from attune.access.models import TrailAction
 from attune.supervision.models import SupervisionMeeting, SupervisionPair
+
+
+def _viewed(actor: Actor, object_type: str, ref: int) -> None:
+    trail.record(
+        actor=actor,
+        action=TrailAction.VIEW,
+        object_type=object_type,
+        object_ref=ref,
+        section="supervision",
+    )
 
 
 def pair_for(*, actor: Actor, pair_id: int, perm: str = "supervision.view_meetings"):
@@ -17,6 +29,7 @@ def pair_for(*, actor: Actor, pair_id: int, perm: str = "supervision.view_meetin
     )
     if pair is None or not actor.user.has_perm(perm, pair):
         raise Http404
+    _viewed(actor, "supervision_pair", pair.pk)
     return pair
 
 
@@ -36,6 +49,7 @@ def meeting_for(
     )
     if meeting is None or not actor.user.has_perm(perm, meeting):
         raise Http404
+    _viewed(actor, "supervision_meeting", meeting.pk)
     return meeting
 
 

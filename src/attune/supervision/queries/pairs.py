@@ -64,8 +64,14 @@ def supervisor_ids(supervisee) -> set[int]:
     return cache
 
 
-def pairs_for_leader():
+def pairs_for_leader(*, actor):
     """Return every pair, current ones first, with both people, for the leader's page."""
+    from attune.access import trail
+    from attune.access.models import TrailAction
+
+    trail.record(
+        actor=actor, action=TrailAction.VIEW, object_type="supervision_pairs", section="supervision"
+    )
     return SupervisionPair.objects.select_related("supervisor", "supervisee").order_by(
         "ends_on", "-starts_on", "pk"
     )

@@ -116,11 +116,12 @@ def release_period(
 
 @transaction.atomic
 def feedback_release_due(
-    *, actor: Actor, supervisor: StaffUser, today: date | None = None
+    *, actor: Actor, supervisor: StaffUser, today: date | None = None, viewing: bool = False
 ) -> list[FeedbackRelease]:
     """Release every closed period in which ``supervisor`` received feedback; return all releases.
 
-    Called when the supervisor opens their results and by ``release_supervision_feedback``.
+    Called when the supervisor opens their results (``viewing``: the look is trailed too) and
+    by ``release_supervision_feedback``.
     """
     today = today or timezone.localdate()
     periods = set(
@@ -132,4 +133,14 @@ def feedback_release_due(
         period = humility.Period.parse(key)
         if period.is_closed(today):
             release_period(actor=actor, supervisor=supervisor, period=period)
-    return list(FeedbackRelease.objects.filter(supervisor=supervisor).order_by("-period"))
+    releases = list(FeedbackRelease.objects.filter(supervisor=supervisor).order_by("-period"))
+    if viewing:
+        trail.record(
+            actor=actor,
+            action=TrailAction.VIEW,
+            object_type="feedback_results",
+            object_ref=supervisor.pk,
+            section="supervision_feedback",
+            detail=f"{len(releases)} periods",
+        )
+    return releases

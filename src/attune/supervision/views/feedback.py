@@ -10,16 +10,15 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from attune.access.actor import Actor
-from attune.access.models import Role, StaffUser
 from attune.supervision import humility, queries, services
 from attune.supervision.forms.feedback import FeedbackForm
 
 
 @login_required
 def feedback_form(request, supervisor_id: int):
-    supervisor = StaffUser.objects.filter(pk=supervisor_id, role=Role.SUPERVISOR).first()
-    if not request.user.has_perm("supervision.give_feedback", supervisor):
-        raise Http404
+    supervisor = queries.feedback_target(
+        actor=Actor.from_request(request), supervisor_id=supervisor_id
+    )
     period = humility.Period.containing(timezone.localdate())
     form = FeedbackForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -56,7 +55,7 @@ def feedback_results(request):
     if not request.user.has_perm("supervision.view_feedback_results"):
         raise Http404
     releases = services.feedback_release_due(
-        actor=Actor.from_request(request), supervisor=request.user
+        actor=Actor.from_request(request), supervisor=request.user, viewing=True
     )
     return render(
         request,
@@ -77,5 +76,8 @@ def agency_feedback(request):
     return render(
         request,
         "supervision/agency_feedback.html",
-        {"periods": queries.agency_feedback(), "minimum": humility.MIN_RESPONDENTS},
+        {
+            "periods": queries.agency_feedback(actor=Actor.from_request(request)),
+            "minimum": humility.MIN_RESPONDENTS,
+        },
     )

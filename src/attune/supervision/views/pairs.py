@@ -24,7 +24,7 @@ def _page(request, form=None, status=200):
         request,
         "supervision/pairs.html",
         {
-            "pairs": queries.pairs_for_leader(),
+            "pairs": queries.pairs_for_leader(actor=Actor.from_request(request)),
             "form": form or PairForm(),
             "end_form": PairEndForm(),
             "in_force": queries.in_force,
