@@ -61,9 +61,8 @@ def goal_edit(request, goal_id: int):
         if form.is_valid():
             try:
                 services.goal_change(actor=actor, goal=goal, **form.cleaned_data)
-            except services.GrowthError as error:  # includes a stale edit from another tab
-                form.add_error(None, str(error))
-            except services.StaleEditError as error:
+            except (services.GrowthError, services.StaleEditError) as error:
+                # Bad input, or a save from another tab since this page was opened.
                 form.add_error(None, str(error))
             else:
                 messages.success(request, "Goal saved; the change is in its history.")
