@@ -106,6 +106,7 @@ def demo(argv: list[str]) -> int:
     from attune.demo.agency import demo_logins, generate_agency, is_seeded
     from attune.demo.reflections import seed_reflections
     from attune.demo.repairs import seed_repairs
+    from attune.demo.supervision import seed_supervision
 
     call_command("migrate", verbosity=0)
     if not is_seeded():
@@ -120,6 +121,7 @@ def demo(argv: list[str]) -> int:
         call_command("seed_care_plans")
         seed_reflections()
         seed_repairs()
+        seed_supervision()
     print(demo_logins(f"http://{args.bind}/"))
     if args.no_serve:
         return 0

@@ -261,3 +261,52 @@ rules.add_perm("care.send_plan_link", is_therapist & is_assigned_therapist)
 rules.add_perm("care.set_client_view", is_therapist & is_assigned_therapist)
 rules.add_perm("care.view_adaptations", can_open_record)
 rules.add_perm("care.change_adaptations", can_open_record)
+# --- Supervision: pairs, meetings, agendas, growth plans, humility feedback (attune.supervision)
+# A supervisor sees a pair's meetings and agendas only while the pair is in force; the supervisee
+# sees their own.  Agendas name clients by case code (a read of their summary, trailed).  Growth
+# plans are the supervisee's and their current supervisor's.  Feedback on a supervisor is given
+# by their current supervisees; the supervisor sees only released aggregates of three or more;
+# leaders set up pairs and see the agency-wide feedback aggregate, never one supervisor's.
+def _pair_of(obj):
+    return getattr(obj, "pair", obj)
+
+
+@rules.predicate
+def leads_pair(user, obj) -> bool:
+    pair = _pair_of(obj)
+    if pair is None or pair.supervisor_id != user.pk:
+        return False
+    today = timezone.localdate()
+    return pair.starts_on <= today and (pair.ends_on is None or pair.ends_on >= today)
+
+
+@rules.predicate
+def is_pair_supervisee(user, obj) -> bool:
+    pair = _pair_of(obj)
+    return pair is not None and pair.supervisee_id == user.pk
+
+
+@rules.predicate
+def is_self(user, other) -> bool:
+    return other is not None and other.pk == user.pk
+
+
+@rules.predicate
+def is_current_supervisor_of_user(user, supervisor) -> bool:
+    from attune.supervision.queries import supervisor_ids
+
+    return supervisor is not None and supervisor.pk in supervisor_ids(user)
+
+
+in_pair = (is_supervisor & leads_pair) | (is_therapist & is_pair_supervisee)
+rules.add_perm("supervision.manage_pairs", is_leader)
+rules.add_perm("supervision.view_meetings", in_pair)
+rules.add_perm("supervision.plan_meeting", is_supervisor & leads_pair)
+rules.add_perm("supervision.record_meeting", is_supervisor & leads_pair)
+rules.add_perm("supervision.view_agenda", in_pair)
+own_or_supervised = (is_therapist & is_self) | (is_supervisor & supervises)
+rules.add_perm("supervision.view_growth_plan", own_or_supervised)
+rules.add_perm("supervision.write_growth_plan", own_or_supervised)
+rules.add_perm("supervision.give_feedback", is_therapist & is_current_supervisor_of_user)
+rules.add_perm("supervision.view_feedback_results", is_supervisor)
+rules.add_perm("supervision.view_agency_feedback", is_leader)

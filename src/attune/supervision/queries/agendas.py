@@ -1,0 +1,424 @@
+"""The agenda of a supervision meeting: one function per source of items.
+
+Each source returns ``AgendaItem`` rows for one supervisee's clients over a window (from the last
+meeting, or the pair's start, to the meeting, cut short where the pair ended).  Items fall into
+the four kinds of cultural dynamics worth bringing to supervision: understanding clients'
+contexts, countertransference, systemic issues and power, and missteps and ruptures.  Clients are
+named by case code only; showing an agenda records a summary read of every client it names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from attune.access import trail
+from attune.access.actor import Actor
+from attune.access.models import TrailAction
+from attune.care.models import SessionStatus, TherapySession
+from attune.clients.models import Client, IdentityCategory, InterpreterNeed, Question
+from attune.measures.models import Signal, SignalKind
+from attune.supervision.models import (
+    ActionStatus,
+    MeetingAction,
+    MeetingStatus,
+    SupervisionMeeting,
+)
+
+CONTEXTS = "contexts"
+COUNTERTRANSFERENCE = "countertransference"
+SYSTEMIC = "systemic"
+RUPTURES = "ruptures"
+CATEGORIES = (
+    (
+        CONTEXTS,
+        "Understanding clients' cultural contexts",
+        "Moments of confusion or uncertainty about a client's background, values or experience.",
+    ),
+    (
+        COUNTERTRANSFERENCE,
+        "Countertransference and cultural difference",
+        "How the therapist's own identities, biases and experiences shape their reactions.",
+    ),
+    (
+        SYSTEMIC,
+        "Systemic issues and power",
+        "How privilege, oppression and institutional barriers touch clients' lives and the work.",
+    ),
+    (
+        RUPTURES,
+        "Missteps and ruptures",
+        "Times a client may have felt hurt, offended or disconnected, and whether repair held.",
+    ),
+)
+REPEATED_NO_SHOWS = 2  # missed sessions in the window that make an access question worth asking
+ENGLISH = ("", "en")
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    """One thing to talk about; the same shape whatever its source."""
+
+    category: str
+    title: str
+    detail: str = ""
+    link: str = ""
+    case_code: str = ""
+    on: date | None = None
+    client_id: int | None = None
+
+
+@dataclass
+class Section:
+    key: str
+    label: str
+    description: str
+    items: list[AgendaItem] = field(default_factory=list)
+
+
+@dataclass
+class Agenda:
+    meeting: SupervisionMeeting
+    since: date
+    until: date
+    since_reason: str  # "last meeting" or "start of supervision"
+    ended_on: date | None  # set when the pair ended before the meeting date
+    sections: list[Section]
+    carried_actions: list[MeetingAction]
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(section.items for section in self.sections)
+
+
+def _client_url(client_id: int) -> str:
+    return reverse("clients:client_detail", kwargs={"client_id": client_id})
+
+
+def _bounds(since: date, until: date) -> tuple[datetime, datetime]:
+    start = timezone.make_aware(datetime.combine(since, time.min))
+    end = timezone.make_aware(datetime.combine(until + timedelta(days=1), time.min))
+    return start, end
+
+
+def window(meeting: SupervisionMeeting) -> tuple[date, str, date, date | None]:
+    """Return (since, why since, until, ended_on) of a meeting's agenda."""
+    pair = meeting.pair
+    previous = (
+        SupervisionMeeting.objects.filter(
+            pair=pair, status=MeetingStatus.HELD, meets_on__lt=meeting.meets_on
+        )
+        .order_by("-meets_on")
+        .values_list("meets_on", flat=True)
+        .first()
+    )
+    since, reason = (
+        (previous, "the last meeting") if previous else (pair.starts_on, "the start of supervision")
+    )
+    until, ended_on = meeting.meets_on, None
+    if pair.ends_on is not None and pair.ends_on < until:
+        until, ended_on = pair.ends_on, pair.ends_on
+    return since, reason, max(until, since), ended_on
+
+
+# --- Understanding clients' cultural contexts ---------------------------------------------------
+def clients_without_formulation(*, supervisee, since: date, until: date) -> list[AgendaItem]:
+    """Open clients with no cultural formulation recorded yet."""
+    rows = (
+        Client.objects.filter(therapist=supervisee, closed_at__isnull=True)
+        .annotate(formulations=Count("cultural_formulations"))
+        .filter(formulations=0)
+        .order_by("case_code")
+        .values("id", "case_code", "created_at")
+    )
+    return [
+        AgendaItem(
+            category=CONTEXTS,
+            title="No cultural formulation yet",
+            detail="What is still unknown about how this client understands their difficulties?",
+            link=_client_url(row["id"]),
+            case_code=row["case_code"],
+            on=timezone.localdate(row["created_at"]),
+            client_id=row["id"],
+        )
+        for row in rows
+    ]
+
+
+def interpreter_needs(*, supervisee, since: date, until: date) -> list[AgendaItem]:
+    """Clients who need an interpreter (was one there?), or whose need was never asked."""
+    start, end = _bounds(since, until)
+    held = Count(
+        "therapy_sessions",
+        filter=Q(
+            therapy_sessions__status=SessionStatus.HELD,
+            therapy_sessions__starts_at__gte=start,
+            therapy_sessions__starts_at__lt=end,
+        ),
+    )
+    rows = (
+        Client.objects.filter(therapist=supervisee, closed_at__isnull=True)
+        .filter(
+            Q(interpreter_needed__in=[InterpreterNeed.YES, InterpreterNeed.NOT_SURE])
+            | (Q(interpreter_needed=InterpreterNeed.NOT_ASKED) & ~Q(preferred_language__in=ENGLISH))
+        )
+        .annotate(held=held)
+        .order_by("case_code")
+        .values("id", "case_code", "interpreter_needed", "preferred_language", "held")
+    )
+    items = []
+    for row in rows:
+        language = row["preferred_language"] or "not recorded"
+        if row["interpreter_needed"] == InterpreterNeed.YES:
+            title = "Needs an interpreter: check the need was met"
+            detail = (
+                f"Preferred language {language}; {row['held']} sessions held in this period. "
+                "Was an interpreter there each time, and the right one?"
+            )
+        elif row["interpreter_needed"] == InterpreterNeed.NOT_SURE:
+            title = "Not sure about an interpreter"
+            detail = f"Preferred language {language}. Has the choice been talked through?"
+        else:
+            title = "Interpreter need not asked"
+            detail = f"Preferred language {language}; nobody has asked about an interpreter yet."
+        items.append(
+            AgendaItem(
+                category=CONTEXTS,
+                title=title,
+                detail=detail,
+                link=_client_url(row["id"]),
+                case_code=row["case_code"],
+                client_id=row["id"],
+            )
+        )
+    return items
+
+
+# --- Systemic issues and power ------------------------------------------------------------------
+def repeated_no_shows(*, supervisee, since: date, until: date) -> list[AgendaItem]:
+    """Clients who missed two or more sessions in the window: a possible access barrier."""
+    start, end = _bounds(since, until)
+    rows = (
+        TherapySession.objects.filter(
+            therapist=supervisee,
+            status=SessionStatus.NO_SHOW,
+            starts_at__gte=start,
+            starts_at__lt=end,
+        )
+        .values("client_id", "client__case_code")
+        .annotate(n=Count("id"))
+        .filter(n__gte=REPEATED_NO_SHOWS)
+        .order_by("client__case_code")
+    )
+    return [
+        AgendaItem(
+            category=SYSTEMIC,
+            title=f"Missed {row['n']} sessions",
+            detail=(
+                "Repeated missed sessions can point to barriers: cost, travel, work hours, "
+                "caring duties, language or trust in the agency."
+            ),
+            link=_client_url(row["client_id"]),
+            case_code=row["client__case_code"],
+            client_id=row["client_id"],
+        )
+        for row in rows
+    ]
+
+
+def fee_concerns(*, supervisee, since: date, until: date) -> list[AgendaItem]:
+    """Open clients whose newest self-identification asks to talk about fees."""
+    rows = (
+        IdentityCategory.objects.filter(
+            question=Question.FEE_TIER,
+            code="discuss",
+            self_identification__client__therapist=supervisee,
+            self_identification__client__closed_at__isnull=True,
+            self_identification__client__latest_identity=F("self_identification"),
+        )
+        .values(
+            "self_identification__client_id",
+            "self_identification__client__case_code",
+            "self_identification__created_at",
+        )
+        .order_by("self_identification__client__case_code")
+    )
+    return [
+        AgendaItem(
+            category=SYSTEMIC,
+            title="Asked to talk about fees",
+            detail="Is the fee a barrier? Has the conversation happened, and what came of it?",
+            link=_client_url(row["self_identification__client_id"]),
+            case_code=row["self_identification__client__case_code"],
+            on=timezone.localdate(row["self_identification__created_at"]),
+            client_id=row["self_identification__client_id"],
+        )
+        for row in rows
+    ]
+
+
+# --- Missteps and ruptures ----------------------------------------------------------------------
+def rupture_signals(*, supervisee, since: date, until: date) -> list[AgendaItem]:
+    """Possible ruptures raised by clients' check-ins in the window, with where they stand."""
+    start, end = _bounds(since, until)
+    rows = (
+        Signal.objects.filter(
+            kind=SignalKind.RUPTURE,
+            client__therapist=supervisee,
+            raised_at__gte=start,
+            raised_at__lt=end,
+        )
+        .select_related("client")
+        .order_by("raised_at", "pk")
+    )
+    return [
+        AgendaItem(
+            category=RUPTURES,
+            title="Possible rupture from a check-in",
+            detail=f"{signal.summary} ({signal.get_state_display().lower()})",
+            link=_client_url(signal.client_id),
+            case_code=signal.client.case_code,
+            on=timezone.localdate(signal.raised_at),
+            client_id=signal.client_id,
+        )
+        for signal in rows
+    ]
+
+
+# --- Reflections the supervisee chose to share, and repair logs (built in attune.care) ----------
+REFLECTION_TAG_CATEGORY = {
+    "assumption": CONTEXTS,
+    "countertransference": COUNTERTRANSFERENCE,
+    "systemic": SYSTEMIC,
+    "power": SYSTEMIC,
+}
+
+
+def shared_reflections(*, actor: Actor, supervisor, supervisee, since: date, until: date) -> list:
+    """Reflections ``supervisee`` chose to share with ``supervisor`` (tags, created_at, client)."""
+    # Lead: return attune.care.queries.shared_reflections(actor, supervisor, supervisee, since, …)
+    return []
+
+
+def reflection_items(entries) -> list[AgendaItem]:
+    """Turn shared reflections (``.tags``, ``.created_at``, ``.client``) into agenda items.
+
+    A reflection tagged both "systemic" and "power" appears once, under systemic issues.
+    """
+    items = []
+    for entry in entries:
+        client = getattr(entry, "client", None)
+        categories = []
+        for tag in entry.tags:
+            category = REFLECTION_TAG_CATEGORY.get(tag)
+            if category and category not in categories:
+                categories.append(category)
+        for category in categories:
+            items.append(
+                AgendaItem(
+                    category=category,
+                    title=getattr(entry, "title", "") or "A reflection shared for supervision",
+                    detail="Tagged " + ", ".join(sorted(entry.tags)),
+                    link=getattr(entry, "url", "") or "",
+                    case_code=client.case_code if client else "",
+                    on=timezone.localdate(entry.created_at),
+                    client_id=client.pk if client else None,
+                )
+            )
+    return items
+
+
+def repairs_for_supervision(*, actor: Actor, supervisee, since: date, until: date) -> list:
+    """Repair logs of ``supervisee``'s clients (status, opened_at, closed_at, client)."""
+    # Lead: return attune.care.queries.repairs_for_supervision(actor, supervisee, since, until)
+    return []
+
+
+def repair_items(logs) -> list[AgendaItem]:
+    """Turn repair logs (``.status``, ``.opened_at``, ``.closed_at``, ``.client``) into items."""
+    items = []
+    for log in logs:
+        client = getattr(log, "client", None)
+        display = getattr(log, "get_status_display", None)
+        status = str(display() if display else log.status).lower()
+        when = f"opened {timezone.localdate(log.opened_at):%-d %b %Y}"
+        if log.closed_at:
+            when += f", closed {timezone.localdate(log.closed_at):%-d %b %Y}"
+        items.append(
+            AgendaItem(
+                category=RUPTURES,
+                title=f"Repair: {status}",
+                detail=f"{when.capitalize()}. Did the repair hold in the client's next check-in?",
+                link=getattr(log, "url", "") or "",
+                case_code=client.case_code if client else "",
+                on=timezone.localdate(log.opened_at),
+                client_id=client.pk if client else None,
+            )
+        )
+    return items
+
+
+# --- The agenda ---------------------------------------------------------------------------------
+def carried_actions(meeting: SupervisionMeeting) -> list[MeetingAction]:
+    """Open actions agreed at earlier meetings of the same pair."""
+    return list(
+        MeetingAction.objects.filter(
+            meeting__pair=meeting.pair,
+            meeting__meets_on__lt=meeting.meets_on,
+            status=ActionStatus.OPEN,
+        )
+        .select_related("meeting", "owner")
+        .order_by("created_at", "pk")
+    )
+
+
+def meeting_agenda(*, actor: Actor, meeting: SupervisionMeeting) -> Agenda:
+    """Build a meeting's agenda and record a summary read of each client it names."""
+    pair = meeting.pair
+    supervisee = pair.supervisee
+    since, reason, until, ended_on = window(meeting)
+    scope = {"supervisee": supervisee, "since": since, "until": until}
+    items: list[AgendaItem] = [
+        *clients_without_formulation(**scope),
+        *interpreter_needs(**scope),
+        *repeated_no_shows(**scope),
+        *fee_concerns(**scope),
+        *rupture_signals(**scope),
+        *reflection_items(shared_reflections(actor=actor, supervisor=pair.supervisor, **scope)),
+        *repair_items(repairs_for_supervision(actor=actor, **scope)),
+    ]
+    sections = [Section(key, label, description) for key, label, description in CATEGORIES]
+    by_key = {section.key: section for section in sections}
+    for item in items:
+        by_key[item.category].items.append(item)
+    for client_id in sorted({item.client_id for item in items if item.client_id}):
+        trail.record(
+            actor=actor,
+            action=TrailAction.VIEW,
+            client_id=client_id,
+            object_type="client",
+            object_ref=client_id,
+            section="summary",
+            detail=f"named in the agenda of supervision meeting {meeting.pk}",
+        )
+    trail.record(
+        actor=actor,
+        action=TrailAction.VIEW,
+        object_type="supervision_agenda",
+        object_ref=meeting.pk,
+        section="supervision",
+        detail=f"{since.isoformat()} to {until.isoformat()}, {len(items)} items",
+    )
+    return Agenda(
+        meeting=meeting,
+        since=since,
+        until=until,
+        since_reason=reason,
+        ended_on=ended_on,
+        sections=sections,
+        carried_actions=carried_actions(meeting),
+    )

@@ -1,0 +1,55 @@
+"""Supervision in a real browser: the supervisor's agenda and its PDF, the supervisee's feedback."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from attune.supervision.models import HumilityFeedback
+from tests.browser.test_pages import assert_accessible, sign_in
+from tests.measures.checkins import answered_checkin
+from tests.supervision.builders import meeting, pair_of
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_a_supervisor_opens_an_agenda_by_category_and_downloads_its_pdf(
+    agency, live_server, desktop
+):
+    answered_checkin(agency.client_a, 3)
+    found = meeting(pair_of(agency.therapist_a), timezone.localdate())
+    sign_in(desktop, live_server, "sol")
+    desktop.get_by_role("link", name="Meetings with Ana Therapist").click()
+    assert_accessible(desktop)
+    desktop.get_by_role("link", name=f"Agenda for {found.meets_on:%-d %B %Y}").click()
+    desktop.wait_for_url(f"**/meetings/{found.pk}/agenda/")
+    assert_accessible(desktop)
+    contexts = desktop.locator("#section-contexts").inner_text()
+    ruptures = desktop.locator("#section-ruptures").inner_text()
+    assert "No cultural formulation yet" in contexts and agency.client_a.case_code in contexts
+    assert "Possible rupture from a check-in" in ruptures
+    assert "Possible rupture" not in contexts
+    assert "Nothing in this period." in desktop.locator("#section-countertransference").inner_text()
+    assert agency.client_a.chosen_name not in desktop.content()
+    with desktop.expect_download() as download:
+        desktop.get_by_role("link", name="Download PDF").click()
+    path = download.value.path()
+    with open(path, "rb") as pdf:
+        assert pdf.read(4) == b"%PDF"
+
+
+def test_a_supervisee_answers_the_feedback_form_once(agency, live_server, phone):
+    sign_in(phone, live_server, "ana")
+    phone.goto(f"{live_server.url}/supervision/mine/")
+    assert_accessible(phone)
+    phone.get_by_role("link", name="Give feedback on Sol Supervisor's supervision").click()
+    assert_accessible(phone)
+    assert "not a validated measure" in phone.content()
+    for group in phone.locator("fieldset.question").all():
+        group.get_by_label("3 – Mostly").check()
+    phone.get_by_label("Anything else (optional)").fill("Feels safe to bring mistakes.")
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="Send my feedback").click()
+    assert "answered for this half-year" in phone.content()
+    assert_accessible(phone)
+    assert HumilityFeedback.objects.get().answers["safe_mistakes"] == 3

@@ -1,0 +1,204 @@
+"""The agenda of a supervision meeting: its window, its four categories, the trail, the PDF."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.test import Client as HttpClient
+from django.urls import reverse
+from django.utils import timezone
+
+from attune.access.actor import Actor
+from attune.access.models import AccessEvent
+from attune.care import services as care_services
+from attune.clients import services as client_services
+from attune.supervision import services
+from attune.supervision.queries import agendas
+from attune.supervision.queries.agendas import meeting_agenda
+from tests.measures.checkins import answered_checkin
+from tests.supervision.builders import meeting, pair_of
+
+
+def _agenda(agency, meets_on=None):
+    found = meeting(pair_of(agency.therapist_a), meets_on or timezone.localdate())
+    return meeting_agenda(actor=Actor(user=agency.supervisor), meeting=found)
+
+
+def _items(agenda, category):
+    return next(s for s in agenda.sections if s.key == category).items
+
+
+def test_it_lists_context_gaps_for_the_supervisees_clients_by_case_code(agency):
+    agenda = _agenda(agency)
+    contexts = _items(agenda, agendas.CONTEXTS)
+    titles = {(item.case_code, item.title) for item in contexts}
+    assert (agency.client_a.case_code, "No cultural formulation yet") in titles
+    assert (agency.client_a.case_code, "Needs an interpreter: check the need was met") in titles
+    # therapist_b's client is not this supervisee's
+    assert all(item.case_code != agency.client_b.case_code for item in contexts)
+    assert [s.key for s in agenda.sections] == [
+        "contexts",
+        "countertransference",
+        "systemic",
+        "ruptures",
+    ]
+
+
+def test_a_formulation_takes_the_client_off_the_agenda(agency):
+    client_services.cultural_formulation_record(
+        actor=Actor(user=agency.therapist_a), client=agency.client_a, answers={"problem": "x"}
+    )
+    titles = [item.title for item in _items(_agenda(agency), agendas.CONTEXTS)]
+    assert "No cultural formulation yet" not in titles
+
+
+def test_it_raises_repeated_no_shows_and_fee_questions_as_systemic(agency):
+    actor = Actor(user=agency.therapist_a)
+    for days in (3, 2):
+        session = care_services.session_schedule(
+            actor=actor,
+            client=agency.client_a,
+            starts_at=timezone.now() - timedelta(days=days),
+        )
+        care_services.session_mark_no_show(actor=actor, session=session)
+    client_services.self_identification_record(
+        actor=actor,
+        client=agency.client_a,
+        answers={"chosen_name": agency.client_a.chosen_name, "fee_tier": "discuss"},
+        declined=[],
+    )
+    systemic = _items(_agenda(agency), agendas.SYSTEMIC)
+    assert [item.title for item in systemic] == ["Missed 2 sessions", "Asked to talk about fees"]
+    assert {item.case_code for item in systemic} == {agency.client_a.case_code}
+
+
+def test_one_missed_session_is_not_an_item(agency):
+    actor = Actor(user=agency.therapist_a)
+    session = care_services.session_schedule(
+        actor=actor, client=agency.client_a, starts_at=timezone.now() - timedelta(days=1)
+    )
+    care_services.session_mark_no_show(actor=actor, session=session)
+    assert _items(_agenda(agency), agendas.SYSTEMIC) == []
+
+
+def test_it_lists_rupture_signals_since_the_last_meeting_only(agency):
+    answered_checkin(agency.client_a, 3)
+    ruptures = _items(_agenda(agency), agendas.RUPTURES)
+    assert ruptures and all(item.case_code == agency.client_a.case_code for item in ruptures)
+    assert all(item.title == "Possible rupture from a check-in" for item in ruptures)
+    # A meeting held today: the next meeting's agenda starts from it, so nothing older shows.
+    pair = pair_of(agency.therapist_a)
+    held = meeting(pair, timezone.localdate())
+    services.meeting_record(
+        actor=Actor(user=agency.supervisor), meeting=held, status="held", notes="", version=1
+    )
+    later = meeting(pair, timezone.localdate() + timedelta(days=14))
+    signals_before = [
+        item
+        for item in _items(
+            meeting_agenda(actor=Actor(user=agency.supervisor), meeting=later), "ruptures"
+        )
+        if item.on and item.on < timezone.localdate()
+    ]
+    assert signals_before == []
+    agenda = meeting_agenda(actor=Actor(user=agency.supervisor), meeting=later)
+    assert agenda.since == timezone.localdate() and agenda.since_reason == "the last meeting"
+
+
+@dataclass
+class Shared:
+    """What ``attune.care.queries.shared_reflections`` will return (its documented fields)."""
+
+    tags: list
+    created_at: datetime
+    client: object
+
+
+@dataclass
+class Repair:
+    status: str
+    opened_at: datetime
+    closed_at: datetime | None
+    client: object
+
+
+def test_shared_reflections_and_repairs_slot_into_their_categories(agency):
+    now = timezone.now()
+    items = agendas.reflection_items(
+        [
+            Shared(["assumption"], now, agency.client_a),
+            Shared(["countertransference"], now, None),
+            Shared(["systemic", "power"], now, agency.client_a),
+        ]
+    )
+    assert [item.category for item in items] == ["contexts", "countertransference", "systemic"]
+    assert items[1].case_code == "" and items[0].case_code == agency.client_a.case_code
+    repairs = agendas.repair_items([Repair("held", now, now, agency.client_a)])
+    assert repairs[0].category == "ruptures" and repairs[0].title == "Repair: held"
+    # Until reflections and repair logs exist, their sources are empty.
+    scope = {"supervisee": agency.therapist_a, "since": date(2025, 1, 1), "until": date.today()}
+    assert (
+        agendas.shared_reflections(actor=Actor.system(), supervisor=agency.supervisor, **scope)
+        == []
+    )
+    assert agendas.repairs_for_supervision(actor=Actor.system(), **scope) == []
+
+
+def test_an_empty_period_says_so_plainly(agency):
+    from tests.conftest import make_staff
+
+    newcomer = make_staff("nia", "therapist")
+    pair = services.pair_create(
+        actor=Actor(user=agency.leader),
+        supervisor=agency.supervisor,
+        supervisee=newcomer,
+        starts_on=timezone.localdate(),
+    )
+    found = meeting(pair, timezone.localdate())
+    http = HttpClient()
+    http.force_login(agency.supervisor)
+    response = http.get(reverse("supervision:agenda", args=[found.pk]))
+    assert response.status_code == 200
+    assert "Nothing came up from clients' records in this period" in response.content.decode()
+
+
+def test_a_pair_ended_mid_period_covers_only_its_time_and_says_so(agency):
+    pair = pair_of(agency.therapist_a)
+    today = timezone.localdate()
+    planned = meeting(pair, today + timedelta(days=7))
+    services.pair_end(actor=Actor(user=agency.leader), pair=pair, ends_on=today)
+    planned.refresh_from_db()
+    agenda = meeting_agenda(actor=Actor(user=agency.supervisor), meeting=planned)
+    assert agenda.until == today and agenda.ended_on == today
+    http = HttpClient()
+    http.force_login(agency.supervisor)
+    body = http.get(reverse("supervision:agenda", args=[planned.pk])).content.decode()
+    assert "This supervision pair ended on" in body
+    # Once the pair is over, the supervisor no longer opens it at all.
+    services.pair_end(actor=Actor(user=agency.leader), pair=pair, ends_on=today - timedelta(days=1))
+    assert http.get(reverse("supervision:agenda", args=[planned.pk])).status_code == 404
+
+
+def test_showing_an_agenda_records_a_summary_read_of_each_client_named(agency):
+    _agenda(agency)
+    reads = AccessEvent.objects.filter(
+        actor=agency.supervisor, client_ref=agency.client_a.pk, section="summary"
+    )
+    assert reads.count() == 1
+    assert "agenda" in reads.get().detail
+    assert not AccessEvent.objects.filter(
+        client_ref=agency.client_b.pk, actor=agency.supervisor
+    ).exists()
+
+
+def test_the_agenda_prints_to_pdf(agency):
+    answered_checkin(agency.client_a, 3)
+    found = meeting(pair_of(agency.therapist_a))
+    http = HttpClient()
+    http.force_login(agency.supervisor)
+    response = http.get(reverse("supervision:agenda_pdf", args=[found.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert agency.client_a.chosen_name.encode() not in response.content
