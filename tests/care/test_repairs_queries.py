@@ -96,9 +96,16 @@ def test_a_log_closed_in_the_period_counts_though_opened_before(agency):
     assert [entry.held for entry in found] == [True]
 
 
-@pytest.mark.parametrize("persona", ["therapist_a", "leader"])
-def test_only_a_supervisor_of_the_supervisee_may_ask(agency, persona):
+@pytest.mark.parametrize("persona", ["therapist_b", "leader"])
+def test_only_a_supervisor_of_the_supervisee_or_the_supervisee_may_ask(agency, persona):
     today = timezone.localdate()
+    # The supervisee reads their own, for the agenda of their own meeting.
+    repairs_for_supervision(
+        actor=Actor(user=agency.therapist_a),
+        supervisee=agency.therapist_a,
+        since=today,
+        until=today,
+    )
     with pytest.raises(Http404):
         repairs_for_supervision(
             actor=Actor(user=getattr(agency, persona)),

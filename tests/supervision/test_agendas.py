@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 
 from django.test import Client as HttpClient
 from django.urls import reverse
@@ -106,43 +105,66 @@ def test_it_lists_rupture_signals_since_the_last_meeting_only(agency):
     assert agenda.since == timezone.localdate() and agenda.since_reason == "the last meeting"
 
 
-@dataclass
-class Shared:
-    """What ``attune.care.queries.shared_reflections`` will return (its documented fields)."""
-
-    tags: list
-    created_at: datetime
-    client: object
-
-
-@dataclass
-class Repair:
-    status: str
-    opened_at: datetime
-    closed_at: datetime | None
-    client: object
-
-
 def test_shared_reflections_and_repairs_slot_into_their_categories(agency):
-    now = timezone.now()
-    items = agendas.reflection_items(
+    from tests.care.reflection_builders import share, write
+    from tests.care.repair_builders import open_log, rupture_signal
+
+    share(write(agency.therapist_a, "I assumed", tags=["assumption"], client=agency.client_a),
+          agency.supervisor)  # fmt: skip
+    share(
+        write(agency.therapist_a, "It stirred me", tags=["countertransference"]), agency.supervisor
+    )
+    share(
+        write(agency.therapist_a, "Fees and power", tags=["systemic", "power"]), agency.supervisor
+    )
+    share(write(agency.therapist_a, "Untagged, but I chose to bring it"), agency.supervisor)
+    write(agency.therapist_a, "Private and unshared", tags=["power"])
+    log = open_log(agency.client_a, signal=rupture_signal(agency.client_a))
+
+    agenda = _agenda(agency)
+    reflections = [
+        (item.category, item.case_code)
+        for section in agenda.sections
+        for item in section.items
+        if item.title == "A reflection shared for supervision"
+    ]
+    assert sorted(reflections) == sorted(
         [
-            Shared(["assumption"], now, agency.client_a),
-            Shared(["countertransference"], now, None),
-            Shared(["systemic", "power"], now, agency.client_a),
+            ("contexts", agency.client_a.case_code),
+            ("countertransference", ""),
+            ("systemic", ""),
+            ("countertransference", ""),
         ]
     )
-    assert [item.category for item in items] == ["contexts", "countertransference", "systemic"]
-    assert items[1].case_code == "" and items[0].case_code == agency.client_a.case_code
-    repairs = agendas.repair_items([Repair("held", now, now, agency.client_a)])
-    assert repairs[0].category == "ruptures" and repairs[0].title == "Repair: held"
-    # Until reflections and repair logs exist, their sources are empty.
-    scope = {"supervisee": agency.therapist_a, "since": date(2025, 1, 1), "until": date.today()}
-    assert (
-        agendas.shared_reflections(actor=Actor.system(), supervisor=agency.supervisor, **scope)
-        == []
+    (repair,) = [
+        item for item in _items(agenda, agendas.RUPTURES) if item.title.startswith("Repair")
+    ]
+    assert repair.title == "Repair: open" and repair.case_code == agency.client_a.case_code
+    assert repair.link == reverse("care:repair_detail", args=[log.pk])
+    assert "No check-in since says yet" in repair.detail
+
+
+def test_the_supervisee_chooses_what_to_bring_from_the_meeting_page(agency):
+    from attune.care.models import ReflectionSharing
+    from tests.care.reflection_builders import write
+
+    entry = write(agency.therapist_a, "Something to bring", tags=["power"])
+    found = meeting(pair_of(agency.therapist_a), timezone.localdate() + timedelta(days=1))
+    http = HttpClient()
+    http.force_login(agency.therapist_a)
+    page = http.get(reverse("supervision:meeting_detail", args=[found.pk])).content.decode()
+    assert "Bring it" in page
+    url = reverse("supervision:meeting_detail", args=[found.pk])
+    response = http.post(
+        reverse("care:reflection_share", args=[entry.pk]),
+        {"supervisor": agency.supervisor.pk, "next": url},
     )
-    assert agendas.repairs_for_supervision(actor=Actor.system(), **scope) == []
+    assert response.status_code == 302 and response["Location"] == url
+    assert ReflectionSharing.objects.filter(reflection=entry, unshared_at__isnull=True).exists()
+    assert "Keep private" in http.get(url).content.decode()
+    # The supervisor's copy of the page offers no such list.
+    http.force_login(agency.supervisor)
+    assert "Something to bring" not in http.get(url).content.decode()
 
 
 def test_an_empty_period_says_so_plainly(agency):

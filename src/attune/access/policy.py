@@ -261,6 +261,8 @@ rules.add_perm("care.send_plan_link", is_therapist & is_assigned_therapist)
 rules.add_perm("care.set_client_view", is_therapist & is_assigned_therapist)
 rules.add_perm("care.view_adaptations", can_open_record)
 rules.add_perm("care.change_adaptations", can_open_record)
+
+
 # --- Supervision: pairs, meetings, agendas, growth plans, humility feedback (attune.supervision)
 # A supervisor sees a pair's meetings and agendas only while the pair is in force; the supervisee
 # sees their own.  Agendas name clients by case code (a read of their summary, trailed).  Growth

@@ -259,9 +259,10 @@ def repairs_for_supervision(
     For supervision: each log has ``status``, ``opened_at``, ``closed_at``, ``held`` (True,
     False, or None while open or when the client stopped), ``client`` (name it by case code or
     chosen name) and ``signal`` (the signal it came from, or None).  Only a supervisor of
-    ``supervisee`` may ask (else 404); the read is recorded in the trail.
+    ``supervisee``, or the supervisee themselves, may ask (else 404); the read is in the trail.
     """
-    if not actor.user.has_perm("supervision.view_supervisee_caseload", supervisee):
+    is_own = supervisee is not None and actor.user.pk == supervisee.pk
+    if not is_own and not actor.user.has_perm("supervision.view_supervisee_caseload", supervisee):
         raise Http404
     in_period = Q(opened_at__date__gte=since, opened_at__date__lte=until) | Q(
         closed_at__date__gte=since, closed_at__date__lte=until

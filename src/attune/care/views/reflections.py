@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from attune.access.actor import Actor
 from attune.access.models import StaffUser
+from attune.access.navigation import redirect_back
 from attune.care import queries, services
 from attune.care.forms.reflections import (
     ReflectionForm,
@@ -198,7 +199,7 @@ def reflection_share(request, reflection_id: int):
     supervisor = next(p for p in supervisors if p.pk == form.cleaned_data["supervisor"])
     services.reflection_share(actor=actor, reflection=reflection, supervisor=supervisor)
     messages.success(request, f"{supervisor} can now read this entry, until you stop sharing it.")
-    return redirect("care:reflection_detail", reflection_id=reflection.pk)
+    return redirect_back(request, "care:reflection_detail", reflection_id=reflection.pk)
 
 
 @login_required
@@ -215,7 +216,7 @@ def reflection_unshare(request, reflection_id: int):
         messages.success(request, "The entry is private again.")
     else:
         messages.info(request, "The entry was not shared, so nothing changed.")
-    return redirect("care:reflection_detail", reflection_id=reflection.pk)
+    return redirect_back(request, "care:reflection_detail", reflection_id=reflection.pk)
 
 
 @login_required

@@ -1,6 +1,11 @@
 """Reads of the supervision app, one module per topic; each function is importable from here."""
 
-from attune.supervision.queries.agendas import Agenda, AgendaItem, meeting_agenda
+from attune.supervision.queries.agendas import (
+    Agenda,
+    AgendaItem,
+    meeting_agenda,
+    reflections_to_bring,
+)
 from attune.supervision.queries.feedback import (
     agency_feedback,
     feedback_target,
@@ -39,6 +44,7 @@ __all__ = [
     "in_force",
     "meeting_actions",
     "meeting_agenda",
+    "reflections_to_bring",
     "meeting_for",
     "meetings_of",
     "pair_for",

@@ -19,7 +19,7 @@ from django.utils import timezone
 from attune.access import trail
 from attune.access.actor import Actor
 from attune.access.models import TrailAction
-from attune.care.models import SessionStatus, TherapySession
+from attune.care.models import ReflectionSharing, SessionStatus, TherapySession
 from attune.clients.models import Client, IdentityCategory, InterpreterNeed, Question
 from attune.measures.models import Signal, SignalKind
 from attune.supervision.models import (
@@ -300,8 +300,11 @@ REFLECTION_TAG_CATEGORY = {
 
 def shared_reflections(*, actor: Actor, supervisor, supervisee, since: date, until: date) -> list:
     """Reflections ``supervisee`` chose to share with ``supervisor`` (tags, created_at, client)."""
-    # Lead: return attune.care.queries.shared_reflections(actor, supervisor, supervisee, since, …)
-    return []
+    from attune.care import queries as care_queries
+
+    return care_queries.shared_reflections(
+        actor=actor, supervisor=supervisor, supervisee=supervisee, since=since, until=until
+    )
 
 
 def reflection_items(entries) -> list[AgendaItem]:
@@ -317,13 +320,15 @@ def reflection_items(entries) -> list[AgendaItem]:
             category = REFLECTION_TAG_CATEGORY.get(tag)
             if category and category not in categories:
                 categories.append(category)
-        for category in categories:
+        # Every shared entry is something the supervisee chose to bring; untagged ones are
+        # their own reactions to the work.
+        for category in categories or [COUNTERTRANSFERENCE]:
             items.append(
                 AgendaItem(
                     category=category,
                     title=getattr(entry, "title", "") or "A reflection shared for supervision",
                     detail="Tagged " + ", ".join(sorted(entry.tags)),
-                    link=getattr(entry, "url", "") or "",
+                    link=reverse("care:reflection_detail", args=[entry.pk]),
                     case_code=client.case_code if client else "",
                     on=timezone.localdate(entry.created_at),
                     client_id=client.pk if client else None,
@@ -333,9 +338,12 @@ def reflection_items(entries) -> list[AgendaItem]:
 
 
 def repairs_for_supervision(*, actor: Actor, supervisee, since: date, until: date) -> list:
-    """Repair logs of ``supervisee``'s clients (status, opened_at, closed_at, client)."""
-    # Lead: return attune.care.queries.repairs_for_supervision(actor, supervisee, since, until)
-    return []
+    """Repair logs of ``supervisee``'s clients (status, opened_at, closed_at, client, held)."""
+    from attune.care import queries as care_queries
+
+    return care_queries.repairs_for_supervision(
+        actor=actor, supervisee=supervisee, since=since, until=until
+    )
 
 
 def repair_items(logs) -> list[AgendaItem]:
@@ -348,12 +356,17 @@ def repair_items(logs) -> list[AgendaItem]:
         when = f"opened {timezone.localdate(log.opened_at):%-d %b %Y}"
         if log.closed_at:
             when += f", closed {timezone.localdate(log.closed_at):%-d %b %Y}"
+        held = getattr(log, "held", None)
+        evidence = {
+            True: "The client's check-ins since are back to their baseline.",
+            False: "The client's check-ins since are still below their baseline.",
+        }.get(held, "No check-in since says yet whether the repair held.")
         items.append(
             AgendaItem(
                 category=RUPTURES,
                 title=f"Repair: {status}",
-                detail=f"{when.capitalize()}. Did the repair hold in the client's next check-in?",
-                link=getattr(log, "url", "") or "",
+                detail=f"{when.capitalize()}. {evidence}",
+                link=reverse("care:repair_detail", args=[log.pk]),
                 case_code=client.case_code if client else "",
                 on=timezone.localdate(log.opened_at),
                 client_id=client.pk if client else None,
@@ -422,3 +435,31 @@ def meeting_agenda(*, actor: Actor, meeting: SupervisionMeeting) -> Agenda:
         sections=sections,
         carried_actions=carried_actions(meeting),
     )
+
+
+@dataclass
+class ReflectionToBring:
+    """One of the supervisee's own entries of the period, and whether this supervisor has it."""
+
+    entry: object
+    shared: bool
+
+
+def reflections_to_bring(*, actor: Actor, meeting: SupervisionMeeting) -> list[ReflectionToBring]:
+    """Return the supervisee's own journal entries of the agenda's period, for them to choose.
+
+    Only the supervisee themselves gets any: the entries are private until they share one.
+    """
+    from attune.care import queries as care_queries
+
+    pair = meeting.pair
+    if actor.user.pk != pair.supervisee_id:
+        return []
+    since, _reason, until, _ended = window(meeting)
+    entries = care_queries.my_reflections(actor=actor, since=since, until=until)
+    shared_ids = set(
+        ReflectionSharing.objects.filter(
+            reflection__in=entries, supervisor_id=pair.supervisor_id, unshared_at__isnull=True
+        ).values_list("reflection_id", flat=True)
+    )
+    return [ReflectionToBring(entry=entry, shared=entry.pk in shared_ids) for entry in entries]

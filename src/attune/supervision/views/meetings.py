@@ -66,6 +66,9 @@ def _detail_page(request, meeting, form=None):
             "form": form,
             "can_record": can_record,
             "is_supervisee": meeting.pair.supervisee_id == request.user.pk,
+            "to_bring": queries.reflections_to_bring(
+                actor=Actor.from_request(request), meeting=meeting
+            ),
             "close_form": ActionCloseForm(),
         },
     )
