@@ -57,14 +57,16 @@ EVERYDAY_WORDS = frozenset(
 
 # Particles that are part of a name but never identify anyone alone.
 PARTICLES = frozenset(
-    "de la las los del da das do dos di du van von der den ten ter bin ibn bint al el y e le".split()
+    """de la las los del da das do dos di du van von der den ten ter bin ibn bint al el y e
+    le""".split()
 )
 
 # Common nicknames and diminutives, in groups of forms of one name (English and Spanish first,
 # as most of the agency's clients use them; more can be added).
 NICKNAME_GROUPS = [
     "maria mari mary marie mariita maruja mariquita maya mia",
-    "elizabeth elisabeth liz lizzie lizzy beth betty betsy eliza elsa isabel isabella bella chabela",
+    "elizabeth elisabeth liz lizzie lizzy beth betty betsy eliza elsa",
+    "isabel isabella bella chabela isa",
     "robert roberto rob robbie bob bobby bert beto",
     "william will willie billy bill liam guillermo memo",
     "jose pepe chepe josesito joselito",
@@ -111,7 +113,6 @@ NICKNAME_GROUPS = [
     "mercedes meche",
     "graciela chela",
     "josefina fina pepa pepita",
-    "isabel chabela isa",
     "ana anita annie ann anna",
     "susan sue susie suzy susana",
     "patricia patty pat tricia paty",
@@ -532,7 +533,8 @@ def _render_date(found: _Date, value: date) -> str:
     groups = found.match.groupdict()
     if found.style == "ymd":
         s = groups["s"]
-        return f"{value.year:04d}{s}{value.month:0{len(groups['m'])}d}{s}{value.day:0{len(groups['d'])}d}"
+        month = f"{value.month:0{len(groups['m'])}d}"
+        return f"{value.year:04d}{s}{month}{s}{value.day:0{len(groups['d'])}d}"
     if found.style == "numeric":
         s = groups["s"]
         year = str(value.year)[-len(groups["y"]) :]
