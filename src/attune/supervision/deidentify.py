@@ -521,7 +521,7 @@ def _parse_date(style, match, today, day_first):
 def _month_name(original: str, number: int) -> str:
     names = MONTHS_ES if fold(original).rstrip(".") in MONTHS_ES else MONTHS_EN
     name = names[number - 1]
-    if len(original.rstrip(".")) <= 4 and names is MONTHS_EN:
+    if names is MONTHS_EN and fold(original).rstrip(".") not in MONTHS_EN:
         name = name[:3]
     if original[:1].isupper():
         name = name.upper() if original.isupper() and len(original) > 1 else name.capitalize()
