@@ -9,8 +9,8 @@ import pytest
 from attune.supervision.deidentify import (
     Identifiers,
     age_range,
-    deidentify,
     dates_in,
+    deidentify,
     find_identifiers,
     name_variants,
 )
@@ -114,8 +114,17 @@ def test_it_removes_contacts_addresses_and_places(written, placeholder):
 
 @pytest.mark.parametrize(
     "written",
-    ["03/15/1987", "3/15/87", "15.03.1987", "1987-03-15", "15 March 1987", "March 15th, 1987",
-     "15 de marzo de 1987", "19870315", "March 15"],
+    [
+        "03/15/1987",
+        "3/15/87",
+        "15.03.1987",
+        "1987-03-15",
+        "15 March 1987",
+        "March 15th, 1987",
+        "15 de marzo de 1987",
+        "19870315",
+        "March 15",
+    ],
 )
 def test_it_removes_the_date_of_birth_in_any_format(written):
     result = run(f"DOB {written}.")

@@ -64,7 +64,7 @@ PARTICLES = frozenset(
 # Common nicknames and diminutives, in groups of forms of one name (English and Spanish first,
 # as most of the agency's clients use them; more can be added).
 NICKNAME_GROUPS = [
-    "maria mari mary marie mariita maruja mariquita maya mia",
+    "maria mari mary marie marita mariita maruja mariquita maya mia",
     "elizabeth elisabeth liz lizzie lizzy beth betty betsy eliza elsa",
     "isabel isabella bella chabela isa",
     "robert roberto rob robbie bob bobby bert beto",
@@ -295,6 +295,8 @@ def name_variants(name: str) -> set[str]:
     if len(word) >= 4 and word.isalpha():
         stem = word[:-1] if word[-1] in "aeio" else word
         forms.update(stem + suffix for suffix in ("ita", "ito", "ina", "ini", "illa", "illo"))
+        if word.endswith(("ia", "io")):
+            forms.update(word[:-2] + suffix for suffix in ("ita", "ito"))
         if word[-1] not in "aeiou":
             forms.update(word + suffix for suffix in ("cito", "cita", "ito", "ita", "ie", "y"))
         else:
@@ -383,6 +385,10 @@ _EMAIL = re.compile(
     r"|[\w.+\-]+\s*[\(\[]at[\)\]]\s*[\w\-]+\s*[\(\[]dot[\)\]]\s*[^\W\d_]{2,}"
     r"|[\w.+\-]+ at [\w\-]+ dot (?:com|org|net|edu|gov|mx|es|co|uk|us|ca|io)\b",
     re.IGNORECASE,
+)
+_PLACEHOLDER = re.compile(
+    r"\[(?:Client|Person \d+|email|phone|username|web address|address|postcode|place"
+    r"|date of birth|year of birth|age \d+–\d+|age 90 or over)\]"
 )
 _HANDLE = re.compile(r"(?<![\w@.])@[A-Za-z0-9_][\w.]{1,30}")
 _URL = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
@@ -632,6 +638,10 @@ def _collect(
     def original(fstart: int, fend: int) -> tuple[int, int]:
         return index[fstart], index[fend - 1] + 1
 
+    # 0. Placeholders already in the text stay as they are ("[Person 1]" is not a name).
+    for match in _PLACEHOLDER.finditer(text):
+        spans.add(*match.span(), "kept", match.group(0), "")
+
     # 1. Email addresses, web addresses and handles: whole, whatever they contain.
     client_words = {w.replace("'", "") for ws in _client_tokens(identifiers) for w in ws}
     for match in _EMAIL.finditer(text):
@@ -785,6 +795,8 @@ def deidentify(
     at = 0
     length = 0
     for start, end, kind, new, reason in sorted(spans.items):
+        if kind == "kept":
+            continue
         out.append(text[at:start])
         length += start - at
         replacements.append(
@@ -817,7 +829,7 @@ def find_identifiers(
     return [
         Finding(kind, text[start:end], reason)
         for start, end, kind, _new, reason in sorted(spans.items)
-        if kind != "date"
+        if kind not in ("date", "kept")
     ]
 
 
