@@ -115,6 +115,9 @@ def demo(argv: list[str]) -> int:
         )
         print(summary.describe())
         call_command("seed_system_of_care")
+        from attune.demo.consultation import seed_consultation
+
+        seed_consultation()
     print(demo_logins(f"http://{args.bind}/"))
     if args.no_serve:
         return 0
