@@ -104,6 +104,7 @@ def demo(argv: list[str]) -> int:
     from django.core.management import call_command
 
     from attune.demo.agency import demo_logins, generate_agency, is_seeded
+    from attune.demo.consultation import seed_consultation
     from attune.demo.reflections import seed_reflections
     from attune.demo.repairs import seed_repairs
     from attune.demo.supervision import seed_supervision
@@ -122,6 +123,7 @@ def demo(argv: list[str]) -> int:
         seed_reflections()
         seed_repairs()
         seed_supervision()
+        seed_consultation()
     print(demo_logins(f"http://{args.bind}/"))
     if args.no_serve:
         return 0

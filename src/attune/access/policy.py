@@ -312,3 +312,42 @@ rules.add_perm("supervision.write_growth_plan", own_or_supervised)
 rules.add_perm("supervision.give_feedback", is_therapist & is_current_supervisor_of_user)
 rules.add_perm("supervision.view_feedback_results", is_supervisor)
 rules.add_perm("supervision.view_agency_feedback", is_leader)
+
+
+# --- Consultation groups and case presentations (attune.supervision, consultation) ----------
+# Leaders create groups and choose their members but read no case. Members (therapists and
+# supervisors) read their groups' de-identified cases and reply. A case is presented only by
+# the client's assigned therapist, to a group they belong to; drafts are the presenter's alone.
+@rules.predicate
+def is_group_member(user, group) -> bool:
+    from attune.supervision.queries.consultation import member_group_ids
+
+    return group is not None and group.pk in member_group_ids(user)
+
+
+@rules.predicate
+def is_member_of_case_group(user, case) -> bool:
+    from attune.supervision.models import CaseStatus
+
+    return (
+        case is not None
+        and case.status == CaseStatus.POSTED
+        and is_group_member.test(user, case.group)
+    )
+
+
+@rules.predicate
+def presents_draft(user, case) -> bool:
+    from attune.supervision.models import CaseStatus
+
+    return case is not None and case.status == CaseStatus.DRAFT and case.presenter_id == user.pk
+
+
+rules.add_perm("supervision.manage_consultation_groups", is_leader)
+rules.add_perm("supervision.view_consultation_groups", is_clinician | is_leader)
+rules.add_perm("supervision.view_consultation_group", is_clinician & is_group_member)
+rules.add_perm("supervision.present_to_group", is_therapist & is_group_member)
+rules.add_perm("supervision.present_client", is_therapist & is_assigned_therapist)
+rules.add_perm("supervision.post_draft", is_therapist & presents_draft)
+rules.add_perm("supervision.view_case", is_clinician & is_member_of_case_group)
+rules.add_perm("supervision.reply_to_case", is_clinician & is_member_of_case_group)

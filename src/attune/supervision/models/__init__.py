@@ -1,6 +1,16 @@
 """The supervision app's data, one module per topic; every model is importable from here."""
 
-from attune.supervision.models.feedback import FeedbackRelease, HumilityFeedback
+from attune.supervision.models.consultation import (
+    CaseFeedback,
+    CasePresentation,
+    CaseStatus,
+    ConsultationGroup,
+    GroupMembership,
+)
+from attune.supervision.models.feedback import (
+    FeedbackRelease,
+    HumilityFeedback,
+)
 from attune.supervision.models.growth import (
     EntryKind,
     GoalKind,
@@ -14,14 +24,21 @@ from attune.supervision.models.meetings import (
     MeetingStatus,
     SupervisionMeeting,
 )
-from attune.supervision.models.pairs import SupervisionPair
+from attune.supervision.models.pairs import (
+    SupervisionPair,
+)
 
 __all__ = [
     "ActionStatus",
+    "CaseFeedback",
+    "CasePresentation",
+    "CaseStatus",
+    "ConsultationGroup",
     "EntryKind",
     "FeedbackRelease",
     "GoalKind",
     "GoalStatus",
+    "GroupMembership",
     "GrowthEntry",
     "GrowthGoal",
     "HumilityFeedback",
