@@ -152,3 +152,18 @@ def test_its_query_count_does_not_grow_with_the_day(client, agency):
         answered_checkin(agency.client_a, 1)
         send_checkin(agency.client_a)
     assert _queries_for_today(http, agency.therapist_a) == few
+
+
+def test_repairs_and_plans_due_are_one_click_away(client, agency):
+    from tests.care.builders import make_plan
+    from tests.care.repair_builders import open_log, rupture_signal
+
+    log = open_log(agency.client_a, signal=rupture_signal(agency.client_a), follow_up_in=0)
+    make_plan(agency.client_a, review_on=timezone.localdate())
+    body = signed_in(client, agency.therapist_a).get("/today/").content.decode()
+    assert "Repairs to follow up (1)" in body
+    assert f'href="/repairs/{log.pk}/"' in body
+    assert "Plans to review with the client (1)" in body
+    assert f'href="/clients/{agency.client_a.pk}/plan/"' in body
+    # The signal the log came from links to the log instead of opening another.
+    assert "Its repair log" in body

@@ -39,6 +39,8 @@ class SignalRow:
     client_pronouns: str
     trend: list[float | None]
     opening: str
+    # The repair log opened from this signal, when a page needs it (the therapist's "Today").
+    repair_id: int | None = None
 
 
 @dataclass

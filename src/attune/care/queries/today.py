@@ -1,8 +1,8 @@
 """The therapist's "Today" page: what needs them today, in a fixed number of queries.
 
 Safety signals come first, apart from everything else; then today's sessions, open rupture
-signals, and check-ins sent but not yet answered. One trail entry records the listing, like the
-caseload and the signals page.
+signals, repairs due for follow-up, plans due for review, and check-ins sent but not yet
+answered. One trail entry records the listing, like the caseload and the signals page.
 """
 
 from __future__ import annotations
@@ -15,7 +15,9 @@ from django.utils import timezone
 from attune.access import trail
 from attune.access.actor import Actor
 from attune.access.models import TrailAction
-from attune.care.models import TherapySession
+from attune.care.models import RepairLog, TherapySession, TreatmentPlan
+from attune.care.queries.plans import plans_due_for_review
+from attune.care.queries.repairs import repairs_due
 from attune.measures.models import CheckIn
 from attune.measures.queries import SignalRow, open_signal_rows
 
@@ -26,11 +28,20 @@ class TodayPage:
     sessions: list[TherapySession] = field(default_factory=list)
     safety: list[SignalRow] = field(default_factory=list)
     rupture: list[SignalRow] = field(default_factory=list)
+    repairs_due: list[RepairLog] = field(default_factory=list)
+    plans_due: list[TreatmentPlan] = field(default_factory=list)
     unanswered: list[CheckIn] = field(default_factory=list)
 
     @property
     def is_clear(self) -> bool:
-        return not (self.sessions or self.safety or self.rupture or self.unanswered)
+        return not (
+            self.sessions
+            or self.safety
+            or self.rupture
+            or self.repairs_due
+            or self.plans_due
+            or self.unanswered
+        )
 
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:
@@ -65,17 +76,31 @@ def unanswered_checkins(*, therapist, now: datetime) -> list[CheckIn]:
     )
 
 
+def _attach_repairs(rows: list[SignalRow]) -> None:
+    """Give each rupture signal row the id of the repair log opened from it, if any (one query)."""
+    logs = dict(
+        RepairLog.objects.filter(signal_id__in=[row.signal.pk for row in rows]).values_list(
+            "signal_id", "pk"
+        )
+    )
+    for row in rows:
+        row.repair_id = logs.get(row.signal.pk)
+
+
 def today(*, actor: Actor, now: datetime | None = None) -> TodayPage:
     """Return what ``actor`` (a therapist) has today, recording one trail entry."""
     now = now or timezone.now()
     day = timezone.localdate(now)
     therapist = actor.user
     signals = open_signal_rows(therapist)
+    _attach_repairs(signals.rupture)
     page = TodayPage(
         day=day,
         sessions=sessions_on(therapist=therapist, day=day),
         safety=signals.safety,
         rupture=signals.rupture,
+        repairs_due=repairs_due(therapist=therapist, on=day),
+        plans_due=plans_due_for_review(therapist=therapist, on=day),
         unanswered=unanswered_checkins(therapist=therapist, now=now),
     )
     trail.record(
@@ -86,7 +111,8 @@ def today(*, actor: Actor, now: datetime | None = None) -> TodayPage:
         section="today",
         detail=(
             f"{len(page.sessions)} sessions, {len(page.safety)} safety and "
-            f"{len(page.rupture)} rupture signals, {len(page.unanswered)} unanswered check-ins"
+            f"{len(page.rupture)} rupture signals, {len(page.repairs_due)} repairs and "
+            f"{len(page.plans_due)} plans due, {len(page.unanswered)} unanswered check-ins"
         ),
     )
     return page
