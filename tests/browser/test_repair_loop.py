@@ -1,5 +1,6 @@
-"""The repair loop in Chromium: a low check-in on the client's phone, a rupture signal, a repair
-log opened from it, the next check-in back at baseline, and the log closed as held.  Every page
+"""The repair loop in Chromium: a low check-in on the client's phone, a rupture signal on the
+therapist's "Today", a repair log opened from it, the next check-in back at baseline, and the log
+closed as held.  Every page
 passes axe-core."""
 
 from __future__ import annotations
@@ -38,11 +39,14 @@ def test_a_rupture_is_logged_repaired_and_closed_as_held(agency, live_server, de
     history(client, 8, 8, 8)  # the client's usual: a baseline of 8
     answer_on_the_phone(phone, live_server, client, "3", "You didn't ask about my family.")
 
+    # The therapist's home page, "Today", shows the signal with the way to act on it.
     sign_in(desktop, live_server, "ana")
-    desktop.goto(f"{live_server.url}/signals/")
-    signal = desktop.locator("article.signal").filter(has_text="below this client's usual 8")
+    assert desktop.url.endswith("/today/")
+    rupture = desktop.locator("#today-ruptures + ul > li").filter(
+        has_text="below this client's usual 8"
+    )
     assert_accessible(desktop)
-    signal.get_by_role("link", name="Open a repair log").click()
+    rupture.get_by_role("link", name=re.compile("Open a repair log")).click()
     desktop.get_by_role("heading", name=re.compile("Open a repair log for")).wait_for()
     assert_accessible(desktop)
     desktop.get_by_label("What happened, in your words").fill(
@@ -62,7 +66,13 @@ def test_a_rupture_is_logged_repaired_and_closed_as_held(agency, live_server, de
 
     answer_on_the_phone(phone, live_server, client, "8", "Thank you for asking about them.")
 
-    desktop.reload()
+    # Back on "Today", the signal now leads to its repair log.
+    desktop.goto(f"{live_server.url}/today/")
+    rupture = desktop.locator("#today-ruptures + ul > li").filter(
+        has_text="below this client's usual 8"
+    )
+    rupture.get_by_role("link", name=re.compile("Its repair log")).click()
+    desktop.wait_for_url(re.compile(r"/repairs/\d+/$"))
     held = desktop.get_by_role("region", name="Did the repair hold?")
     assert "Back to baseline (+0)" in held.inner_text()
     assert "Thank you for asking about them." in held.inner_text()
