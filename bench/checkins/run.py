@@ -4,12 +4,14 @@ Seeds a synthetic agency in a fresh PostgreSQL database and sends every client c
 the real service (each a private link), serves Attune with gunicorn as ``attune serve`` does on
 127.0.0.1, and drives it from 32 threads on loopback.  Each simulated client opens its link
 (token exchanged for a session), loads the form, and sends answers; one in twenty sends the same
-form a second time, as a double click or a retry would.  Afterwards the database is counted:
+form a second time, as a double click or a retry would.  With ``--fill-seconds`` each client
+spends about that long on the form before sending, as a person would; without it they never
+pause, which measures the server's ceiling.  Afterwards the database is counted:
 every link used once, exactly one response per check-in, none lost, none duplicated, and the
 access trail's hash chain intact.
 
 Usage: .venv/bin/python bench/checkins/run.py [--checkins 10000] [--concurrency 32]
-       [--clients 2000] [--workers 3] [--threads 4]
+       [--clients 2000] [--workers 3] [--threads 4] [--fill-seconds 0]
 Prints one JSON line and appends it to bench/results/checkins.jsonl.
 """
 
@@ -158,7 +160,7 @@ class Client:
         return response.status, text
 
 
-def answer_one(token: str, rng: random.Random, resend: bool) -> dict:
+def answer_one(token: str, rng: random.Random, resend: bool, fill_seconds: float = 0.0) -> dict:
     client = Client()
     started = time.perf_counter()
     status, _ = client.request("GET", f"/c/{token}/")
@@ -175,6 +177,9 @@ def answer_one(token: str, rng: random.Random, resend: bool) -> dict:
         if rng.random() > 0.05:  # clients skip a question now and then
             fields[f"p1-{link_id}"] = str(max(0, min(10, centre + rng.randint(-1, 1))))
     body = urllib.parse.urlencode(fields)
+    if fill_seconds:
+        # A person reads and answers before sending: between half and one and a half times it.
+        time.sleep(fill_seconds * rng.uniform(0.5, 1.5))
     submit_started = time.perf_counter()
     status, _ = client.request("POST", "/c/", body)
     submit_seconds = time.perf_counter() - submit_started
@@ -191,7 +196,7 @@ def answer_one(token: str, rng: random.Random, resend: bool) -> dict:
     }
 
 
-def drive(tokens: list[str], concurrency: int) -> tuple[list[dict], float]:
+def drive(tokens: list[str], concurrency: int, fill_seconds: float) -> tuple[list[dict], float]:
     work: queue.Queue[str] = queue.Queue()
     for token in tokens:
         work.put(token)
@@ -206,7 +211,9 @@ def drive(tokens: list[str], concurrency: int) -> tuple[list[dict], float]:
             except queue.Empty:
                 return
             try:
-                outcome = answer_one(token, rng, resend=rng.random() < 0.05)
+                outcome = answer_one(
+                    token, rng, resend=rng.random() < 0.05, fill_seconds=fill_seconds
+                )
             except OSError as error:
                 outcome = {"ok": False, "stage": "network", "status": str(error)}
             with lock:
@@ -233,6 +240,12 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=2_000)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument(
+        "--fill-seconds",
+        type=float,
+        default=0.0,
+        help="mean time a client spends on the form before sending (0: no pause, the ceiling)",
+    )
     args = parser.parse_args()
 
     var_dir = Path(tempfile.mkdtemp(prefix="attune-bench-checkins-"))
@@ -264,7 +277,7 @@ def main() -> int:
     )
     try:
         wait_until_up(base.rstrip("/"))
-        results, seconds = drive(tokens, args.concurrency)
+        results, seconds = drive(tokens, args.concurrency, args.fill_seconds)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -279,6 +292,7 @@ def main() -> int:
         "database": "postgresql",
         "checkins": len(tokens),
         "concurrency": args.concurrency,
+        "fill_seconds": args.fill_seconds,
         "gunicorn": f"{args.workers} workers x {args.threads} threads",
         "cpus": os.cpu_count(),
         "seed_seconds": round(seed_seconds, 1),
