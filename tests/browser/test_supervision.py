@@ -1,23 +1,41 @@
-"""Supervision in a real browser: the supervisor's agenda and its PDF, the supervisee's feedback."""
+"""Supervision in a real browser: a supervisee brings a reflection, the supervisor's agenda shows
+it with the period's ruptures and repairs, and its PDF; the supervisee's feedback."""
 
 from __future__ import annotations
+
+import re
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
 from attune.supervision.models import HumilityFeedback
 from tests.browser.test_pages import assert_accessible, sign_in
-from tests.measures.checkins import answered_checkin
 from tests.supervision.builders import meeting, pair_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_a_supervisor_opens_an_agenda_by_category_and_downloads_its_pdf(
+def test_a_shared_reflection_and_a_repair_reach_the_agenda_and_its_pdf(
     agency, live_server, desktop
 ):
-    answered_checkin(agency.client_a, 3)
-    found = meeting(pair_of(agency.therapist_a), timezone.localdate())
+    from tests.care.reflection_builders import write
+    from tests.care.repair_builders import open_log, rupture_signal
+
+    write(agency.therapist_a, "Who holds power when fees come up?", tags=["power"])
+    write(agency.therapist_a, "A thought I keep to myself", tags=["assumption"])
+    open_log(agency.client_a, signal=rupture_signal(agency.client_a))
+    found = meeting(pair_of(agency.therapist_a), timezone.localdate() + timedelta(days=1))
+
+    # The supervisee chooses, on the meeting's page, the one reflection to bring.
+    sign_in(desktop, live_server, "ana")
+    desktop.goto(f"{live_server.url}/supervision/meetings/{found.pk}/")
+    assert_accessible(desktop)
+    bring = desktop.locator(".bring-list > li").filter(has_text="Power")
+    bring.get_by_role("button", name=re.compile("Bring it")).click()
+    desktop.get_by_text("can now read this entry").wait_for()
+    desktop.get_by_role("button", name="Sign out").click()
+
     sign_in(desktop, live_server, "sol")
     desktop.get_by_role("link", name="Meetings with Ana Therapist").click()
     assert_accessible(desktop)
@@ -25,12 +43,16 @@ def test_a_supervisor_opens_an_agenda_by_category_and_downloads_its_pdf(
     desktop.wait_for_url(f"**/meetings/{found.pk}/agenda/")
     assert_accessible(desktop)
     contexts = desktop.locator("#section-contexts").inner_text()
+    systemic = desktop.locator("#section-systemic").inner_text()
     ruptures = desktop.locator("#section-ruptures").inner_text()
     assert "No cultural formulation yet" in contexts and agency.client_a.case_code in contexts
+    assert "A reflection shared for supervision" in systemic
+    assert "A reflection shared for supervision" not in contexts  # the unshared one stays hers
     assert "Possible rupture from a check-in" in ruptures
-    assert "Possible rupture" not in contexts
+    assert "Repair: open" in ruptures
     assert "Nothing in this period." in desktop.locator("#section-countertransference").inner_text()
     assert agency.client_a.chosen_name not in desktop.content()
+    assert "A thought I keep to myself" not in desktop.content()
     with desktop.expect_download() as download:
         desktop.get_by_role("link", name="Download PDF").click()
     path = download.value.path()
