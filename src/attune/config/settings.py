@@ -229,6 +229,8 @@ ATTUNE_SIGNAL_RULES: dict = {}
 ATTUNE_SAFETY_PROTOCOL = envstr("ATTUNE_SAFETY_PROTOCOL", "")
 ATTUNE_SMS_BACKEND = envstr("ATTUNE_SMS_BACKEND", "attune.measures.tasks.ConsoleSmsBackend")
 ATTUNE_CHECKIN_REMINDER_HOURS = envint("ATTUNE_CHECKIN_REMINDER_HOURS", 48)
+# A check-in is about one session: its link lasts days, not the week of other links.
+ATTUNE_CHECKIN_DAYS = envint("ATTUNE_CHECKIN_DAYS", 4)
 ATTUNE_BASE_URL = envstr("ATTUNE_BASE_URL", "")
 
 EMAIL_BACKEND = envstr("ATTUNE_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")

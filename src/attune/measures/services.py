@@ -216,7 +216,9 @@ def checkin_send(
 
     instrument = instrument or bundled_instrument_stored(SESSION_CHECKIN)
     goals = clean_goal_texts(goal_texts, from_plan=goals_from_plan)
-    issued = client_services.link_issue(actor=actor, client=client, purpose=CHECKIN_PURPOSE)
+    issued = client_services.link_issue(
+        actor=actor, client=client, purpose=CHECKIN_PURPOSE, days=settings.ATTUNE_CHECKIN_DAYS
+    )
     checkin = CheckIn.objects.create(
         client=client,
         instrument=instrument,
