@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from attune.care.forms.plans import WithoutLabelSuffix
 from attune.care.models import AdaptationArea, AdaptationFit
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -73,7 +74,7 @@ CLIENT_FIT_CHOICES = [
 ]
 
 
-class ClientAdaptationFeedbackForm(forms.Form):
+class ClientAdaptationFeedbackForm(WithoutLabelSuffix, forms.Form):
     """One fit question and one comment per current adaptation (``fit_<id>``, ``comment_<id>``)."""
 
     def __init__(self, *args, adaptations, **kwargs):

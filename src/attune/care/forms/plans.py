@@ -109,7 +109,15 @@ class PlanForm(GoalRowsForm):
     )
 
 
-class ClientGoalsForm(GoalRowsForm):
+class WithoutLabelSuffix:
+    """Client pages ask questions: no colon after a label that ends in "?" or "؟"."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class ClientGoalsForm(WithoutLabelSuffix, GoalRowsForm):
     """The client's own goals and signs of progress, written through a private link."""
 
     with_framing = False
@@ -120,7 +128,7 @@ class ClientGoalsForm(GoalRowsForm):
     empty_message = _("Write at least one goal.")
 
 
-class AgreementForm(forms.Form):
+class AgreementForm(WithoutLabelSuffix, forms.Form):
     plan_version = forms.IntegerField(widget=forms.HiddenInput)
     answer = forms.ChoiceField(
         label=_("Does this plan reflect what you want?"),
