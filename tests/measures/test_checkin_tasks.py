@@ -108,7 +108,6 @@ def test_sending_queues_the_reminder_and_the_expiry_with_the_id_only(sent, setti
 def test_nothing_is_queued_for_a_checkin_that_rolled_back(
     agency, django_capture_on_commit_callbacks
 ):
-
     with django_capture_on_commit_callbacks(execute=True):
         with pytest.raises(RuntimeError), transaction.atomic():
             send_checkin(agency.client_a)
