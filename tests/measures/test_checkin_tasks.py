@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import json
 import signal
+import threading
 from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -45,7 +46,11 @@ def sent(agency, django_capture_on_commit_callbacks):
 
 
 def run_worker(django_capture_on_commit_callbacks):
-    """Run the database worker until the queue has nothing due, as ``db_worker --batch``."""
+    """Run the database worker until the queue has nothing due, as ``db_worker --batch``.
+
+    The worker closes and reopens database connections between tasks, as it should, so tests
+    that run it commit for real (``transaction=True``) instead of inside a test transaction.
+    """
     handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         with django_capture_on_commit_callbacks(execute=True):
@@ -116,6 +121,7 @@ def test_nothing_is_queued_for_a_checkin_that_rolled_back(
     assert not mail.outbox
 
 
+@pytest.mark.django_db(transaction=True)  # the worker commits as in production
 def test_the_worker_sends_one_reminder_when_it_is_due(sent, django_capture_on_commit_callbacks):
     run_worker(django_capture_on_commit_callbacks)  # nothing is due yet
     assert not mail.outbox
@@ -132,6 +138,7 @@ def test_the_worker_sends_one_reminder_when_it_is_due(sent, django_capture_on_co
     assert system_entries(sent.checkin, "reminder by email").count() == 1
 
 
+@pytest.mark.django_db(transaction=True)  # the worker commits as in production
 def test_the_worker_expires_the_checkin_and_deletes_its_draft(
     sent, django_capture_on_commit_callbacks
 ):
@@ -256,3 +263,36 @@ def test_an_answered_checkin_expires_without_a_trail_entry(sent):
     assert expire_checkin.call(sent.checkin.pk) is True
     assert not system_entries(sent.checkin, "").exists()
     assert CheckIn.objects.get(pk=sent.checkin.pk).expiry_handled_at is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_eight_runs_at_once_remind_once_and_expire_once(agency):
+    if connection.vendor != "postgresql":
+        pytest.skip("true concurrency needs PostgreSQL (SQLite serialises every writer)")
+    sent = send_checkin(agency.client_a)  # committed at once: the invitation goes now
+    mail.outbox.clear()
+    barrier = threading.Barrier(8)
+    results: list[bool] = []
+
+    def run(task) -> None:
+        try:
+            barrier.wait()
+            results.append(task.call(sent.checkin.pk))
+        finally:
+            connection.close()
+
+    def at_once(task) -> None:
+        threads = [threading.Thread(target=run, args=(task,)) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+    at_once(remind_checkin)
+    assert results.count(True) == 1 and len(mail.outbox) == 1
+    results.clear()
+    expire_now(sent.checkin)
+    at_once(expire_checkin)
+    assert results.count(True) == 1
+    assert system_entries(sent.checkin, "reminder").count() == 1
+    assert system_entries(sent.checkin, "expired").count() == 1
