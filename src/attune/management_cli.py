@@ -19,8 +19,9 @@ USAGE = """usage: attune COMMAND ...
 
   demo [--clients N] [--therapists N] [--no-serve] [--reset]
                       set up the synthetic agency on SQLite and serve it on 127.0.0.1:8000
-  serve [--bind HOST:PORT] [--workers N]
-                      serve Attune with gunicorn
+                      with the background-task worker
+  serve [--bind HOST:PORT] [--workers N] [--with-worker]
+                      serve Attune with gunicorn (and the background-task worker)
   seed [--clients N] [--therapists N] [--supervisors N] [--seed N]
                       add a synthetic agency to the configured database
   trail verify        check that no access-trail entry was altered or removed
@@ -84,7 +85,11 @@ def seed(argv: list[str]) -> int:
 
 
 def demo(argv: list[str]) -> int:
-    """Migrate, seed the synthetic agency once, print the logins and serve on 127.0.0.1:8000."""
+    """Migrate, seed the synthetic agency once, print the logins and serve on 127.0.0.1:8000.
+
+    The background-task worker runs beside the server, so the demo's check-ins are reminded
+    and expire as they would in production.
+    """
     parser = argparse.ArgumentParser(prog="attune demo")
     _size_arguments(parser)
     parser.add_argument("--no-serve", action="store_true", help="set up, print logins, exit")
@@ -127,11 +132,11 @@ def demo(argv: list[str]) -> int:
     print(demo_logins(f"http://{args.bind}/"))
     if args.no_serve:
         return 0
-    return serve(["--bind", args.bind])
+    return serve(["--bind", args.bind, "--with-worker"])
 
 
 def serve(argv: list[str]) -> int:
-    """Serve Attune with gunicorn (replaces this process)."""
+    """Serve Attune with gunicorn (replaces this process, unless a worker runs beside it)."""
     parser = argparse.ArgumentParser(prog="attune serve")
     parser.add_argument("--bind", default=os.environ.get("ATTUNE_BIND", "127.0.0.1:8000"))
     parser.add_argument("--workers", type=int, default=int(os.environ.get("ATTUNE_WORKERS", "3")))
@@ -139,32 +144,111 @@ def serve(argv: list[str]) -> int:
     parser.add_argument(
         "--access-log", default="-", help="file for the access log; '-' (default) is stdout"
     )
+    parser.add_argument(
+        "--with-worker",
+        action="store_true",
+        help="also run the background-task worker (check-in reminders and expiry), "
+        "stopped with the server",
+    )
     args = parser.parse_args(argv)
     gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable)) or "gunicorn"
-    os.execv(  # noqa: S606 - replaces this process with gunicorn, no shell involved
+    command = [
         gunicorn,
-        [
-            gunicorn,
-            "attune.config.wsgi:application",
-            "--bind",
-            args.bind,
-            "--workers",
-            str(args.workers),
-            "--threads",
-            str(args.threads),
-            "--worker-class",
-            "gthread",
-            "--access-logfile",
-            args.access_log,
-            # No query strings and no client addresses: the log holds no personal data, and the
-            # server-side time of each request ends every line.
-            "--access-logformat",
-            '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms',
-            "--graceful-timeout",
-            "5",
-        ],
-    )
+        "attune.config.wsgi:application",
+        "--bind",
+        args.bind,
+        "--workers",
+        str(args.workers),
+        "--threads",
+        str(args.threads),
+        "--worker-class",
+        "gthread",
+        "--access-logfile",
+        args.access_log,
+        # No query strings and no client addresses: the log holds no personal data, and the
+        # server-side time of each request ends every line.
+        "--access-logformat",
+        '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms',
+        "--graceful-timeout",
+        "5",
+    ]
+    if args.with_worker:
+        return _serve_with_worker(command)
+    os.execv(gunicorn, command)  # noqa: S606 - replaces this process with gunicorn, no shell
     return 0  # not reached
+
+
+# The background worker polls its queue table this often; the tasks it runs are hours apart.
+WORKER_INTERVAL_SECONDS = 5
+
+
+def worker_command() -> list[str]:
+    """Return the command that runs the database task worker of this installation."""
+    return [
+        sys.executable,
+        "-m",
+        "django",
+        "db_worker",
+        "--no-reload",
+        "--interval",
+        str(WORKER_INTERVAL_SECONDS),
+    ]
+
+
+def _serve_with_worker(server_command: list[str]) -> int:
+    """Run gunicorn and the task worker as children; stop both when either stops or on a signal.
+
+    Each child runs in its own session, so a Ctrl-C in the terminal reaches only this process,
+    which passes one SIGTERM to each: gunicorn finishes its requests, the worker its task.
+    If the worker stops by itself, the server is stopped too and the exit code is 1, so the
+    service manager restarts both rather than serving without reminders.
+    """
+    import signal
+    import subprocess
+    import time
+
+    env = {**os.environ}
+    env.setdefault("DJANGO_SETTINGS_MODULE", "attune.config.settings")
+    server = subprocess.Popen(server_command, env=env, start_new_session=True)  # noqa: S603
+    worker = subprocess.Popen(worker_command(), env=env, start_new_session=True)  # noqa: S603
+    children = (server, worker)
+
+    stopping = False
+
+    def stop(signum, frame):
+        nonlocal stopping
+        stopping = True
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    worker_failed = False
+    try:
+        while server.poll() is None:
+            if worker.poll() is not None and not (stopping or worker_failed):
+                worker_failed = True
+                print(
+                    f"attune serve: the task worker stopped (exit {worker.returncode}); "
+                    "stopping the server",
+                    file=sys.stderr,
+                )
+                server.send_signal(signal.SIGTERM)
+            time.sleep(0.2)
+        code = server.wait()
+    finally:
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+        for child in children:
+            try:
+                child.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return 1 if worker_failed else code
 
 
 def trail(argv: list[str]) -> int:

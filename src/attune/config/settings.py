@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "axes",
     "rules.apps.AutodiscoverRulesConfig",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "attune.access",
     "attune.clients",
     "attune.supervision",
@@ -232,6 +234,11 @@ ATTUNE_CHECKIN_REMINDER_HOURS = envint("ATTUNE_CHECKIN_REMINDER_HOURS", 48)
 # A check-in is about one session: its link lasts days, not the week of other links.
 ATTUNE_CHECKIN_DAYS = envint("ATTUNE_CHECKIN_DAYS", 4)
 ATTUNE_BASE_URL = envstr("ATTUNE_BASE_URL", "")
+
+# Background tasks (django-tasks): a check-in's one reminder and its expiry wait in a table of
+# the same database until `attune manage db_worker` (or `attune serve --with-worker`) runs them.
+# Only ids are queued, never a link's token or anything a client wrote (docs/architecture.md).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 EMAIL_BACKEND = envstr("ATTUNE_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 DEFAULT_FROM_EMAIL = envstr("ATTUNE_FROM_EMAIL", "attune@localhost")

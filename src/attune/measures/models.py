@@ -63,6 +63,9 @@ class CheckIn(models.Model):
     sent_at = models.DateTimeField()
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField()
+    # Set once the expired check-in was closed (its saved draft deleted, the trail told), by
+    # the expiry task; a second run finds it set and does nothing.
+    expiry_handled_at = models.DateTimeField(null=True, blank=True)
     # Set when the check-in was issued by a schedule: which one, and for which due date.
     schedule = models.ForeignKey(
         "CheckInSchedule",

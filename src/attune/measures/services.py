@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from attune.access import trail
@@ -210,7 +210,8 @@ def checkin_send(
 
     The invitation is sent once the transaction commits, so a rolled-back check-in never
     reaches the client.  It says only that the agency invites feedback, with the link.  A
-    check-in issued by a schedule names it and its due date (unique together).
+    check-in issued by a schedule names it and its due date (unique together).  On commit too,
+    the check-in's reminder and expiry are queued as background tasks, by id.
     """
     from attune.measures import tasks
 
@@ -251,6 +252,13 @@ def checkin_send(
                 client_id=client.pk, url=url, expires_at=checkin.expires_at
             )
         )
+    # The reminder and the expiry wait in the task queue with the check-in's id alone; the
+    # invitation above never does, because its message holds the token.
+    transaction.on_commit(
+        lambda: tasks.enqueue_followups(
+            checkin_id=checkin.pk, sent_at=checkin.sent_at, expires_at=checkin.expires_at
+        )
+    )
     return SentCheckIn(checkin=checkin, url=url, delivered_by=tuple(channels))
 
 
@@ -509,52 +517,127 @@ def _trail_signal(actor: Actor, signal: Signal, what: str) -> None:
     )
 
 
-# Reminders ---------------------------------------------------------------------------------
+# Reminders and expiry ----------------------------------------------------------------------
+#
+# ``checkin_send`` queues two background tasks for each check-in (``attune.measures.tasks``):
+# the one reminder, ``ATTUNE_CHECKIN_REMINDER_HOURS`` after sending, and the expiry, when the
+# link expires.  They carry only the check-in's id; the functions below do the work, and do it
+# once however often they run.  ``checkin_reminders_due`` is the same reminder as a sweep, for
+# check-ins whose task was lost; both claim the check-in the same way, so together they still
+# remind once.
+
+
+def _checkins_waiting(now) -> QuerySet[CheckIn]:
+    """Check-ins the client can still answer and has not been reminded of."""
+    return CheckIn.objects.filter(
+        reminder_sent_at__isnull=True,
+        expires_at__gt=now,
+        link__used_at__isnull=True,
+        link__revoked_at__isnull=True,
+        client__closed_at__isnull=True,
+    )
+
+
+def checkin_remind(*, actor: Actor, checkin_id: int, now=None) -> bool:
+    """Send the one reminder of check-in ``checkin_id`` if the client can still answer it.
+
+    Nothing is sent when it was answered, expired, its link revoked, the client's episode of
+    care closed, a reminder already sent, or the client cannot be reached with consent.
+    Return whether a reminder went.
+    """
+    now = now or timezone.now()
+    found = _checkins_waiting(now).select_related("client").filter(pk=checkin_id).first()
+    if found is None:
+        return False
+    return _checkin_remind_claimed(actor=actor, checkin=found, client=found.client, now=now)
 
 
 def checkin_reminders_due(*, actor: Actor, now=None, after_hours: int | None = None) -> int:
     """Remind clients once about check-ins still unanswered ``after_hours`` after sending.
 
-    Each check-in is claimed with a conditional UPDATE before its reminder goes, so two runs at
-    once never remind twice.  The reminder carries no link (only the link's hash is stored): it
-    asks the client to look for the earlier message.  Return how many reminders were sent.
+    The reminder tasks do this for each check-in on time; this sweep catches any whose task
+    never ran.  Return how many reminders were sent.
+    """
+    now = now or timezone.now()
+    hours = after_hours or settings.ATTUNE_CHECKIN_REMINDER_HOURS
+    due = list(
+        _checkins_waiting(now)
+        .filter(sent_at__lte=now - timedelta(hours=hours))
+        .only("pk", "client_id")
+    )
+    clients = Client.objects.in_bulk({checkin.client_id for checkin in due})
+    return sum(
+        _checkin_remind_claimed(
+            actor=actor, checkin=checkin, client=clients[checkin.client_id], now=now
+        )
+        for checkin in due
+    )
+
+
+@transaction.atomic
+def _checkin_remind_claimed(*, actor: Actor, checkin: CheckIn, client: Client, now) -> bool:
+    """Claim the check-in's one reminder with a conditional UPDATE, then send it on commit.
+
+    The UPDATE only changes a row whose ``reminder_sent_at`` is still empty, so of two runs at
+    once (a task run twice, or a task and the sweep) exactly one claims it.  The reminder
+    carries no link (only the link's hash is stored): it asks the client to look for the
+    earlier message.
     """
     from attune.measures import tasks
 
+    channels = tasks.invitation_channels(client)
+    if not channels:
+        return False  # no consented way to reach them: nothing to claim
+    claimed = CheckIn.objects.filter(
+        pk=checkin.pk, reminder_sent_at__isnull=True, expires_at__gt=now
+    ).update(reminder_sent_at=now)
+    if not claimed:
+        return False
+    trail.record(
+        actor=actor,
+        action=TrailAction.UPDATE,
+        client_id=client.pk,
+        object_type="checkin",
+        object_ref=checkin.pk,
+        section="measures",
+        detail=f"reminder by {', '.join(channels)}",
+    )
+    transaction.on_commit(lambda: tasks.deliver_reminder(client.pk))
+    return True
+
+
+@transaction.atomic
+def checkin_expire(*, actor: Actor, checkin_id: int, now=None) -> bool:
+    """Close check-in ``checkin_id`` once its link has expired: delete the answers saved so far.
+
+    Claimed with a conditional UPDATE on ``expiry_handled_at``, so a second run changes nothing
+    and writes nothing.  A check-in that expired unanswered, or that still had a draft, gets a
+    trail entry; an answered one has nothing left to delete.  Before the link expires nothing
+    happens.  Return whether this run closed it.
+    """
     now = now or timezone.now()
-    hours = after_hours or settings.ATTUNE_CHECKIN_REMINDER_HOURS
-    due = CheckIn.objects.filter(
-        reminder_sent_at__isnull=True,
-        sent_at__lte=now - timedelta(hours=hours),
-        expires_at__gt=now,
-        link__used_at__isnull=True,
-        link__revoked_at__isnull=True,
-    ).values_list("pk", "client_id")
-    due = list(due)
-    clients = Client.objects.in_bulk({client_id for _, client_id in due})
-    sent = 0
-    for checkin_id, client_id in due:
-        channels = tasks.invitation_channels(clients[client_id])
-        if not channels:
-            continue  # no consented way to reach them: nothing to claim
-        with transaction.atomic():
-            claimed = CheckIn.objects.filter(pk=checkin_id, reminder_sent_at__isnull=True).update(
-                reminder_sent_at=now
-            )
-            if not claimed:
-                continue
-            trail.record(
-                actor=actor,
-                action=TrailAction.UPDATE,
-                client_id=client_id,
-                object_type="checkin",
-                object_ref=checkin_id,
-                section="measures",
-                detail=f"reminder by {', '.join(channels)}",
-            )
-            transaction.on_commit(lambda client_id=client_id: tasks.deliver_reminder(client_id))
-        sent += 1
-    return sent
+    checkin = CheckIn.objects.select_related("link").filter(pk=checkin_id).first()
+    if checkin is None or checkin.expires_at > now:
+        return False
+    claimed = CheckIn.objects.filter(pk=checkin_id, expiry_handled_at__isnull=True).update(
+        expiry_handled_at=now
+    )
+    if not claimed:
+        return False
+    drafts, _ = CheckInDraft.objects.filter(checkin_id=checkin_id).delete()
+    answered = checkin.link.used_at is not None
+    if drafts or not answered:
+        trail.record(
+            actor=actor,
+            action=TrailAction.UPDATE,
+            client_id=checkin.client_id,
+            object_type="checkin",
+            object_ref=checkin_id,
+            section="measures",
+            detail=("link expired after the answer" if answered else "expired unanswered")
+            + ("; the saved draft deleted" if drafts else ""),
+        )
+    return True
 
 
 # Schedules ---------------------------------------------------------------------------------

@@ -1,8 +1,10 @@
-"""Delivering check-in invitations by email and text message, after the check-in is stored.
+"""Delivering check-in invitations and reminders, and the check-in's background tasks.
 
-Invitations run in-process once the transaction commits rather than through a task queue: the
-message carries the link's token, and a queue would store that token in its table, where only
-the token's hash may ever be kept.
+Invitations run in-process once the transaction commits rather than through the task queue:
+the message carries the link's token, and a queue would store that token in its table, where
+only the token's hash may ever be kept.  What does go through the queue (django-tasks, database
+backend) is a check-in's one reminder and its expiry, queued with nothing but the check-in's id:
+the reminder carries no link, and the expiry only deletes.
 
 The message says only that the agency invites the client's feedback, with the link: no health
 information, no therapist's name, nothing about sessions.
@@ -11,7 +13,7 @@ information, no therapist's name, nothing about sessions.
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -19,7 +21,9 @@ from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django_tasks import task
 
+from attune.access.actor import Actor
 from attune.clients.models import Client, ContactConsent
 
 logger = logging.getLogger(__name__)
@@ -137,3 +141,38 @@ def deliver_reminder(client_id: int) -> list[str]:
         except Exception:
             logger.exception("check-in reminder text to client %s failed", client_id)
     return delivered
+
+
+# Background tasks ----------------------------------------------------------------------------
+# Their arguments are stored in the queue table as they are: ids only, never a token or words.
+
+
+@task()
+def remind_checkin(checkin_id: int) -> bool:
+    """Send the check-in's one reminder if the client can still answer it."""
+    from attune.measures.services import checkin_remind
+
+    return checkin_remind(actor=Actor.system(), checkin_id=checkin_id)
+
+
+@task()
+def expire_checkin(checkin_id: int) -> bool:
+    """Close the check-in whose link has expired: its saved draft goes."""
+    from attune.measures.services import checkin_expire
+
+    return checkin_expire(actor=Actor.system(), checkin_id=checkin_id)
+
+
+def enqueue_followups(*, checkin_id: int, sent_at: datetime, expires_at: datetime) -> None:
+    """Queue the reminder (after ``ATTUNE_CHECKIN_REMINDER_HOURS``) and the expiry of a check-in.
+
+    Called once the check-in is committed.  If the queue cannot be written, the check-in stays
+    sent and the cron sweeps catch up: ``send_checkin_reminders`` sends the reminder and
+    ``send_scheduled_checkins`` deletes the drafts of expired check-ins.
+    """
+    remind_at = sent_at + timedelta(hours=settings.ATTUNE_CHECKIN_REMINDER_HOURS)
+    for followup, run_after in ((remind_checkin, remind_at), (expire_checkin, expires_at)):
+        try:
+            followup.using(run_after=run_after).enqueue(checkin_id)
+        except Exception:
+            logger.exception("queueing %s of check-in %s failed", followup.name, checkin_id)
