@@ -315,3 +315,27 @@ def test_quarters_of_referral_intersect_with_an_attribute(agency_episodes, tmp_p
     _assert_same(from_database, _from_file(tmp_path, agency_episodes, attributes, **options))
     quarters = {row.group for row in from_database.rows if row.attribute == "referral_quarter"}
     assert quarters == {"2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4"}
+
+
+def test_no_note_text_ever_appears_in_the_output(agency_episodes, client) -> None:
+    from django.urls import reverse
+
+    from attune.equity import render_csv, render_html, render_json
+
+    report = report_from_database(attributes=ATTRIBUTES)
+    assert any(
+        row.metric == "stigmatizing_per_1000_words" and not row.suppressed for row in report.rows
+    )
+    outputs = [render_json(report), render_csv(report), render_html(report)]
+    leader = make_staff("lead", Role.LEADER)
+    client.force_login(leader)
+    for attribute in ATTRIBUTES:
+        response = client.get(
+            reverse("equity:dashboard"),
+            {"metric": "stigmatizing_per_1000_words", "attribute": attribute},
+        )
+        assert response.status_code == 200
+        outputs.append(response.content.decode())
+    assert "Stigmatizing language in session notes" in outputs[-1]
+    for output in outputs:
+        assert "Synthetic note text" not in output and "never read" not in output

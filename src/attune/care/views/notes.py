@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from attune.access.actor import Actor
 from attune.care import queries, services
 from attune.care.forms.notes import NoteForm
+from attune.care.services.notes import note_language
 from attune.language.views import _findings_view
 
 CHECK = "check"
@@ -75,7 +76,7 @@ def note_write(request, session_id: int):
         text = form.cleaned_data["text"]
         if data.get("action") == CHECK:
             # The private check: nothing is stored, counted or trailed beyond the page read.
-            report = services.note_language(text)
+            report = note_language(text)
             context |= _findings_view(report) | {"report": report}
         else:
             try:
