@@ -27,17 +27,13 @@ def _rows(generator, count, *, language, density, start=0):  # type: ignore[no-u
     for index in range(start, start + count):
         words = generator.randrange(200, 2000)
         findings = sum(generator.random() < density for _ in range(words))
-        rows.append(
-            episode(index, language=language, note_words=words, note_findings=findings)
-        )
+        rows.append(episode(index, language=language, note_words=words, note_findings=findings))
     return rows
 
 
 def _metric_rows(report, attribute="language"):  # type: ignore[no-untyped-def]
     return {
-        row.group: row
-        for row in report.rows
-        if row.metric == METRIC and row.attribute == attribute
+        row.group: row for row in report.rows if row.metric == METRIC and row.attribute == attribute
     }
 
 

@@ -81,9 +81,10 @@ def _note_measures() -> list[pl.Expr]:
     with_notes = (words > 0).fill_null(False)
     return [
         pl.when(with_notes).then(words).cast(pl.Float64).alias("note_words"),
-        pl.when(with_notes).then(pl.col(schema.NOTE_FINDINGS)).cast(pl.Float64).alias(
-            "note_findings"
-        ),
+        pl.when(with_notes)
+        .then(pl.col(schema.NOTE_FINDINGS))
+        .cast(pl.Float64)
+        .alias("note_findings"),
     ]
 
 

@@ -77,7 +77,7 @@ class NotePage:
 
 
 def note_for_view(*, actor: Actor, session_id: int) -> NotePage:
-    """Return a held session's current note for a reader allowed it, recording the read; else 404."""
+    """Return a held session's current note for a permitted reader, recording it; else 404."""
     session = _held_session(actor, session_id)
     if not actor.user.has_perm("care.view_notes", session.client):
         raise Http404

@@ -52,9 +52,7 @@ def note_save(*, actor: Actor, session: TherapySession, text: str, version: int)
     current note is newer, ``NoteConflict`` carries it and nothing is saved.  Only the client's
     assigned therapist writes, and only for a held session; the text must not be empty.
     """
-    session = (
-        TherapySession.objects.select_for_update().select_related("client").get(pk=session.pk)
-    )
+    session = TherapySession.objects.select_for_update().select_related("client").get(pk=session.pk)
     user = actor.user
     if user is None or not user.has_perm("care.write_note", session.client):
         raise NoteError("only the client's therapist writes the notes of their sessions")
