@@ -110,6 +110,7 @@ def demo(argv: list[str]) -> int:
 
     from attune.demo.agency import demo_logins, generate_agency, is_seeded
     from attune.demo.consultation import seed_consultation
+    from attune.demo.notes import seed_notes
     from attune.demo.reflections import seed_reflections
     from attune.demo.repairs import seed_repairs
     from attune.demo.supervision import seed_supervision
@@ -129,6 +130,7 @@ def demo(argv: list[str]) -> int:
         seed_repairs()
         seed_supervision()
         seed_consultation()
+        seed_notes()
     print(demo_logins(f"http://{args.bind}/"))
     if args.no_serve:
         return 0

@@ -148,3 +148,25 @@ ROUTES.update(
         "care:adaptation_feedback": ("get", adaptations, THERAPIST_OWN),
     }
 )
+
+
+# --- Session notes --------------------------------------------------------------------------------
+def held_sessions(agency, persona):
+    """Return a held session (with a note) of the persona's own client and one of another's."""
+    from tests.care.note_builders import held_session, write_note
+
+    mine, theirs = held_session(agency.client_a), held_session(agency.client_b)
+    write_note(mine, "Talked about the week."), write_note(theirs, "Talked about the week.")
+    own, other = (theirs, mine) if persona == "therapist_b" else (mine, theirs)
+    return {"session_id": own.pk}, {"session_id": other.pk}
+
+
+# A note is read only by therapists who may open the record; supervisors and leaders never.
+ROUTES.update(
+    {
+        "care:note_list": ("get", "client", THERAPIST_OWN),
+        "care:note_detail": ("get", held_sessions, THERAPIST_OWN),
+        "care:note_write": ("get", held_sessions, THERAPIST_OWN),
+        "care:note_history": ("get", held_sessions, THERAPIST_OWN),
+    }
+)

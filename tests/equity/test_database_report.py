@@ -10,12 +10,12 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from attune.access.models import Role
-from attune.care.models import TherapySession
+from attune.care.models import SessionNote, TherapySession
 from attune.clients.models import Client, ClientLink, IdentityCategory, SelfIdentification
 from attune.equity import build_report, load_episodes
 from attune.equity.database import report_from_database
 from attune.equity.errors import EquityInputError
-from attune.equity.schema import EPISODE_COLUMNS
+from attune.equity.schema import EPISODE_COLUMNS, NOTE_COLUMNS
 from attune.measures.models import CheckIn, Response, StoredInstrument
 from tests.conftest import make_staff
 
@@ -60,6 +60,19 @@ def _respond(client, instrument, when, total=None, subscales=None) -> None:  # t
     )
 
 
+def _note(session, version, words, flagged, *, superseded=False) -> None:  # type: ignore[no-untyped-def]
+    SessionNote.objects.create(
+        session=session,
+        client=session.client,
+        version=version,
+        text="Synthetic note text that the equity report must never read.",
+        word_count=words,
+        stigmatizing_findings=flagged,
+        written_by=session.therapist,
+        superseded_at=START if superseded else None,
+    )
+
+
 def _agency(count: int, seed: int) -> list[dict[str, object]]:  # noqa: PLR0915
     """Create ``count`` clients with sessions, measures and identities; return the episodes."""
     generator = random.Random(seed)
@@ -90,19 +103,32 @@ def _agency(count: int, seed: int) -> list[dict[str, object]]:  # noqa: PLR0915
         first = referred + timedelta(days=wait) if seen else None
         held = missed = 0
         when = first
+        note_words = note_findings = 0
+        # Notes are denser in flagged words for clients who selected Spanish (a planted gap).
+        density = 0.02 if "es" in groups.get("languages", []) else 0.008
         if seen:
             for _ in range(generator.randrange(1, 10)):
                 status = generator.choice(("held", "held", "held", "no_show", "cancelled"))
                 by = generator.choice(("client", "therapist")) if status == "cancelled" else ""
                 if when == first:
                     status, by = "held", ""
-                TherapySession.objects.create(
+                session = TherapySession.objects.create(
                     client=client,
                     therapist=therapist,
                     starts_at=when,
                     status=status,
                     cancelled_by=by,
                 )
+                if status == "held" and generator.random() < 0.7:
+                    words = generator.randrange(40, 400)
+                    flagged = sum(generator.random() < density for _ in range(words))
+                    if generator.random() < 0.3:  # an earlier version never counts
+                        _note(session, 1, 999, 9, superseded=True)
+                        _note(session, 2, words, flagged)
+                    else:
+                        _note(session, 1, words, flagged)
+                    note_words += words
+                    note_findings += flagged
                 held += status == "held"
                 missed += status == "no_show" or by == "client"
                 when += timedelta(days=7)
@@ -164,6 +190,8 @@ def _agency(count: int, seed: int) -> list[dict[str, object]]:  # noqa: PLR0915
                 "gad7_last": scores.get("gad7_last", ""),
                 "humility_mean": humility,
                 "alliance_mean": alliance,
+                "note_words": note_words or "",
+                "note_findings": note_findings if note_words else "",
                 **{attribute: ";".join(groups.get(attribute, [])) for attribute in ATTRIBUTES},
                 "referral_quarter": f"{referred.year}-Q{(referred.month + 2) // 3}",
             }
@@ -174,7 +202,7 @@ def _agency(count: int, seed: int) -> list[dict[str, object]]:  # noqa: PLR0915
 def _from_file(tmp_path, episodes, attributes=ATTRIBUTES, **options):  # type: ignore[no-untyped-def]
     path = tmp_path / "episodes.csv"
     with path.open("w", newline="", encoding="utf-8") as handle:
-        fields = [*EPISODE_COLUMNS, *attributes]
+        fields = [*EPISODE_COLUMNS, *NOTE_COLUMNS, *attributes]
         writer = csv.DictWriter(handle, fieldnames=fields, extrasaction="ignore")
         writer.writeheader()
         writer.writerows(episodes)
@@ -214,8 +242,16 @@ def test_it_equals_the_report_of_the_same_episodes_as_a_file(agency_episodes, tm
         "days_to_first_session",
         "no_show_rate",
         "humility_mean",
+        "stigmatizing_per_1000_words",
     }
     assert any(row.group == "not disclosed" for row in from_database.rows)
+    planted = next(
+        row
+        for row in from_database.rows
+        if (row.metric, row.attribute, row.group)
+        == ("stigmatizing_per_1000_words", "languages", "es")
+    )
+    assert planted.ratio > 1.5 and planted.significant
 
 
 def test_a_period_keeps_the_episodes_referred_in_it(agency_episodes, tmp_path) -> None:
@@ -279,3 +315,27 @@ def test_quarters_of_referral_intersect_with_an_attribute(agency_episodes, tmp_p
     _assert_same(from_database, _from_file(tmp_path, agency_episodes, attributes, **options))
     quarters = {row.group for row in from_database.rows if row.attribute == "referral_quarter"}
     assert quarters == {"2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4"}
+
+
+def test_no_note_text_ever_appears_in_the_output(agency_episodes, client) -> None:
+    from django.urls import reverse
+
+    from attune.equity import render_csv, render_html, render_json
+
+    report = report_from_database(attributes=ATTRIBUTES)
+    assert any(
+        row.metric == "stigmatizing_per_1000_words" and not row.suppressed for row in report.rows
+    )
+    outputs = [render_json(report), render_csv(report), render_html(report)]
+    leader = make_staff("lead", Role.LEADER)
+    client.force_login(leader)
+    for attribute in ATTRIBUTES:
+        response = client.get(
+            reverse("equity:dashboard"),
+            {"metric": "stigmatizing_per_1000_words", "attribute": attribute},
+        )
+        assert response.status_code == 200
+        outputs.append(response.content.decode())
+    assert "Stigmatizing language in session notes" in outputs[-1]
+    for output in outputs:
+        assert "Synthetic note text" not in output and "never read" not in output

@@ -351,3 +351,21 @@ rules.add_perm("supervision.present_client", is_therapist & is_assigned_therapis
 rules.add_perm("supervision.post_draft", is_therapist & presents_draft)
 rules.add_perm("supervision.view_case", is_clinician & is_member_of_case_group)
 rules.add_perm("supervision.reply_to_case", is_clinician & is_member_of_case_group)
+
+
+# --- Session notes (attune.care, topic "notes") --------------------------------------------------
+# A note is part of the client's record, read as the record is (the assigned therapist, or a
+# therapist holding break-glass), but only by therapists: supervisors and leaders never read a
+# note, not even with break-glass.  Only the client's assigned therapist writes one.  Leaders see
+# notes only as two counts per group in the equity report (words, stigmatizing findings).
+rules.add_perm("care.view_notes", is_therapist & can_open_record)
+rules.add_perm("care.write_note", is_therapist & is_assigned_therapist)
+
+
+def session_note_scope(user) -> Q:
+    """Return the filter for the notes ``user`` may read (through the note's client)."""
+    from attune.clients.models import Client
+
+    if not is_therapist(user):
+        return Q(pk__in=[])
+    return Q(client__in=Client.objects.filter(client_record_scope(user)).values("pk"))

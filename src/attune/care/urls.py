@@ -1,6 +1,6 @@
 from django.urls import path
 
-from attune.care.views import adaptations, plans, reflections, repairs, sessions, today
+from attune.care.views import adaptations, notes, plans, reflections, repairs, sessions, today
 
 app_name = "care"
 urlpatterns = [
@@ -72,4 +72,8 @@ urlpatterns = [
         adaptations.adaptation_feedback,
         name="adaptation_feedback",
     ),
+    path("clients/<int:client_id>/notes/", notes.note_list, name="note_list"),
+    path("sessions/<int:session_id>/note/", notes.note_detail, name="note_detail"),
+    path("sessions/<int:session_id>/note/write/", notes.note_write, name="note_write"),
+    path("sessions/<int:session_id>/note/versions/", notes.note_history, name="note_history"),
 ]

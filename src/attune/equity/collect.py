@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import polars as pl
 
 from attune.equity import schema
-from attune.equity.episodes import attribute_columns
+from attune.equity.episodes import attribute_columns, has_notes
 from attune.equity.errors import EquityInputError
 from attune.equity.metrics import (
     GAD7_CASENESS,
@@ -17,6 +17,7 @@ from attune.equity.metrics import (
 )
 from attune.equity.summaries import (
     AGGREGATE_FIELDS,
+    NOTE_AGGREGATE_FIELDS,
     AttributeSummaries,
     EquityStatistics,
     GroupSummaries,
@@ -72,6 +73,30 @@ def _episode_measures() -> list[pl.Expr]:
         pl.col(schema.HUMILITY_MEAN).alias("humility"),
         pl.col(schema.ALLIANCE_MEAN).alias("alliance"),
     ]
+
+
+def _note_measures() -> list[pl.Expr]:
+    """Return an episode's note words and findings, null unless it has words of notes."""
+    words = pl.col(schema.NOTE_WORDS)
+    with_notes = (words > 0).fill_null(False)
+    return [
+        pl.when(with_notes).then(words).cast(pl.Float64).alias("note_words"),
+        pl.when(with_notes)
+        .then(pl.col(schema.NOTE_FINDINGS))
+        .cast(pl.Float64)
+        .alias("note_findings"),
+    ]
+
+
+def _note_aggregations() -> list[pl.Expr]:
+    """Return one expression per name in ``NOTE_AGGREGATE_FIELDS``, in that order."""
+    aggregations = [
+        pl.col("note_words").count().alias("note_clients"),
+        pl.col("note_words").sum(),
+        pl.col("note_findings").sum(),
+    ]
+    assert tuple(e.meta.output_name() for e in aggregations) == NOTE_AGGREGATE_FIELDS
+    return aggregations
 
 
 def _aggregations() -> list[pl.Expr]:
@@ -140,15 +165,19 @@ def collect_statistics(
     # Each attribute's groups are then sums over this much smaller table.
     # Attribute columns get internal names so one called "episodes" cannot clash.
     internal = {name: f"__attribute_{index}" for index, name in enumerate(attributes)}
+    notes = has_notes(episodes)
+    measures = _episode_measures() + (_note_measures() if notes else [])
+    aggregations = _aggregations() + (_note_aggregations() if notes else [])
     combinations = (
         episodes.lazy()
-        .select(_episode_measures() + [pl.col(name).alias(internal[name]) for name in attributes])
+        .select(measures + [pl.col(name).alias(internal[name]) for name in attributes])
         .group_by([*internal.values(), "wait_days"])
-        .agg(_aggregations())
+        .agg(aggregations)
         .collect()
         .lazy()
     )
-    summed = [pl.col(name).sum() for name in AGGREGATE_FIELDS]
+    fields = AGGREGATE_FIELDS + (NOTE_AGGREGATE_FIELDS if notes else ())
+    summed = [pl.col(name).sum() for name in fields]
     plans: list[tuple[str, tuple[str, ...]]] = [(name, (name,)) for name in attributes]
     plans += [
         (f"{first}{schema.INTERSECTION_JOINER}{second}", (first, second))

@@ -16,6 +16,9 @@ An episode is a client (one episode per client). Its fields, as SQL over the app
 - ``phq9_first``/``phq9_last``, ``gad7_first``/``gad7_last``: first and last scored totals.
 - ``humility_mean``/``alliance_mean``: the mean of the client's session check-in subscales
   (0-10) times ten (0-100).
+- ``note_words``/``note_findings``: the sums of the two integers each current session note
+  keeps (``word_count``, ``stigmatizing_findings``); a client with no words of notes is not
+  in the documentation-language metric.  The notes' encrypted text is never read.
 
 Each attribute is a self-identification question; a client's groups are the codes of their
 newest self-identification, and a client without one is ``not disclosed``.
@@ -66,13 +69,14 @@ SESSION_CHECKIN = "session-checkin"
 
 
 def _tables() -> dict[str, str]:
-    from attune.care.models import TherapySession
+    from attune.care.models import SessionNote, TherapySession
     from attune.clients.models import Client, IdentityCategory
     from attune.measures.models import Response, StoredInstrument
 
     return {
         "client": Client._meta.db_table,
         "session": TherapySession._meta.db_table,
+        "note": SessionNote._meta.db_table,
         "response": Response._meta.db_table,
         "instrument": StoredInstrument._meta.db_table,
         "category": IdentityCategory._meta.db_table,
@@ -147,14 +151,20 @@ WITH e AS (
   FROM {t["response"]} AS r JOIN {t["instrument"]} AS i ON i.id = r.instrument_id
   WHERE i.name = '{SESSION_CHECKIN}'
   GROUP BY r.client_id
+), notes AS (
+  SELECT n.client_id, SUM(n.word_count) AS words, SUM(n.stigmatizing_findings) AS findings
+  FROM {t["note"]} AS n WHERE n.superseded_at IS NULL
+  GROUP BY n.client_id
 ), ep AS (
   SELECT e.id, e.identity_id, e.end_reason, e.referred_at,
     CASE WHEN s.first_held IS NOT NULL THEN {v["days"]} END AS wait_days,
     COALESCE(s.scheduled, 0) AS scheduled, COALESCE(s.attended, 0) AS attended,
-    sc.phq9_first, sc.phq9_last, sc.gad7_first, sc.gad7_last, ra.h, ra.a
+    sc.phq9_first, sc.phq9_last, sc.gad7_first, sc.gad7_last, ra.h, ra.a,
+    nt.words AS note_words, nt.findings AS note_findings
   FROM e JOIN s ON s.id = e.id
   LEFT JOIN scores AS sc ON sc.client_id = e.id
   LEFT JOIN ratings AS ra ON ra.client_id = e.id
+  LEFT JOIN notes AS nt ON nt.client_id = e.id
 ), m AS (
   SELECT id, identity_id, referred_at, wait_days,
     CASE WHEN wait_days IS NULL THEN 1 ELSE 0 END AS never_seen,
@@ -171,7 +181,9 @@ WITH e AS (
     CASE WHEN phq9_last IS NOT NULL AND gad7_last IS NOT NULL
       AND (phq9_first >= 10 OR gad7_first >= 8) AND phq9_last < 10 AND gad7_last < 8
       THEN 1 ELSE 0 END AS recovered,
-    h, a
+    h, a,
+    CASE WHEN note_words > 0 THEN note_words END AS nw,
+    CASE WHEN note_words > 0 THEN note_findings END AS nf
   FROM ep
 )"""
     return sql, params
@@ -201,7 +213,8 @@ _TOTALS = """COUNT(*) AS episodes, SUM(never_seen) AS never_seen,
   SUM(gad7_pairs) AS gad7_pairs, SUM(gad7_improved) AS gad7_improved,
   SUM(cases) AS cases, SUM(recovered) AS recovered,
   COUNT(h) AS humility_n, SUM(h) AS humility_sum, SUM(h * h) AS humility_sum_sq,
-  COUNT(a) AS alliance_n, SUM(a) AS alliance_sum, SUM(a * a) AS alliance_sum_sq"""
+  COUNT(a) AS alliance_n, SUM(a) AS alliance_sum, SUM(a * a) AS alliance_sum_sq,
+  COUNT(nw) AS note_clients, SUM(nw) AS note_words, SUM(nf) AS note_findings"""
 
 
 def _attribute(

@@ -178,6 +178,72 @@ def binomial_cdf(k: int, n: int, p: float) -> float:
     return regularized_beta(n - k, k + 1, 1.0 - p)
 
 
+def regularized_gamma(a: float, x: float) -> float:
+    """Return the regularized lower incomplete gamma function P(a, x).
+
+    The series converges fast below ``a + 1``, the continued fraction (modified Lentz)
+    above it.  For a whole ``k``, P(k, mu) is the chance that a Poisson(mu) count is k or more.
+    """
+    if a <= 0:
+        raise ValueError("a must be positive")
+    if x <= 0.0:
+        return 0.0
+    log_front = a * math.log(x) - x - math.lgamma(a)
+    max_steps = 500 + int(10 * math.sqrt(a))
+    if x < a + 1.0:
+        term = total = 1.0 / a
+        denominator = a
+        for _ in range(max_steps):
+            denominator += 1.0
+            term *= x / denominator
+            total += term
+            if abs(term) < abs(total) * _EPSILON:
+                break
+        return min(1.0, total * math.exp(log_front))
+    b = x + 1.0 - a
+    c = 1.0 / _TINY
+    d = 1.0 / b
+    h = d
+    for i in range(1, max_steps + 1):
+        an = -i * (i - a)
+        b += 2.0
+        d = an * d + b
+        d = _TINY if abs(d) < _TINY else d
+        c = b + an / c
+        c = _TINY if abs(c) < _TINY else c
+        d = 1.0 / d
+        step = d * c
+        h *= step
+        if abs(step - 1.0) < _EPSILON * 10:
+            break
+    return max(0.0, 1.0 - math.exp(log_front) * h)
+
+
+def poisson_interval(count: int, level: float = 0.95) -> tuple[float, float]:
+    """Return the exact (Garwood) interval for the mean of a Poisson variable seen as ``count``.
+
+    The lower bound solves P(X >= count) = (1 - level) / 2, the upper P(X <= count) = the same;
+    both by bisection on the regularized gamma function.
+    """
+    tail = (1.0 - level) / 2
+
+    def solve(function, target: float) -> float:  # type: ignore[no-untyped-def]
+        low, high = 0.0, count + 20.0 * math.sqrt(count + 1.0) + 20.0
+        for _ in range(200):
+            middle = (low + high) / 2
+            if function(middle) < target:
+                low = middle
+            else:
+                high = middle
+            if high - low <= 1e-12 * max(1.0, high):
+                break
+        return (low + high) / 2
+
+    lower = 0.0 if count == 0 else solve(lambda mu: regularized_gamma(count, mu), tail)
+    upper = solve(lambda mu: regularized_gamma(count + 1, mu), 1.0 - tail)
+    return lower, upper
+
+
 def hypergeometric_log_pmf(k: int, population: int, successes: int, draws: int) -> float:
     """Return log P(X = k) for X ~ Hypergeometric(population, successes, draws)."""
     return (

@@ -25,6 +25,11 @@ class _Check:
     bad: pl.Expr
 
 
+# Columns read as numbers, and those of them that must be whole (cast to Int64).
+_NUMBER_COLUMNS = frozenset({*schema.COUNT_COLUMNS, *schema.SCORE_RANGES, *schema.NOTE_COLUMNS})
+_WHOLE_COLUMNS = frozenset({*schema.COUNT_COLUMNS, *schema.NOTE_COLUMNS})
+
+
 def load_episodes(path: str | Path) -> pl.DataFrame:
     """Read an episode file, check every rule, and return the typed frame.
 
@@ -61,7 +66,7 @@ def _read_csv(path: Path) -> pl.DataFrame:
     for name in header:
         if name in schema.DATE_COLUMNS:
             typed_columns[name] = pl.Date()
-        elif name in schema.COUNT_COLUMNS or name in schema.SCORE_RANGES:
+        elif name in _NUMBER_COLUMNS:
             typed_columns[name] = pl.Float64()
         else:
             typed_columns[name] = pl.String()
@@ -101,7 +106,7 @@ def validate_episodes(raw: pl.DataFrame, *, source: str = "input") -> pl.DataFra
         raise EquityInputError(_describe(source, problems))
     return typed.select(
         [
-            pl.col(name).cast(pl.Int64) if name in schema.COUNT_COLUMNS else pl.col(name)
+            pl.col(name).cast(pl.Int64) if name in _WHOLE_COLUMNS else pl.col(name)
             for name in raw.columns
         ]
     )
@@ -124,7 +129,7 @@ def _typed(raw: pl.DataFrame, name: str) -> tuple[pl.Expr, bool]:
             return column.dt.date(), False
         text = _blank_to_null(column.cast(pl.String))
         return text.str.to_date("%Y-%m-%d", strict=False), True
-    if name in schema.COUNT_COLUMNS or name in schema.SCORE_RANGES:
+    if name in _NUMBER_COLUMNS:
         if dtype.is_numeric() or dtype == pl.Null:
             return column.cast(pl.Float64), False
         text = _blank_to_null(column.cast(pl.String))
@@ -137,16 +142,31 @@ def _typed(raw: pl.DataFrame, name: str) -> tuple[pl.Expr, bool]:
 
 def attribute_columns(frame: pl.DataFrame) -> list[str]:
     """Return the self-identified attribute columns: every column not in the schema."""
-    known = set(schema.EPISODE_COLUMNS)
+    known = {*schema.EPISODE_COLUMNS, *schema.NOTE_COLUMNS}
     return [name for name in frame.columns if name not in known]
+
+
+def has_notes(frame: pl.DataFrame) -> bool:
+    """Return whether the frame has the optional pair of note columns."""
+    return all(name in frame.columns for name in schema.NOTE_COLUMNS)
 
 
 def _check_columns(raw: pl.DataFrame, source: str) -> None:
     present = set(raw.columns)
     missing = [name for name in schema.EPISODE_COLUMNS if name not in present]
+    notes = [name for name in schema.NOTE_COLUMNS if name in present]
+    if not missing and len(notes) == 1:
+        other = next(name for name in schema.NOTE_COLUMNS if name not in present)
+        raise EquityInputError(
+            f"{source}: {notes[0]} needs {other} beside it: give both note columns or neither"
+        )
     if not missing:
         return
-    unknown = [name for name in raw.columns if name not in schema.EPISODE_COLUMNS]
+    unknown = [
+        name
+        for name in raw.columns
+        if name not in schema.EPISODE_COLUMNS and name not in schema.NOTE_COLUMNS
+    ]
     hints = []
     for name in missing:
         close = difflib.get_close_matches(name, unknown, n=1, cutoff=0.75)
@@ -157,6 +177,43 @@ def _check_columns(raw: pl.DataFrame, source: str) -> None:
         + ". The header must name every one of: "
         + ", ".join(schema.EPISODE_COLUMNS)
     )
+
+
+def _note_checks(parsed_from_text: set[str]) -> list[_Check]:
+    """Return the rules of the optional note columns (only called when both are there)."""
+    checks: list[_Check] = []
+    for name in schema.NOTE_COLUMNS:
+        if name in parsed_from_text:
+            checks.append(
+                _Check(
+                    (name,), "is not a number", pl.col(f"{name}__given") & pl.col(name).is_null()
+                )
+            )
+        checks.append(_Check((name,), "is not a finite number", ~pl.col(name).is_finite()))
+        checks.append(_Check((name,), "is negative", pl.col(name) < 0))
+        checks.append(
+            _Check(
+                (name,),
+                "is not a whole number",
+                pl.col(name).is_finite() & (pl.col(name) != pl.col(name).floor()),
+            )
+        )
+    words, findings = pl.col(schema.NOTE_WORDS), pl.col(schema.NOTE_FINDINGS)
+    checks.append(
+        _Check(
+            (schema.NOTE_FINDINGS, schema.NOTE_WORDS),
+            "note_findings is greater than note_words",
+            words.is_finite() & findings.is_finite() & (findings > words),
+        )
+    )
+    checks.append(
+        _Check(
+            (schema.NOTE_FINDINGS, schema.NOTE_WORDS),
+            "only one of note_words and note_findings is given",
+            findings.is_not_null() != words.is_not_null(),
+        )
+    )
+    return checks
 
 
 def _checks(parsed_from_text: set[str], ids_may_repeat: bool) -> list[_Check]:
@@ -264,6 +321,8 @@ def _find_problems(
     ids = typed.get_column(schema.EPISODE_ID)
     ids_may_repeat = ids.hash().n_unique() < typed.height
     checks = _checks(parsed_from_text, ids_may_repeat)
+    if has_notes(typed):
+        checks += _note_checks(parsed_from_text)
     counts = typed.select(
         [
             check.bad.fill_null(False).sum().alias(f"check{index}")

@@ -1,4 +1,4 @@
-"""The nine equity metrics: their names, kinds and the wording used to describe them.
+"""The equity metrics: their names, kinds and the wording used to describe them.
 
 Each metric has a kind that fixes its sufficient statistic, interval and test:
 
@@ -7,6 +7,11 @@ Each metric has a kind that fixes its sufficient statistic, interval and test:
   on the effective sample size; z-test with cluster-robust variances.
 - ``mean``: t-interval; Welch's t-test.
 - ``median``: order-statistic interval; Mann-Whitney U test.
+- ``count_rate``: events per 1,000 units of exposure (stigmatizing findings per 1,000 words of
+  notes); exact Poisson interval; conditional binomial test of the two counts given exposure.
+
+A metric whose data an input lacks (an episode file without the optional note columns) is
+left out of that report.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-MetricKind = Literal["rate", "session_rate", "mean", "median"]
+MetricKind = Literal["rate", "session_rate", "mean", "median", "count_rate"]
 
 
 @dataclass(frozen=True)
@@ -30,7 +35,7 @@ class Metric:
     title: str
     denominator: str
     comparison: str
-    unit: Literal["percent", "days", "points"]
+    unit: Literal["percent", "days", "points", "per_1000_words"]
 
 
 METRICS: tuple[Metric, ...] = (
@@ -106,6 +111,14 @@ METRICS: tuple[Metric, ...] = (
         "rated the working alliance",
         "points",
     ),
+    Metric(
+        "stigmatizing_per_1000_words",
+        "count_rate",
+        "Stigmatizing language in session notes (flagged passages per 1,000 words)",
+        "clients with session notes",
+        "had stigmatizing language flagged in their notes",
+        "per_1000_words",
+    ),
 )
 
 METRICS_BY_NAME: dict[str, Metric] = {metric.name: metric for metric in METRICS}
@@ -115,3 +128,6 @@ PHQ9_RELIABLE_DROP = 6
 GAD7_RELIABLE_DROP = 4
 PHQ9_CASENESS = 10
 GAD7_CASENESS = 8
+
+# The count-rate metric's scale: findings per this many words.
+PER_WORDS = 1000

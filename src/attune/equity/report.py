@@ -18,6 +18,7 @@ from attune.equity.metrics import METRICS, Metric
 from attune.equity.summaries import (
     AttributeSummaries,
     EquityStatistics,
+    Exposure,
     Frequencies,
     Moments,
     Proportion,
@@ -135,10 +136,11 @@ def report_from_statistics(
     # An attribute nobody has a value for (possible from a database) has nothing to show.
     attributes = [attribute for attribute in statistics.attributes if attribute.groups]
     references = _choose_references(attributes, reference or {})
-    hidden = suppress(_suppression_input(attributes), min_cell=min_cell)
+    metrics = available_metrics(attributes)
+    hidden = suppress(_suppression_input(attributes, metrics), min_cell=min_cell)
 
     draft: list[dict[str, Any]] = []
-    for metric in METRICS:
+    for metric in metrics:
         for attribute in attributes:
             reference_group = references[attribute.name]
             reference_summary = attribute.groups[reference_group].metrics[metric.name]
@@ -171,6 +173,22 @@ def report_from_statistics(
         rows=tuple(MetricRow(**row) for row in draft),
         min_cell=min_cell,
         n_tests=len(tested),
+    )
+
+
+def available_metrics(attributes: Sequence[AttributeSummaries]) -> tuple[Metric, ...]:
+    """Return the metrics every group has statistics for, in ``METRICS`` order.
+
+    Documentation language is there only when the source has notes (see ``metric_summaries``).
+    """
+    return tuple(
+        metric
+        for metric in METRICS
+        if all(
+            metric.name in group.metrics
+            for attribute in attributes
+            for group in attribute.groups.values()
+        )
     )
 
 
@@ -215,21 +233,23 @@ def _ordered_groups(attribute: AttributeSummaries) -> list[str]:
     )
 
 
-def _suppression_input(attributes: Sequence[AttributeSummaries]) -> SuppressionInput:
+def _suppression_input(
+    attributes: Sequence[AttributeSummaries], metrics: Sequence[Metric] = METRICS
+) -> SuppressionInput:
     counts: dict[CellKey, int] = {}
     lines: list[Line] = []
     implied: dict[CellKey, tuple[CellKey, ...]] = {}
     published_groups = {attribute.name: set(attribute.groups) for attribute in attributes}
     for attribute in attributes:
         for group in attribute.groups.values():
-            for metric in METRICS:
+            for metric in metrics:
                 counts[(metric.name, attribute.name, group.name)] = summary_size(
                     group.metrics[metric.name]
                 )
             implied[("never_seen_rate", attribute.name, group.name)] = (
                 ("days_to_first_session", attribute.name, group.name),
             )
-    for metric in METRICS:
+    for metric in metrics:
         for attribute in attributes:
             groups = list(attribute.groups.values())
             lines.append(Line(tuple((metric.name, attribute.name, g.name) for g in groups)))
@@ -261,6 +281,9 @@ def _estimate(metric: Metric, summary: Summary) -> stats.Estimate:
     if metric.kind == "mean":
         assert isinstance(summary, Moments)
         return stats.estimate_mean(summary)
+    if metric.kind == "count_rate":
+        assert isinstance(summary, Exposure)
+        return stats.estimate_count_rate(summary)
     assert isinstance(summary, Frequencies)
     return stats.estimate_median(summary)
 
@@ -275,6 +298,9 @@ def _p_value(metric: Metric, group: Summary, reference: Summary) -> float | None
     if metric.kind == "mean":
         assert isinstance(group, Moments) and isinstance(reference, Moments)
         return stats.welch_t_test(group, reference)
+    if metric.kind == "count_rate":
+        assert isinstance(group, Exposure) and isinstance(reference, Exposure)
+        return stats.compare_count_rates(group, reference)
     assert isinstance(group, Frequencies) and isinstance(reference, Frequencies)
     return stats.mann_whitney_p(group, reference)
 

@@ -34,6 +34,13 @@ EPISODE_COLUMNS: tuple[str, ...] = (
     ALLIANCE_MEAN,
 )
 
+# Optional, as a pair: the words of a client's session notes and how many passages of them the
+# language audit flagged as stigmatizing (summed over the episode's notes).  With them the
+# report adds ``stigmatizing_per_1000_words``; they are never taken as attributes.
+NOTE_WORDS = "note_words"
+NOTE_FINDINGS = "note_findings"
+NOTE_COLUMNS: tuple[str, ...] = (NOTE_WORDS, NOTE_FINDINGS)
+
 REQUIRED_VALUES: tuple[str, ...] = (EPISODE_ID, CLIENT_ID, REFERRAL_DATE, END_REASON)
 DATE_COLUMNS: tuple[str, ...] = (REFERRAL_DATE, FIRST_SESSION_DATE, END_DATE)
 COUNT_COLUMNS: tuple[str, ...] = (SESSIONS_SCHEDULED, SESSIONS_ATTENDED)

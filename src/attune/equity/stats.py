@@ -11,10 +11,12 @@ from attune.equity.distributions import (
     binomial_cdf,
     hypergeometric_log_pmf,
     normal_two_sided_p,
+    poisson_interval,
     t_quantile,
     t_two_sided_p,
 )
-from attune.equity.summaries import Frequencies, Moments, Proportion, SessionTally
+from attune.equity.metrics import PER_WORDS
+from attune.equity.summaries import Exposure, Frequencies, Moments, Proportion, SessionTally
 
 # Below this expected count in any cell of the 2x2 table the normal approximation
 # misstates small p-values, so the exact test takes over.
@@ -265,6 +267,37 @@ def mann_whitney_p(group: Frequencies, reference: Frequencies) -> float | None:
         return 1.0
     distance = max(0.0, abs(u - mean_u) - 0.5)
     return normal_two_sided_p(distance / math.sqrt(variance))
+
+
+def estimate_count_rate(summary: Exposure, per: int = PER_WORDS) -> Estimate:
+    """Return events per ``per`` units of exposure with the exact Poisson interval.
+
+    The count of findings is taken as Poisson given the words written; the interval is
+    Garwood's (exact, defined at zero findings too), scaled by the words.
+    """
+    if summary.n <= 0 or summary.exposure <= 0:
+        return Estimate(summary.n, None, None, None)
+    scale = per / summary.exposure
+    low, high = poisson_interval(summary.events)
+    return Estimate(summary.n, summary.events * scale, low * scale, high * scale)
+
+
+def compare_count_rates(group: Exposure, reference: Exposure) -> float | None:
+    """Return the two-sided p-value of the conditional binomial test of two Poisson rates.
+
+    Given the findings of both groups together, under equal rates the group's share of them
+    is binomial with the group's share of the words; the p-value doubles the smaller tail
+    (capped at one).  With no findings in either group there is nothing to tell them apart.
+    """
+    if group.exposure <= 0 or reference.exposure <= 0:
+        return None
+    total = group.events + reference.events
+    if total == 0:
+        return 1.0
+    share = group.exposure / (group.exposure + reference.exposure)
+    lower_tail = binomial_cdf(group.events, total, share)
+    upper_tail = binomial_cdf(total - group.events, total, 1.0 - share)
+    return min(1.0, 2.0 * min(lower_tail, upper_tail))
 
 
 def benjamini_hochberg(p_values: Sequence[float]) -> list[float]:

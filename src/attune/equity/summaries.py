@@ -63,7 +63,20 @@ class Frequencies:
         return sum(self.counts)
 
 
-Summary = Proportion | SessionTally | Moments | Frequencies
+@dataclass(frozen=True)
+class Exposure:
+    """Events over an exposure, summed over the people who have any exposure.
+
+    For documentation language: ``n`` clients with notes, ``events`` stigmatizing findings
+    and ``exposure`` words, summed over their notes.
+    """
+
+    n: int
+    events: int
+    exposure: int
+
+
+Summary = Proportion | SessionTally | Moments | Frequencies | Exposure
 
 
 def combine(first: Summary, second: Summary) -> Summary:
@@ -82,6 +95,10 @@ def combine(first: Summary, second: Summary) -> Summary:
     if isinstance(first, Moments) and isinstance(second, Moments):
         return Moments(
             first.n + second.n, first.total + second.total, first.total_sq + second.total_sq
+        )
+    if isinstance(first, Exposure) and isinstance(second, Exposure):
+        return Exposure(
+            first.n + second.n, first.events + second.events, first.exposure + second.exposure
         )
     if isinstance(first, Frequencies) and isinstance(second, Frequencies):
         merged: dict[float, int] = dict(zip(first.values, first.counts, strict=True))
@@ -161,12 +178,22 @@ AGGREGATE_FIELDS: tuple[str, ...] = (
 )
 
 
+# The optional sums of documentation language, present when the source has notes: the app's
+# database always, an episode file only with its ``note_words`` and ``note_findings`` columns.
+NOTE_AGGREGATE_FIELDS: tuple[str, ...] = (
+    "note_clients",  # episodes with note_words > 0
+    "note_words",  # ... sum of note_words
+    "note_findings",  # ... sum of note_findings
+)
+
+
 def metric_summaries(
     aggregates: Mapping[str, object], waits: Sequence[tuple[float, int]]
 ) -> dict[str, Summary]:
     """Return every metric's sufficient statistics for one group.
 
-    ``aggregates`` holds the ``AGGREGATE_FIELDS`` sums (a missing or null sum is zero);
+    ``aggregates`` holds the ``AGGREGATE_FIELDS`` sums (a missing or null sum is zero), and
+    the ``NOTE_AGGREGATE_FIELDS`` when the source has notes (else that metric is left out);
     ``waits`` pairs each whole number of days from referral to first session with how
     many of the group's episodes waited that long.
     """
@@ -179,7 +206,7 @@ def metric_summaries(
         return int(number(name))
 
     table = sorted((float(days), int(amount)) for days, amount in waits)
-    return {
+    summaries: dict[str, Summary] = {
         "never_seen_rate": Proportion(count("episodes"), count("never_seen")),
         "days_to_first_session": Frequencies(
             tuple(days for days, _ in table), tuple(amount for _, amount in table)
@@ -203,3 +230,8 @@ def metric_summaries(
             count("alliance_n"), number("alliance_sum"), number("alliance_sum_sq")
         ),
     }
+    if "note_clients" in aggregates:
+        summaries["stigmatizing_per_1000_words"] = Exposure(
+            count("note_clients"), count("note_findings"), count("note_words")
+        )
+    return summaries

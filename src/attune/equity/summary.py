@@ -19,6 +19,8 @@ def format_value(metric: Metric, value: float | None) -> str:
         return f"{100 * value:.1f}%"
     if metric.unit == "days":
         return f"{value:g} day" if value == 1 else f"{value:g} days"
+    if metric.unit == "per_1000_words":
+        return f"{value:.2f} per 1,000 words"
     return f"{value:.1f}"
 
 
@@ -31,6 +33,8 @@ def format_interval(metric: Metric, low: float | None, high: float | None) -> st
         return f"95% CI {100 * low:.1f}{dash}{100 * high:.1f}%"
     if metric.unit == "days":
         return f"95% CI {low:g}{dash}{high:g}"
+    if metric.unit == "per_1000_words":
+        return f"95% CI {low:.2f}{dash}{high:.2f}"
     return f"95% CI {low:.1f}{dash}{high:.1f}"
 
 

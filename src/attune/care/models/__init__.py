@@ -6,6 +6,7 @@ from attune.care.models.adaptations import (
     AdaptationFit,
     CulturalAdaptation,
 )
+from attune.care.models.notes import SessionNote
 from attune.care.models.plans import (
     AgreementAnswer,
     ClientViewChoice,
@@ -49,6 +50,7 @@ __all__ = [
     "ReflectionTagging",
     "RepairLog",
     "RepairStatus",
+    "SessionNote",
     "SessionStatus",
     "TherapySession",
     "TreatmentPlan",

@@ -5,6 +5,12 @@ from attune.care.queries.adaptations import (
     adaptations_for_link,
     client_adaptations,
 )
+from attune.care.queries.notes import (
+    client_notes,
+    note_for_view,
+    note_for_writing,
+    note_versions,
+)
 from attune.care.queries.plans import (
     client_own_view,
     client_page_section,
@@ -46,6 +52,7 @@ __all__ = [
     "adaptation_for_action",
     "adaptations_for_link",
     "client_adaptations",
+    "client_notes",
     "client_for_repair",
     "client_own_view",
     "client_page_section",
@@ -54,6 +61,9 @@ __all__ = [
     "client_sessions",
     "current_goals",
     "my_reflections",
+    "note_for_view",
+    "note_for_writing",
+    "note_versions",
     "open_sharings",
     "plan_for_editing",
     "plan_for_link",

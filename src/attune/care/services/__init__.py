@@ -8,6 +8,7 @@ from attune.care.services.adaptations import (
     adaptation_feedback_submit,
     adaptation_update,
 )
+from attune.care.services.notes import NoteConflict, NoteError, note_save
 from attune.care.services.plans import (
     Goal,
     PlanVersionConflict,
@@ -50,6 +51,8 @@ __all__ = [
     "ClientNotOnCaseload",
     "Goal",
     "HeldSession",
+    "NoteConflict",
+    "NoteError",
     "PlanVersionConflict",
     "ReflectionEditConflict",
     "ReflectionError",
@@ -65,6 +68,7 @@ __all__ = [
     "adaptation_update",
     "client_view_set",
     "current_supervisors",
+    "note_save",
     "plan_agreement_submit",
     "plan_link_issue",
     "plan_save",
