@@ -96,13 +96,23 @@ def seed_notes(*, seed: int = SEED) -> int:
 
 
 def _hold_sessions(rng: random.Random) -> None:
-    """Give each client of a therapist who has no session a few held ones."""
+    """Give each client of a therapist who has no session a history of weekly held sessions.
+
+    The demo's clients are all added on the day it is seeded; each is given a referral date in
+    the past year so waiting times and quarterly trends have something to show, then held
+    sessions once a week from a first session a few days to six weeks after referral.
+    """
     sessions = []
     now = timezone.now()
     clients = Client.objects.filter(therapist__isnull=False, therapy_sessions__isnull=True)
     for client in clients.order_by("pk").iterator(chunk_size=2000):
+        referred = now - timedelta(days=rng.randint(60, 365), hours=rng.randint(0, 8))
+        Client.objects.filter(pk=client.pk).update(created_at=referred)
+        first = referred + timedelta(days=rng.randint(3, 42))
         for index in range(rng.randrange(*SESSIONS_PER_CLIENT)):
-            when = min(client.created_at + timedelta(seconds=index + 1), now)
+            when = first + timedelta(weeks=index)
+            if when >= now:
+                break
             sessions.append(
                 TherapySession(
                     client=client,
