@@ -44,7 +44,11 @@ class TherapySession(models.Model):
 
     class Meta:
         ordering = ["-starts_at"]
-        indexes = [models.Index(fields=["client", "starts_at"], name="session_by_client")]
+        indexes = [
+            models.Index(fields=["client", "starts_at"], name="session_by_client"),
+            # The therapist's day on "Today" (docs/benchmarks/today.md).
+            models.Index(fields=["therapist", "starts_at"], name="session_by_therapist_day"),
+        ]
         constraints = [
             # Who cancelled is known exactly when the session was cancelled.
             models.CheckConstraint(
