@@ -3,8 +3,9 @@
 This is the only equity module that imports Django. The SQL text holds only table
 names from the models and constants of this module; every value travels as a parameter
 (hence the file-wide S608 exemption). It never loads a row about a person
-into Python: one ``GROUP BY`` per attribute returns each group's ``AGGREGATE_FIELDS`` sums,
-a second returns each group's table of waits, and ``report_from_statistics`` does the rest.
+into Python: one statement computes every episode's measures once and returns, for each
+group of each attribute and intersection asked for, its sums and its table of waits;
+``report_from_statistics`` does the rest.
 
 An episode is a client (one episode per client). Its fields, as SQL over the app's tables:
 
@@ -31,12 +32,14 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING
 
-from django.db import connection
+from django.db import connection, transaction
 
 from attune.equity import schema
 from attune.equity.errors import EquityInputError
 from attune.equity.report import report_from_statistics
 from attune.equity.summaries import (
+    AGGREGATE_FIELDS,
+    NOTE_AGGREGATE_FIELDS,
     AttributeSummaries,
     EquityStatistics,
     GroupSummaries,
@@ -189,21 +192,6 @@ WITH e AS (
     return sql, params
 
 
-def _groups_sql(alias: str, component: str) -> str:
-    """Return a subquery of (id, value): one row per code chosen, or ``not disclosed``."""
-    if component == QUARTER:
-        return f"(SELECT m.id, {_vendor_sql()['quarter']} AS value FROM m) AS {alias}"
-    category = _tables()["category"]
-    return f"""(
-  SELECT m.id, k.code AS value FROM m JOIN {category} AS k
-    ON k.self_identification_id = m.identity_id AND k.question = %s
-  UNION ALL
-  SELECT m.id, '{schema.NOT_DISCLOSED}' FROM m WHERE NOT EXISTS (
-    SELECT 1 FROM {category} AS k
-    WHERE k.self_identification_id = m.identity_id AND k.question = %s)
-) AS {alias}"""
-
-
 _TOTALS = """COUNT(*) AS episodes, SUM(never_seen) AS never_seen,
   COUNT(sch) AS no_show_episodes, SUM(sch) AS scheduled, SUM(mis) AS missed,
   SUM(sch * sch) AS scheduled_sq, SUM(mis * mis) AS missed_sq,
@@ -217,49 +205,66 @@ _TOTALS = """COUNT(*) AS episodes, SUM(never_seen) AS never_seen,
   COUNT(nw) AS note_clients, SUM(nw) AS note_words, SUM(nf) AS note_findings"""
 
 
-def _attribute(
-    name: str, components: tuple[str, ...], period: tuple[date, date] | None
-) -> AttributeSummaries:
+# The columns of ``m`` that ``_TOTALS`` reads.
+_MEASURES = (
+    "wait_days", "never_seen", "sch", "mis", "engaged", "dropped_out", "phq9_pairs",
+    "phq9_improved", "gad7_pairs", "gad7_improved", "cases", "recovered", "h", "a", "nw", "nf",
+)  # fmt: skip
+_FIELDS = (*AGGREGATE_FIELDS, *NOTE_AGGREGATE_FIELDS)
+
+
+def _statement(
+    names: list[str], plans: list[tuple[str, tuple[str, ...]]], period: tuple[date, date] | None
+) -> tuple[str, list[object]]:
+    """Return one statement giving every view's sums, its wait tables and the episode count.
+
+    Every episode's measures (``m``) are computed once, however many attributes and
+    intersections are asked for. ``g`` has one row per episode, attribute and code chosen
+    (``not disclosed`` when none), carrying the episode's measures; ``v`` one per episode and
+    group of each view (an attribute or an intersection); ``cells`` sums ``v`` by view, group
+    and wait in one grouping. A row's ``kind`` says what it holds: 0 a group's ``_TOTALS``
+    (sums of its cells), 1 how many of a group's episodes waited ``wait_days``, 2 the number
+    of episodes.
+    """
     measures, params = _measures_sql(period)
-    joins = [
-        f"JOIN {_groups_sql(f'g{index}', component)} ON g{index}.id = m.id"
-        for index, component in enumerate(components)
-    ]
-    keys = ", ".join(f"g{index}.value" for index in range(len(components)))
-    parts_params: list[object] = []
-    for component in components:
-        if component != QUARTER:
-            parts_params += [component, component]
-    froms = "FROM m " + " ".join(joins)
-    totals = f"{measures} SELECT {keys}, {_TOTALS} {froms} GROUP BY {keys}"
-    waits_sql = (
-        f"{measures} SELECT {keys}, m.wait_days, COUNT(*) {froms} "
-        f"WHERE m.wait_days IS NOT NULL GROUP BY {keys}, m.wait_days"
-    )
-    width = len(components)
-    waits: dict[tuple[str, ...], list[tuple[float, int]]] = {}
-    summaries = AttributeSummaries(name, components)
-    with connection.cursor() as cursor:
-        cursor.execute(waits_sql, params + parts_params)
-        for row in cursor.fetchall():
-            waits.setdefault(tuple(row[:width]), []).append((row[width], row[width + 1]))
-        cursor.execute(totals, params + parts_params)
-        fields = [column[0] for column in cursor.description][width:]
-        for row in cursor.fetchall():
-            parts = tuple(row[:width])
-            sums = dict(zip(fields, row[width:], strict=True))
-            group = schema.INTERSECTION_JOINER.join(parts)
-            summaries.groups[group] = GroupSummaries(
-                group, parts, int(sums["episodes"]), metric_summaries(sums, waits.get(parts, []))
+    category = _tables()["category"]
+    questions = [name for name in names if name != QUARTER]
+    parts: list[str] = []
+    if questions:
+        marks = ", ".join(["%s"] * len(questions))
+        asked = " UNION ALL ".join(["SELECT %s AS attr"] * len(questions))
+        parts += [
+            f"SELECT m.*, k.question AS attr, k.code AS value FROM m JOIN {category} AS k "
+            f"ON k.self_identification_id = m.identity_id WHERE k.question IN ({marks})",
+            f"SELECT m.*, a.attr, '{schema.NOT_DISCLOSED}' FROM m CROSS JOIN ({asked}) AS a "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {category} AS k "
+            "WHERE k.self_identification_id = m.identity_id AND k.question = a.attr)",
+        ]
+        params += questions + questions
+    if QUARTER in names:
+        parts.append(f"SELECT m.*, '{QUARTER}', {_vendor_sql()['quarter']} FROM m")
+    columns = ", ".join(f"g1.{name}" for name in _MEASURES)
+    views = [f"SELECT g1.attr AS view, g1.value AS v1, '' AS v2, {columns} FROM g AS g1"]
+    for name, components in plans:
+        if len(components) == 2:
+            views.append(
+                f"SELECT %s, g1.value, g2.value, {columns} FROM g AS g1 JOIN g AS g2 "
+                "ON g2.id = g1.id AND g2.attr = %s WHERE g1.attr = %s"
             )
-    return summaries
-
-
-def _episode_count(period: tuple[date, date] | None) -> int:
-    measures, params = _measures_sql(period)
-    with connection.cursor() as cursor:
-        cursor.execute(f"{measures} SELECT COUNT(*) FROM m", params)
-        return int(cursor.fetchone()[0])
+            params += [name, components[1], components[0]]
+    nulls = ", ".join(["NULL"] * (len(_FIELDS) - 1))
+    sums = ", ".join(f"SUM({name}) AS {name}" for name in _FIELDS)
+    sql = (
+        f"{measures}, g AS ({' UNION ALL '.join(parts)}), v AS ({' UNION ALL '.join(views)}), "
+        f"cells AS (SELECT v.view, v.v1, v.v2, v.wait_days, {_TOTALS} FROM v "
+        "GROUP BY v.view, v.v1, v.v2, v.wait_days) "
+        f"SELECT 0 AS kind, view, v1, v2, NULL AS wait_days, {sums} FROM cells "
+        "GROUP BY view, v1, v2 "
+        f"UNION ALL SELECT 1, view, v1, v2, wait_days, episodes, {nulls} FROM cells "
+        "WHERE wait_days IS NOT NULL "
+        f"UNION ALL SELECT 2, '', '', '', NULL, COUNT(*), {nulls} FROM m"
+    )
+    return sql, params
 
 
 def database_statistics(
@@ -289,8 +294,35 @@ def database_statistics(
     names = list(dict.fromkeys([*attributes, *(name for pair in intersect for name in pair)]))
     plans = [(name, (name,)) for name in names]
     plans += [(schema.INTERSECTION_JOINER.join(pair), tuple(pair)) for pair in intersect]
-    summaries = [_attribute(name, components, period) for name, components in plans]
-    return EquityStatistics(_episode_count(period), summaries)
+    sql, params = _statement(names, plans, period)
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The planner overestimates these CTEs by orders of magnitude, and would spend
+            # about a second compiling the statement (JIT) to save less than that.
+            cursor.execute("SET LOCAL jit = off")
+        cursor.execute(sql, params)
+        fields = [column[0] for column in cursor.description][5:]
+        rows = cursor.fetchall()
+    summaries = {name: AttributeSummaries(name, components) for name, components in plans}
+    waits: dict[tuple[str, ...], list[tuple[float, int]]] = {}
+    totals: list[tuple[tuple[str, ...], dict[str, object]]] = []
+    n_episodes = 0
+    for kind, view, first, second, wait_days, *sums in rows:
+        if kind == 2:
+            n_episodes = int(sums[0])
+            continue
+        key = (view, first) if len(summaries[view].components) == 1 else (view, first, second)
+        if kind == 1:
+            waits.setdefault(key, []).append((wait_days, sums[0]))
+        else:
+            totals.append((key, dict(zip(fields, sums, strict=True))))
+    for key, sums in totals:
+        view, parts = key[0], key[1:]
+        group = schema.INTERSECTION_JOINER.join(parts)
+        summaries[view].groups[group] = GroupSummaries(
+            group, parts, int(sums["episodes"]), metric_summaries(sums, waits.get(key, []))
+        )
+    return EquityStatistics(n_episodes, [summaries[name] for name, _ in plans])
 
 
 def report_from_database(

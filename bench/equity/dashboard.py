@@ -1,0 +1,936 @@
+"""Benchmark the leaders' equity dashboard on 1,000,000 episodes in PostgreSQL.
+
+Run from the repository root with the project's interpreter:
+
+    .venv/bin/python bench/equity/dashboard.py seed [--episodes 1000000] [--therapists 300]
+    flock /tmp/attune-bench.lock .venv/bin/python bench/equity/dashboard.py measure
+    .venv/bin/python bench/equity/dashboard.py drop
+
+``seed`` creates the database ``attune_equity_bench`` (``--database-url`` to change it), runs the
+migrations and fills the app's own tables (clients, self-identifications and their categories,
+therapy sessions, session notes, check-in links, check-ins and measure responses) in
+PostgreSQL itself, with ``INSERT ... SELECT`` over ``generate_series``: no row passes through
+Python or the ORM. One client is one episode. The data are synthetic, with differences planted
+between groups (``PLANTED``); ``setseed`` makes them repeatable. Every encrypted column holds
+one valid ciphertext, reused (or the empty text where the field may be blank): the dashboard
+never reads those columns, but the rows have their real width. Foreign keys are not checked
+row by row while loading (``session_replication_role = replica``); the data are consistent by
+construction and ``seed`` counts the orphans afterwards to prove it. Rows go in in the order
+the app would write them (by time), so no table is conveniently ordered by client.
+``seed-notes`` adds the session notes to a database seeded before they existed.
+
+``measure`` times, on that database, what one request of the dashboard does, three ways:
+
+1. the app as it is: the view's own call (``attune.equity.views._report``, that is
+   ``report_from_database`` with every attribute), once, because it takes minutes;
+2. ``one_pass_statistics``: the rewrite proposed for ``attune.equity.database``, one
+   statement per request instead of two per attribute, JIT off; the dashboard's call and the
+   full report with one intersection (as ``attune equity report`` without ``--input``), the
+   first run and ``--runs-live`` more, then one request to ``/equity/``;
+3. ``cached_statistics``: the sums of every view the dashboard offers, stored in a table by
+   one run of the same statement (``cells_refresh``), read back per request; the same calls,
+   the first run and ``--runs`` more, and ``--runs`` requests to ``/equity/``.
+
+Requests go through Django's test client, signed in as a leader (``bench-leader``). It checks
+the three give the same report, writes ``EXPLAIN ANALYZE`` of the statement to
+``bench/equity/data/``, exports the episodes as an episode file (COPY) and times Aequitas's
+significance mode on it with ``run.py``'s peer runner; then it appends one JSON line to
+``bench/results/equity-dashboard.jsonl``.
+"""
+
+# ruff: noqa: S608
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+VAR = ROOT / "bench" / "equity" / "data" / "var"
+RESULTS = ROOT / "bench" / "results" / "equity-dashboard.jsonl"
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/attune_equity_bench"
+SEED = 0.7
+LEADER = "bench-leader"
+NOTE_TEXT = (
+    "Synthetic note. We talked about the week, what helped and what did not, and agreed on "
+    "one small step to try before the next session. "
+) * 4
+
+# What the synthetic data plant, so that the report has findings to show.
+PLANTED = {
+    "never_seen_rate": "+7 points for fee tiers minimal and none; +4 without English",
+    "days_to_first_session": "+10 days without English",
+    "no_show_rate": "+8 points with an accessibility need",
+    "dropout_rate": "+12 points for non-binary and transgender clients; +5 for black",
+    "phq9_reliable_improvement_rate": "smaller PHQ-9 drops for Arabic speakers",
+    "humility_mean": "-12 (0-100) for black clients, -8 for non-binary clients",
+    "no effect": "sex assigned at birth, orientation and referral quarter",
+}
+
+
+def _django(database_url: str) -> None:
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("ATTUNE_VAR_DIR", str(VAR))
+    os.environ.setdefault("ATTUNE_AUTOGENERATE_SECRETS", "true")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "attune.config.settings")
+    sys.path.insert(0, str(ROOT / "src"))
+    import django
+
+    django.setup()
+
+
+def _admin(database_url: str, sql: str) -> None:
+    import psycopg
+
+    admin = database_url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(sql)
+
+
+def _name(database_url: str) -> str:
+    return database_url.rsplit("/", 1)[1]
+
+
+# Per episode: attributes (arrays of codes; empty means not disclosed) and planted outcomes.
+# Each step reads random() in a fixed order in one session, so setseed() makes it repeatable.
+STAGE = """
+CREATE TEMP TABLE ep0 AS
+SELECT n, timestamptz '2023-01-02 08:00+00' + (random() * 1094)::int * interval '1 day'
+    + (random() * 36000)::int * interval '1 second' AS referred_at
+FROM generate_series(1, %(episodes)s) AS n;
+
+-- Client ids follow the date of referral, as they do when clients are added one by one.
+CREATE TEMP TABLE ep AS
+SELECT row_number() OVER (ORDER BY referred_at, n) AS i, referred_at,
+  1 + (random() * (%(therapists)s - 1))::int AS therapist_n,
+  random() < 0.93 AS identified,
+  random() AS rg, random() AS rs, random() AS ro, random() AS rr, random() AS rr2,
+  random() AS rl, random() AS ri, random() AS ra, random() AS ra2, random() AS rf,
+  random() AS r_seen, random() AS r_wait, random() AS r_n, random() AS r_end,
+  random() AS r_scores, random() AS r_phq, random() AS r_phq2, random() AS r_gad, random() AS r_gad2
+FROM ep0;
+
+CREATE TEMP TABLE ep2 AS
+SELECT e.*,
+  CASE WHEN NOT identified OR rg >= 0.97 THEN '{}'::text[]
+    WHEN rg < 0.49 THEN '{woman}' WHEN rg < 0.86 THEN '{man}' WHEN rg < 0.92 THEN '{non-binary}'
+    WHEN rg < 0.94 THEN '{transgender,woman}' WHEN rg < 0.955 THEN '{transgender,man}'
+    ELSE '{genderqueer}' END AS gender,
+  CASE WHEN NOT identified OR rs >= 0.985 THEN '{}'::text[]
+    WHEN rs < 0.52 THEN '{female}' WHEN rs < 0.98 THEN '{male}' ELSE '{intersex}' END AS sex,
+  CASE WHEN NOT identified OR ro >= 0.92 THEN '{}'::text[]
+    WHEN ro < 0.70 THEN '{straight}' WHEN ro < 0.75 THEN '{gay}' WHEN ro < 0.79 THEN '{lesbian}'
+    WHEN ro < 0.87 THEN '{bisexual}' WHEN ro < 0.90 THEN '{queer}' WHEN ro < 0.91 THEN '{asexual}'
+    ELSE '{questioning}' END AS orientation,
+  CASE WHEN NOT identified OR rr >= 0.97 THEN '{}'::text[]
+    ELSE ARRAY[CASE WHEN rr < 0.55 THEN 'white' WHEN rr < 0.73 THEN 'hispanic'
+      WHEN rr < 0.86 THEN 'black' WHEN rr < 0.93 THEN 'asian' WHEN rr < 0.945 THEN 'aian'
+      WHEN rr < 0.95 THEN 'nhpi' ELSE 'mena' END]
+      || CASE WHEN rr2 < 0.06 THEN ARRAY[CASE WHEN rr < 0.55 THEN 'hispanic' ELSE 'white' END]
+         ELSE '{}'::text[] END END AS race,
+  CASE WHEN rl < 0.80 THEN '{en}'::text[] WHEN rl < 0.88 THEN '{en,es}' WHEN rl < 0.94 THEN '{es}'
+    WHEN rl < 0.96 THEN '{ar}' WHEN rl < 0.97 THEN '{ar,en}' WHEN rl < 0.985 THEN '{vi}'
+    ELSE '{zh}' END AS languages,
+  CASE WHEN NOT identified OR ra >= 0.30 THEN '{}'::text[]
+    WHEN ra < 0.25 THEN ARRAY[(ARRAY['step-free','captions','large-print','quiet-room',
+      'extra-time','easy-read'])[1 + (ra2 * 5)::int]]
+    ELSE '{captions,extra-time}' END AS access,
+  CASE WHEN NOT identified OR rf >= 0.95 THEN '{}'::text[]
+    WHEN rf < 0.45 THEN '{full}' WHEN rf < 0.75 THEN '{reduced}' WHEN rf < 0.87 THEN '{minimal}'
+    ELSE '{none}' END AS fee
+FROM ep AS e;
+
+CREATE TEMP TABLE ep3 AS
+SELECT e.*,
+  CASE WHEN 'en' = ANY(languages) THEN (CASE WHEN ri < 0.02 THEN 'not_sure' ELSE 'no' END)
+    ELSE (CASE WHEN ri < 0.7 THEN 'yes' ELSE 'no' END) END AS interpreter,
+  r_seen < 0.08 + 0.07 * (fee && '{minimal,none}')::int
+    + 0.04 * (NOT 'en' = ANY(languages))::int AS never_seen,
+  7 + (r_wait * 21)::int + 10 * (NOT 'en' = ANY(languages))::int AS wait_days,
+  0.10 + 0.08 * (cardinality(access) > 0)::int AS p_no_show,
+  0.18 + 0.12 * (gender && '{non-binary,transgender}')::int
+    + 0.05 * ('black' = ANY(race))::int AS p_dropout,
+  -1.2 * ('black' = ANY(race))::int - 0.8 * ('non-binary' = ANY(gender))::int AS humility_shift,
+  3 * ('ar' = ANY(languages))::int AS phq_shift
+FROM ep2 AS e;
+
+CREATE TEMP TABLE episode AS
+SELECT e.*,
+  CASE WHEN never_seen THEN (r_n < 0.5)::int ELSE 1 + (r_n * 5.99)::int END AS n_sessions,
+  CASE WHEN never_seen THEN (CASE WHEN r_end < 0.3 THEN 'dropped_out' ELSE '' END)
+    WHEN r_end < p_dropout THEN 'dropped_out' WHEN r_end < p_dropout + 0.5 THEN 'completed'
+    WHEN r_end < p_dropout + 0.55 THEN 'transferred' ELSE '' END AS end_reason,
+  NOT never_seen AND r_scores < 0.7 AS has_scores,
+  8 + (r_phq * 15)::int AS phq_first, 5 + (r_gad * 15)::int AS gad_first
+FROM ep3 AS e;
+CREATE INDEX ON episode (i);
+ANALYZE episode;
+"""
+
+LOAD = """
+INSERT INTO access_staffuser (password, is_superuser, username, first_name, last_name, email,
+  is_staff, is_active, date_joined, role, display_name, pronouns)
+SELECT '!', false, 'bench-therapist-' || n, '', '', '', false, true, now(), 'therapist',
+  'Therapist ' || n, '' FROM generate_series(1, %(therapists)s) AS n;
+CREATE TEMP TABLE therapist AS
+SELECT row_number() OVER (ORDER BY id) AS n, id FROM access_staffuser WHERE role = 'therapist';
+
+INSERT INTO clients_client (id, case_code, chosen_name, pronouns, legal_name, email, phone,
+  contact_consent, preferred_language, interpreter_needed, created_at, updated_at, closed_at,
+  therapist_id, page_language, access_needs, latest_identity_id, end_reason)
+SELECT e.i, 'BQ' || lpad(e.i::text, 10, '0'), %(name)s, '', '', '', '', 'none',
+  e.languages[1], CASE WHEN e.identified THEN e.interpreter ELSE '' END,
+  e.referred_at, e.referred_at, CASE WHEN e.end_reason <> '' THEN e.referred_at
+    + (e.wait_days + 7 * e.n_sessions) * interval '1 day' END,
+  t.id, 'en', to_jsonb(e.access), CASE WHEN e.identified THEN e.i END, e.end_reason
+FROM episode AS e JOIN therapist AS t ON t.n = e.therapist_n ORDER BY e.i;
+
+INSERT INTO clients_selfidentification (id, version, created_at, answers, declined, client_id,
+  written_by_id, written_via_link_id)
+SELECT e.i, 1, e.referred_at, %(identity)s, '[]', e.i, t.id, NULL
+FROM episode AS e JOIN therapist AS t ON t.n = e.therapist_n WHERE e.identified ORDER BY e.i;
+
+INSERT INTO clients_identitycategory (question, code, self_identification_id)
+SELECT q.question, q.code, q.i FROM episode AS e, LATERAL (
+  SELECT e.i, 'gender' AS question, unnest(e.gender) AS code
+  UNION ALL SELECT e.i, 'sex_at_birth', unnest(e.sex)
+  UNION ALL SELECT e.i, 'orientation', unnest(e.orientation)
+  UNION ALL SELECT e.i, 'race_ethnicity', unnest(e.race)
+  UNION ALL SELECT e.i, 'languages', unnest(e.languages)
+  UNION ALL SELECT e.i, 'interpreter', e.interpreter
+  UNION ALL SELECT e.i, 'accessibility', unnest(e.access)
+  UNION ALL SELECT e.i, 'fee_tier', unnest(e.fee)
+) AS q WHERE e.identified ORDER BY e.i;
+
+INSERT INTO care_therapysession (starts_at, status, cancelled_by, held_at, created_at, updated_at,
+  client_id, therapist_id)
+SELECT s.starts_at, s.status, CASE s.status WHEN 'cancelled' THEN s.who ELSE '' END,
+  CASE s.status WHEN 'held' THEN s.starts_at END, s.starts_at - interval '7 days',
+  s.starts_at, s.i, s.therapist_id
+FROM (
+  SELECT d.i, d.therapist_id, d.starts_at,
+    CASE WHEN d.never_seen THEN (CASE WHEN d.r < 0.6 THEN 'no_show' ELSE 'cancelled' END)
+      WHEN d.k = 1 THEN 'held' WHEN d.r < d.p_no_show THEN 'no_show'
+      WHEN d.r < d.p_no_show + 0.08 THEN 'cancelled' ELSE 'held' END AS status,
+    CASE WHEN d.r < d.p_no_show + 0.05 THEN 'client' ELSE 'therapist' END AS who
+  FROM (
+    SELECT e.i, t.id AS therapist_id, k, e.never_seen, e.p_no_show, random() AS r,
+      e.referred_at + (e.wait_days + 7 * (k - 1)) * interval '1 day' AS starts_at
+    FROM episode AS e JOIN therapist AS t ON t.n = e.therapist_n,
+      generate_series(1, e.n_sessions) AS k
+  ) AS d
+) AS s ORDER BY s.starts_at, s.i;
+
+-- Rows go in in the order the app would write them (by time).
+-- One check-in per held session with probability 0.6 (the session check-in), and for 70%%
+-- of the seen clients a first and a last check-in carrying a PHQ-9 and a GAD-7 each.
+CREATE TEMP TABLE mc AS
+SELECT row_number() OVER (ORDER BY sent_at, client_id, kind) AS n, * FROM (
+  SELECT e.i AS client_id, NULL::bigint AS session_id, 'first' AS kind,
+    e.referred_at + e.wait_days * interval '1 day' - interval '2 days' AS sent_at,
+    e.phq_first::float AS phq, e.gad_first::float AS gad, NULL::float AS h, NULL::float AS a
+  FROM episode AS e WHERE e.has_scores
+  UNION ALL
+  SELECT e.i, NULL, 'last',
+    e.referred_at + (e.wait_days + 7 * e.n_sessions) * interval '1 day',
+    greatest(0, least(27, e.phq_first - (e.r_phq2 * 13)::int + 2 + e.phq_shift))::float,
+    greatest(0, least(21, e.gad_first - (e.r_gad2 * 9)::int + 1))::float, NULL, NULL
+  FROM episode AS e WHERE e.has_scores
+  UNION ALL
+  SELECT s.client_id, s.id, 'session', s.starts_at + interval '2 hours', NULL, NULL,
+    greatest(0, least(10, round(8 + 1.3 * (random() + random() + random() - 1.5) * 2
+      + e.humility_shift))),
+    greatest(0, least(10, round(7.5 + 1.3 * (random() + random() + random() - 1.5) * 2)))
+  FROM care_therapysession AS s JOIN episode AS e ON e.i = s.client_id
+  WHERE s.status = 'held' AND random() < 0.6
+) AS x;
+
+INSERT INTO clients_clientlink (id, purpose, token_hash, created_at, expires_at, single_use,
+  used_at, revoked_at, client_id, created_by_id)
+SELECT %(link0)s + m.n, %(purpose)s, md5('link' || m.n) || md5('hash' || m.n),
+  m.sent_at, m.sent_at + interval '14 days', true, m.sent_at + interval '1 hour', NULL,
+  m.client_id, NULL FROM mc AS m ORDER BY m.n;
+
+INSERT INTO measures_checkin (id, goal_texts, sent_at, reminder_sent_at, expires_at, client_id,
+  link_id, sent_by_id, session_id, instrument_id, due_on, schedule_id)
+SELECT %(checkin0)s + m.n, '', m.sent_at, NULL, m.sent_at + interval '14 days', m.client_id,
+  %(link0)s + m.n, NULL, m.session_id,
+  CASE m.kind WHEN 'session' THEN %(session_checkin)s ELSE %(phq9)s END, NULL, NULL
+FROM mc AS m ORDER BY m.n;
+
+INSERT INTO measures_response (answers, total, band, subscales, items_answered, items_missing,
+  safety_items, submitted_at, checkin_id, client_id, instrument_id)
+SELECT r.answers, r.total, '', r.subscales, r.items, 0, '[]', r.at, r.checkin, r.client_id,
+  r.instrument FROM (
+  SELECT %(answers)s AS answers, m.phq AS total, '{}'::jsonb AS subscales, 9 AS items,
+    m.sent_at + interval '1 hour' AS at, %(checkin0)s + m.n AS checkin, m.client_id,
+    %(phq9)s AS instrument, m.n, 1 AS part FROM mc AS m WHERE m.kind <> 'session'
+  UNION ALL
+  SELECT %(answers)s, m.gad, '{}'::jsonb, 7, m.sent_at + interval '1 hour', %(checkin0)s + m.n,
+    m.client_id, %(gad7)s, m.n, 2 FROM mc AS m WHERE m.kind <> 'session'
+  UNION ALL
+  SELECT %(answers)s, m.h + m.a, '{}'::jsonb || jsonb_build_object('humility', m.h,
+    'alliance', m.a), 2, m.sent_at + interval '1 hour', %(checkin0)s + m.n, m.client_id,
+    %(session_checkin)s, m.n, 3 FROM mc AS m WHERE m.kind = 'session'
+) AS r ORDER BY r.at, r.n, r.part;
+"""
+
+# Four in five held sessions have a current note. Only its two counts matter to the report;
+# planted: twice the rate of stigmatizing findings in the notes of black clients.
+NOTES = """
+INSERT INTO care_sessionnote (version, text, word_count, stigmatizing_findings, created_at,
+  superseded_at, client_id, session_id, written_by_id)
+SELECT 1, %(note)s, n.words, least(n.words, floor(n.r * n.words * n.rate / 500)::int),
+  n.starts_at + interval '3 hours', NULL, n.client_id, n.id, n.therapist_id
+FROM (
+  SELECT s.id, s.client_id, s.therapist_id, s.starts_at, 80 + (random() * 320)::int AS words,
+    random() AS r,
+    CASE WHEN EXISTS (SELECT 1 FROM clients_client AS c JOIN clients_identitycategory AS k
+      ON k.self_identification_id = c.latest_identity_id
+      WHERE c.id = s.client_id AND k.question = 'race_ethnicity' AND k.code = 'black')
+    THEN 4 ELSE 2 END AS rate
+  FROM care_therapysession AS s WHERE s.status = 'held' AND random() < 0.8
+) AS n ORDER BY n.starts_at, n.id
+"""
+
+TABLES = (
+    "clients_client",
+    "clients_selfidentification",
+    "clients_identitycategory",
+    "care_therapysession",
+    "clients_clientlink",
+    "measures_checkin",
+    "measures_response",
+    "care_sessionnote",
+)
+
+# Every foreign key the load wrote, as (table, column, referenced table).
+REFERENCES = (
+    ("clients_client", "therapist_id", "access_staffuser"),
+    ("clients_client", "latest_identity_id", "clients_selfidentification"),
+    ("clients_selfidentification", "client_id", "clients_client"),
+    ("clients_selfidentification", "written_by_id", "access_staffuser"),
+    ("clients_identitycategory", "self_identification_id", "clients_selfidentification"),
+    ("care_therapysession", "client_id", "clients_client"),
+    ("care_therapysession", "therapist_id", "access_staffuser"),
+    ("clients_clientlink", "client_id", "clients_client"),
+    ("measures_checkin", "client_id", "clients_client"),
+    ("measures_checkin", "link_id", "clients_clientlink"),
+    ("measures_checkin", "session_id", "care_therapysession"),
+    ("measures_checkin", "instrument_id", "measures_storedinstrument"),
+    ("measures_response", "checkin_id", "measures_checkin"),
+    ("measures_response", "client_id", "clients_client"),
+    ("measures_response", "instrument_id", "measures_storedinstrument"),
+    ("care_sessionnote", "client_id", "clients_client"),
+    ("care_sessionnote", "session_id", "care_therapysession"),
+    ("care_sessionnote", "written_by_id", "access_staffuser"),
+)
+
+
+def _statements(script: str) -> list[str]:
+    parts = [part.strip() for part in script.split(";\n")]
+    return [part for part in parts if part and not part.startswith("SELECT coalesce")]
+
+
+def seed(arguments: argparse.Namespace) -> int:
+    """Create, migrate and fill the benchmark database."""
+    url = arguments.database_url
+    started = time.perf_counter()
+    _admin(url, f'DROP DATABASE IF EXISTS "{_name(url)}"')
+    _admin(url, f'CREATE DATABASE "{_name(url)}"')
+    _django(url)
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    from attune.access.models import Role, StaffUser
+    from attune.clients.encrypted import cipher
+    from attune.measures.services import CHECKIN_PURPOSE, bundled_instrument_stored
+
+    call_command("migrate", verbosity=0)
+    migrated = time.perf_counter()
+    instruments = {name: bundled_instrument_stored(name).pk for name in ("phq9", "gad7")}
+    instruments["session_checkin"] = bundled_instrument_stored("session-checkin").pk
+    StaffUser.objects.create_user(LEADER, role=Role.LEADER, display_name="Bench leader")
+
+    def encrypted(value: object) -> str:
+        return cipher().encrypt(json.dumps(value).encode()).decode("ascii")
+
+    params = {
+        "episodes": arguments.episodes,
+        "therapists": arguments.therapists,
+        "name": cipher().encrypt(b"Synthetic Client").decode("ascii"),
+        "identity": encrypted({"gender": {"words": "", "categories": ["woman"]}}),
+        "answers": encrypted({f"item{n}": 2 for n in range(1, 10)}),
+        "note": cipher().encrypt(NOTE_TEXT.encode()).decode("ascii"),
+        "purpose": CHECKIN_PURPOSE,
+        "link0": 0,
+        "checkin0": 0,
+        **instruments,
+    }
+    timings: dict[str, float] = {}
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Consistent by construction: skip the per-row foreign-key triggers while loading.
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        cursor.execute("SET LOCAL work_mem = '256MB'")
+        cursor.execute("SELECT setseed(%s)", [SEED])
+        for statement in _statements(STAGE) + _statements(LOAD) + [NOTES]:
+            step = time.perf_counter()
+            cursor.execute(statement, params if "%(" in statement else None)
+            label = " ".join(statement.split()[:3])
+            timings[label] = round(timings.get(label, 0) + time.perf_counter() - step, 1)
+            print(f"{time.perf_counter() - started:7.1f} s  {label}", file=sys.stderr)
+        for table in TABLES:
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"(SELECT coalesce(max(id), 1) FROM {table}))"
+            )
+    loaded = time.perf_counter()
+    orphans = _orphans(connection)
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM (ANALYZE)")
+        counts = {}
+        for table in TABLES:
+            cursor.execute(f"SELECT count(*) FROM {table}")
+            counts[table] = cursor.fetchone()[0]
+        cursor.execute("SELECT pg_database_size(current_database())")
+        size = cursor.fetchone()[0]
+    summary = {
+        "database": _name(url),
+        "episodes": arguments.episodes,
+        "therapists": arguments.therapists,
+        "rows": counts,
+        "orphans": orphans,
+        "size_gib": round(size / 2**30, 2),
+        "migrate_s": round(migrated - started, 1),
+        "load_s": round(loaded - migrated, 1),
+        "seed_s": round(time.perf_counter() - started, 1),
+        "steps_s": timings,
+    }
+    print(json.dumps(summary))
+    (VAR.parent / "seed.json").write_text(json.dumps(summary, indent=2) + "\n")
+    return 0 if not any(orphans.values()) else 1
+
+
+def _orphans(connection) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    found = {}
+    with connection.cursor() as cursor:
+        for table, column, target in REFERENCES:
+            cursor.execute(
+                f"SELECT count(*) FROM {table} AS a WHERE a.{column} IS NOT NULL AND NOT EXISTS "
+                f"(SELECT 1 FROM {target} AS b WHERE b.id = a.{column})"
+            )
+            found[f"{table}.{column}"] = cursor.fetchone()[0]
+    return found
+
+
+def _plans(attributes, intersect):  # type: ignore[no-untyped-def]
+    from attune.equity import schema
+
+    names = list(dict.fromkeys([*attributes, *(name for pair in intersect for name in pair)]))
+    plans = [(name, (name,)) for name in names]
+    plans += [(schema.INTERSECTION_JOINER.join(pair), tuple(pair)) for pair in intersect]
+    return names, plans
+
+
+def one_pass_sql(attributes, intersect):  # type: ignore[no-untyped-def]
+    """Return one statement giving every view's sums (kind 0) and wait tables (kind 1)."""
+    from attune.equity import database, schema
+
+    names, plans = _plans(attributes, intersect)
+    measures, params = database._measures_sql(None)
+    category = database._tables()["category"]
+    questions = [name for name in names if name != database.QUARTER]
+    parts, part_params = [], []
+    if questions:
+        marks = ", ".join(["%s"] * len(questions))
+        asked = " UNION ALL ".join(["SELECT %s AS attr"] * len(questions))
+        parts.append(
+            f"SELECT m.*, k.question AS attr, k.code AS value FROM m JOIN {category} AS k "
+            f"ON k.self_identification_id = m.identity_id WHERE k.question IN ({marks})"
+        )
+        parts.append(
+            f"SELECT m.*, a.attr, '{schema.NOT_DISCLOSED}' FROM m CROSS JOIN ({asked}) AS a "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {category} AS k "
+            "WHERE k.self_identification_id = m.identity_id AND k.question = a.attr)"
+        )
+        part_params += questions + questions
+    if database.QUARTER in names:
+        parts.append(
+            f"SELECT m.*, '{database.QUARTER}', {database._vendor_sql()['quarter']} FROM m"
+        )
+    # Each row of g carries its episode's measures, so no view has to join m again.
+    columns = ", ".join(f"g1.{name}" for name in MEASURES)
+    views = [f"SELECT g1.attr AS view, g1.value AS v1, '' AS v2, {columns} FROM g AS g1"]
+    view_params: list[object] = []
+    for name, components in plans:
+        if len(components) == 2:
+            views.append(
+                f"SELECT %s, g1.value, g2.value, {columns} FROM g AS g1 JOIN g AS g2 "
+                "ON g2.id = g1.id AND g2.attr = %s WHERE g1.attr = %s"
+            )
+            view_params += [name, components[1], components[0]]
+    fields = _fields()
+    padding = ", ".join(["NULL"] * (len(fields) - 1))
+    resummed = ", ".join(f"SUM({name}) AS {name}" for name in fields)
+    # One grouping by view, group and wait; the groups' totals are then sums of its cells.
+    sql = (
+        f"{measures}, g AS ({' UNION ALL '.join(parts)}), v AS ({' UNION ALL '.join(views)}), "
+        f"cells AS (SELECT v.view, v.v1, v.v2, v.wait_days, {database._TOTALS} FROM v "
+        "GROUP BY v.view, v.v1, v.v2, v.wait_days) "
+        f"SELECT 0 AS kind, view, v1, v2, NULL AS wait_days, {resummed} FROM cells "
+        "GROUP BY view, v1, v2 "
+        f"UNION ALL SELECT 1, view, v1, v2, wait_days, episodes, {padding} FROM cells "
+        "WHERE wait_days IS NOT NULL "
+        f"UNION ALL SELECT 2, '', '', '', NULL, COUNT(*), {padding} FROM m"
+    )
+    return sql, params + part_params + view_params
+
+
+def _statistics(plans, fields, rows):  # type: ignore[no-untyped-def]
+    """Return ``EquityStatistics`` from the rows of ``one_pass_sql`` (or of the cell cache)."""
+    from attune.equity import schema
+    from attune.equity.summaries import (
+        AttributeSummaries,
+        EquityStatistics,
+        GroupSummaries,
+        metric_summaries,
+    )
+
+    summaries = {name: AttributeSummaries(name, components) for name, components in plans}
+    waits: dict[tuple[str, ...], list[tuple[float, int]]] = {}
+    totals = []
+    n_episodes = 0
+    for kind, view, v1, v2, wait_days, *sums in rows:
+        if kind == 2:
+            n_episodes = int(sums[0])
+            continue
+        key = (view, v1) if len(summaries[view].components) == 1 else (view, v1, v2)
+        if kind == 1:
+            waits.setdefault(key, []).append((wait_days, sums[0]))
+        else:
+            totals.append((key, dict(zip(fields, sums, strict=True))))
+    for key, sums in totals:
+        view, groups = key[0], key[1:]
+        group = schema.INTERSECTION_JOINER.join(groups)
+        summaries[view].groups[group] = GroupSummaries(
+            group, groups, int(sums["episodes"]), metric_summaries(sums, waits.get(key, []))
+        )
+    return EquityStatistics(n_episodes, [summaries[name] for name, _ in plans])
+
+
+def _fields() -> list[str]:
+    from attune.equity import database
+
+    return [part.rsplit(" AS ", 1)[1].strip() for part in database._TOTALS.split(",")]
+
+
+def one_pass_statistics(*, attributes=None, intersect=(), jit=True, work_mem=None):  # type: ignore[no-untyped-def]
+    """``database_statistics`` in one statement: the episodes' measures are computed once.
+
+    The app's version runs two statements per attribute and intersection, each of which
+    computes every episode's measures again (17 for the dashboard's default view). Here one
+    statement returns every view's sums and wait tables together. ``jit=False`` turns
+    PostgreSQL's JIT compiler off for the statement (``SET LOCAL``).
+    """
+    from django.db import connection, transaction
+
+    from attune.equity import database
+
+    attributes = database.ATTRIBUTES if attributes is None else attributes
+    _names, plans = _plans(attributes, intersect)
+    sql, params = one_pass_sql(attributes, intersect)
+    with transaction.atomic(), connection.cursor() as cursor:
+        if not jit and connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL jit = off")
+        if work_mem and connection.vendor == "postgresql":
+            cursor.execute(f"SET LOCAL work_mem = '{work_mem}'")
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return _statistics(plans, _fields(), rows)
+
+
+CELLS = "bench_equity_cell"
+# The columns of m that _TOTALS reads.
+MEASURES = (
+    "wait_days", "never_seen", "sch", "mis", "engaged", "dropped_out", "phq9_pairs",
+    "phq9_improved", "gad7_pairs", "gad7_improved", "cases", "recovered", "h", "a", "nw", "nf",
+)  # fmt: skip
+
+
+def all_views() -> tuple[tuple[str, ...], list[tuple[str, str]]]:
+    """Every view the dashboard offers: the attributes, the quarter and every intersection."""
+    from attune.equity import database
+    from attune.equity.views import INTERSECTIONS
+
+    return (*database.ATTRIBUTES, database.QUARTER), list(INTERSECTIONS.values())
+
+
+def cells_refresh() -> int:
+    """Store the sums of every view the dashboard offers in a table (the cell cache)."""
+    from django.db import connection, transaction
+
+    attributes, intersect = all_views()
+    sql, params = one_pass_sql(attributes, intersect)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL jit = off")
+        cursor.execute(f"DROP TABLE IF EXISTS {CELLS}")
+        cursor.execute(f"CREATE TABLE {CELLS} AS {sql}", params)
+        cursor.execute(f"CREATE INDEX ON {CELLS} (view)")
+        cursor.execute(f"SELECT count(*) FROM {CELLS}")
+        return int(cursor.fetchone()[0])
+
+
+def cached_statistics(*, attributes=None, intersect=()):  # type: ignore[no-untyped-def]
+    """``database_statistics`` read from the cell cache: only the views asked for."""
+    from django.db import connection
+
+    from attune.equity import database
+
+    attributes = database.ATTRIBUTES if attributes is None else attributes
+    _names, plans = _plans(attributes, intersect)
+    views = [name for name, _ in plans]
+    marks = ", ".join(["%s"] * len(views))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT * FROM {CELLS} WHERE view IN ({marks}) OR kind = 2", views)
+        rows = cursor.fetchall()
+    return _statistics(plans, _fields(), rows)
+
+
+EXPORT = """{measures}, attrs AS (
+  SELECT k.self_identification_id AS identity_id, {columns}
+  FROM {category} AS k GROUP BY k.self_identification_id
+)
+SELECT ep.id AS episode_id, ep.id AS client_id,
+  (ep.referred_at AT TIME ZONE 'UTC')::date AS referral_date,
+  (ep.referred_at AT TIME ZONE 'UTC')::date + ep.wait_days AS first_session_date,
+  NULL AS end_date, CASE ep.end_reason WHEN '' THEN 'ongoing' ELSE ep.end_reason END AS end_reason,
+  ep.scheduled AS sessions_scheduled, ep.attended AS sessions_attended,
+  ep.phq9_first, ep.phq9_last, ep.gad7_first, ep.gad7_last,
+  ep.h AS humility_mean, ep.a AS alliance_mean, {attributes}
+FROM ep LEFT JOIN attrs ON attrs.identity_id = ep.identity_id ORDER BY ep.id"""
+
+
+def export_csv(path: Path) -> float:
+    """Write the database's episodes as an episode file (for the peer), with PostgreSQL's COPY."""
+    from django.db import connection
+
+    from attune.equity import database
+
+    measures, params = database._measures_sql(None)
+    assert not params
+    names = database.ATTRIBUTES
+    sql = EXPORT.format(
+        measures=measures,
+        category=database._tables()["category"],
+        columns=", ".join(
+            f"string_agg(CASE WHEN k.question = '{name}' THEN k.code END, ';' ORDER BY k.code) "
+            f"AS {name}"
+            for name in names
+        ),
+        attributes=", ".join(f"attrs.{name}" for name in names),
+    )
+    started = time.perf_counter()
+    connection.ensure_connection()
+    with connection.connection.cursor() as cursor, path.open("wb") as output:
+        with cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, HEADER)") as copy:
+            for data in copy:
+                output.write(data)
+    return round(time.perf_counter() - started, 1)
+
+
+def _timed(function, runs: int) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    """Call ``function`` once (the first, cold call) and then ``runs`` times; seconds."""
+    times = []
+    result = None
+    for _ in range(runs + 1):
+        started = time.perf_counter()
+        result = function()
+        times.append(round(time.perf_counter() - started, 3))
+    print(f"    first {times[0]} s, then {times[1:]}", file=sys.stderr)
+    return {
+        "first_s": times[0],
+        "runs_s": times[1:],
+        "median_s": statistics.median(times[1:]) if runs else None,
+        "result": result,
+    }
+
+
+def _rows(report) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]
+    from dataclasses import asdict
+
+    return [asdict(row) for row in report.rows]
+
+
+def _same(first: list[dict[str, object]], second: list[dict[str, object]]) -> bool:
+    """Whether two reports agree: everything equal but floats, and floats to 1e-6.
+
+    Sums of floats taken in another order differ in their last bits, and through the
+    Benjamini-Hochberg step a q-value can move in its ninth digit; the largest relative
+    difference is printed.
+    """
+    import math
+
+    if len(first) != len(second):
+        print(f"    reports differ: {len(first)} and {len(second)} rows", file=sys.stderr)
+        return False
+    largest, same = 0.0, True
+    for row, other in zip(first, second, strict=True):
+        for key, value in row.items():
+            theirs = other.get(key)
+            if isinstance(value, float) and isinstance(theirs, float):
+                scale = max(abs(value), abs(theirs))
+                if scale > 1e-300:
+                    largest = max(largest, abs(value - theirs) / scale)
+                if not math.isclose(value, theirs, rel_tol=1e-6, abs_tol=1e-300):
+                    same = False
+            elif value != theirs:
+                where = (row["metric"], row["attribute"], row["group"])
+                print(f"    reports differ at {where}: {key} {value!r} {theirs!r}", file=sys.stderr)
+                same = False
+    print(f"    largest relative difference of a float: {largest:.1e}", file=sys.stderr)
+    return same
+
+
+def _page(runs: int) -> dict[str, object]:
+    """Time GET /equity/ through Django's test client, signed in as a leader."""
+    from django.test import Client
+
+    from attune.access.models import StaffUser
+
+    client = Client()
+    client.force_login(StaffUser.objects.get(username=LEADER))
+
+    def get():  # type: ignore[no-untyped-def]
+        response = client.get("/equity/", secure=True)
+        assert response.status_code == 200, response.status_code
+        assert b"never" in response.content.lower()
+        return len(response.content)
+
+    return _timed(get, runs)
+
+
+def _explain(sql: str, params, path: Path) -> None:  # type: ignore[no-untyped-def]
+    from django.db import connection, transaction
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL jit = off")
+        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)
+        path.write_text("\n".join(row[0] for row in cursor.fetchall()) + "\n")
+
+
+def measure(arguments: argparse.Namespace) -> int:
+    """Time the dashboard on the seeded database (see the module docstring)."""
+    os.environ.setdefault("ATTUNE_ALLOWED_HOSTS", "testserver")
+    # As in the test suite: the page is timed without the second-factor sign-in step.
+    os.environ.setdefault("ATTUNE_REQUIRE_MFA", "false")
+    _django(arguments.database_url)
+    from django.db import connection
+
+    from attune.equity import database, views
+    from attune.equity.report import report_from_statistics
+
+    load = os.getloadavg()
+    uptime = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+    print(f"load before: {uptime}", file=sys.stderr)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM clients_client")
+        episodes = cursor.fetchone()[0]
+        cursor.execute("SELECT pg_database_size(current_database()), version()")
+        size, version = cursor.fetchone()
+        cursor.execute("SHOW work_mem")
+        work_mem = cursor.fetchone()[0]
+        cursor.execute("SHOW shared_buffers")
+        shared_buffers = cursor.fetchone()[0]
+    full = {"intersect": [("gender", "languages")]}
+    results: dict[str, object] = {
+        "benchmark": "equity-dashboard",
+        "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "episodes": episodes,
+        "database_gib": round(size / 2**30, 2),
+        "postgresql": version.split(" on ")[0],
+        "work_mem": work_mem,
+        "shared_buffers": shared_buffers,
+        "cpus": os.cpu_count(),
+        "load_average_before": [round(value, 2) for value in load],
+        "runs": arguments.runs,
+        "runs_live": arguments.runs_live,
+        "runs_app": arguments.runs_app,
+    }
+    results["page"] = "/equity/ (the default view: never seen, by gender)"
+    results["planted"] = PLANTED
+
+    def app_dashboard():  # type: ignore[no-untyped-def]
+        return views._report(views.ATTRIBUTES[0])
+
+    def app_full():  # type: ignore[no-untyped-def]
+        return database.report_from_database(**full)
+
+    timings: dict[str, dict[str, object]] = {}
+    reports = {}
+    if arguments.runs_app:
+        print("app as it is: dashboard", file=sys.stderr)
+        timings["app_dashboard"] = _timed(app_dashboard, arguments.runs_app - 1)
+        reports["app_dashboard"] = _rows(timings["app_dashboard"]["result"])
+        if arguments.app_all:
+            print("app as it is: full report", file=sys.stderr)
+            timings["app_full_report"] = _timed(app_full, arguments.runs_app - 1)
+            reports["app_full_report"] = _rows(timings["app_full_report"]["result"])
+            print("app as it is: GET /equity/", file=sys.stderr)
+            timings["app_page"] = _page(0)
+
+    def one_pass(**kwargs):  # type: ignore[no-untyped-def]
+        def run():  # type: ignore[no-untyped-def]
+            return report_from_statistics(one_pass_statistics(jit=False, **kwargs))
+
+        return run
+
+    print("one statement: dashboard", file=sys.stderr)
+    timings["one_pass_dashboard"] = _timed(one_pass(), arguments.runs_live)
+    print("one statement: full report", file=sys.stderr)
+    timings["one_pass_full_report"] = _timed(one_pass(**full), arguments.runs_live)
+    views.report_from_database = lambda **kwargs: report_from_statistics(
+        one_pass_statistics(jit=False, **kwargs)
+    )
+    print("one statement: GET /equity/", file=sys.stderr)
+    timings["one_pass_page"] = _page(0)
+
+    print("cell cache: refresh every view", file=sys.stderr)
+    started = time.perf_counter()
+    cells = cells_refresh()
+    results["cells_refresh_s"] = round(time.perf_counter() - started, 1)
+    results["cells"] = cells
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT pg_total_relation_size('{CELLS}')")
+        results["cells_mib"] = round(cursor.fetchone()[0] / 2**20, 1)
+
+    def cached(**kwargs):  # type: ignore[no-untyped-def]
+        def run():  # type: ignore[no-untyped-def]
+            return report_from_statistics(cached_statistics(**kwargs))
+
+        return run
+
+    print("cell cache: dashboard", file=sys.stderr)
+    timings["cached_dashboard"] = _timed(cached(), arguments.runs)
+    print("cell cache: full report", file=sys.stderr)
+    timings["cached_full_report"] = _timed(cached(**full), arguments.runs)
+    views.report_from_database = lambda **kwargs: report_from_statistics(
+        cached_statistics(**kwargs)
+    )
+    print("cell cache: GET /equity/", file=sys.stderr)
+    timings["cached_page"] = _page(arguments.runs)
+
+    for name in ("dashboard", "full_report"):
+        one = _rows(timings[f"one_pass_{name}"]["result"])
+        results[f"same_report_{name}"] = {
+            "one_pass_vs_cached": _same(one, _rows(timings[f"cached_{name}"]["result"])),
+            "one_pass_vs_app": (
+                _same(one, reports[f"app_{name}"]) if f"app_{name}" in reports else None
+            ),
+        }
+    report = timings["one_pass_full_report"]["result"]
+    results["report_rows"] = len(report.rows)
+    results["report_tests"] = report.n_tests
+    results["report_significant"] = sum(bool(row.significant) for row in report.rows)
+    for timing in timings.values():
+        timing.pop("result", None)
+    results["timings"] = timings
+
+    plain = one_pass_sql(database.ATTRIBUTES, ())
+    _explain(*plain, VAR.parent / "explain-one-pass-dashboard.txt")
+    if not arguments.skip_peer:
+        sys.path.insert(0, str(ROOT / "bench" / "equity"))
+        import run as peer_runner
+
+        episodes_file = VAR.parent / f"dashboard-episodes-{episodes}.csv"
+        print(f"peer: export {episodes_file}", file=sys.stderr)
+        results["export_s"] = export_csv(episodes_file)
+        print("peer: aequitas", file=sys.stderr)
+        peer = peer_runner._peer_run(episodes_file)
+        results["aequitas"] = peer
+        for name in ("one_pass_dashboard", "cached_dashboard", "app_dashboard"):
+            if name in timings:
+                ours = timings[name]["median_s"] or timings[name]["first_s"]
+                results[f"ratio_significance_to_{name}"] = round(
+                    float(peer["significance_seconds"]) / float(ours), 1
+                )
+    results["load_average_after"] = [round(value, 2) for value in os.getloadavg()]
+    arguments.output.parent.mkdir(parents=True, exist_ok=True)
+    with arguments.output.open("a") as output:
+        output.write(json.dumps(results) + "\n")
+    print(json.dumps(results, indent=2))
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {CELLS}")
+    return 0
+
+
+def seed_notes(arguments: argparse.Namespace) -> int:
+    """Add the session notes to a database seeded before notes existed (same statement)."""
+    _django(arguments.database_url)
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    from attune.clients.encrypted import cipher
+
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        cursor.execute("SELECT setseed(%s)", [SEED])
+        cursor.execute(NOTES, {"note": cipher().encrypt(NOTE_TEXT.encode()).decode("ascii")})
+        cursor.execute(
+            "SELECT setval(pg_get_serial_sequence('care_sessionnote', 'id'), "
+            "(SELECT coalesce(max(id), 1) FROM care_sessionnote))"
+        )
+    loaded = round(time.perf_counter() - started, 1)
+    orphans = _orphans(connection)
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM (ANALYZE) care_sessionnote")
+        cursor.execute("SELECT count(*) FROM care_sessionnote")
+        print(json.dumps({"notes": cursor.fetchone()[0], "load_s": loaded, "orphans": orphans}))
+    return 0
+
+
+def drop(arguments: argparse.Namespace) -> int:
+    """Drop the benchmark database."""
+    _admin(arguments.database_url, f'DROP DATABASE IF EXISTS "{_name(arguments.database_url)}"')
+    return 0
+
+
+def main() -> int:
+    """Seed, measure or drop."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", default=DEFAULT_URL)
+    commands = parser.add_subparsers(dest="command", required=True)
+    seeding = commands.add_parser("seed", help="create and fill the database")
+    seeding.add_argument("--episodes", type=int, default=1_000_000)
+    seeding.add_argument("--therapists", type=int, default=300)
+    seeding.set_defaults(run=seed)
+    measuring = commands.add_parser("measure", help="time the dashboard and the peer")
+    measuring.add_argument("--runs", type=int, default=5, help="warm runs after the first")
+    measuring.add_argument(
+        "--runs-app", type=int, default=1, help="calls of the app's code as it is (0: none)"
+    )
+    measuring.add_argument(
+        "--runs-live", type=int, default=2, help="warm runs of the one-statement rewrite"
+    )
+    measuring.add_argument(
+        "--app-all", action="store_true", help="also the app's full report and page, as they are"
+    )
+    measuring.add_argument("--skip-peer", action="store_true")
+    measuring.add_argument("--output", type=Path, default=RESULTS, help="JSON lines to append to")
+    measuring.set_defaults(run=measure)
+    noting = commands.add_parser("seed-notes", help="add session notes to an older seed")
+    noting.set_defaults(run=seed_notes)
+    dropping = commands.add_parser("drop", help="drop the database")
+    dropping.set_defaults(run=drop)
+    arguments = parser.parse_args()
+    return arguments.run(arguments)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
