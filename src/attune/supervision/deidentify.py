@@ -388,7 +388,7 @@ _EMAIL = re.compile(
 )
 _PLACEHOLDER = re.compile(
     r"\[(?:Client|Person \d+|email|phone|username|web address|address|postcode|place"
-    r"|date of birth|year of birth|age \d+–\d+|age 90 or over)\]"
+    r"|a date|date of birth|year of birth|age \d+–\d+|age 90 or over)\]"
 )
 _HANDLE = re.compile(r"(?<![\w@.])@[A-Za-z0-9_][\w.]{1,30}")
 _URL = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
@@ -668,7 +668,12 @@ def _collect(
             # When only checking, dates are held (so no date reads as a phone) but not changed.
             new = text[found.start : found.end]
             if dates:
-                new = _render_date(found, found.value + timedelta(days=day_offset))
+                shifted = found.value + timedelta(days=day_offset)
+                # A shifted date that lands on the birthday would read as the date of birth.
+                if birth is not None and (shifted.month, shifted.day) == (birth.month, birth.day):
+                    new = "[a date]"
+                else:
+                    new = _render_date(found, shifted)
             spans.add(found.start, found.end, "date", new, "a date, shifted")
     if birth is not None:
         for compact in _birth_date_strings(birth):
