@@ -74,6 +74,7 @@ def open_signal_rows(user) -> SignalsPage:
     signals = list(
         Signal.objects.filter(own_clients_scope(user), state__in=OPEN_STATES)
         .select_related("client", "response__instrument")
+        .defer("response__instrument__source")  # only the title is shown
         .order_by("-raised_at", "-pk")
     )
     trends = session_trends({signal.client_id for signal in signals})

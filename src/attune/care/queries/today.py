@@ -72,6 +72,7 @@ def unanswered_checkins(*, therapist, now: datetime) -> list[CheckIn]:
             responses__isnull=True,
         )
         .select_related("client", "instrument")
+        .defer("instrument__source")  # the page shows the title; the source is kilobytes
         .order_by("sent_at", "pk")
     )
 
