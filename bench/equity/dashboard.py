@@ -19,20 +19,20 @@ construction and ``seed`` counts the orphans afterwards to prove it. Rows go in 
 the app would write them (by time), so no table is conveniently ordered by client.
 ``seed-notes`` adds the session notes to a database seeded before they existed.
 
-``measure`` times, on that database, what one request of the dashboard does, three ways:
+``measure`` times, on that database, the app's own code:
 
-1. the app as it is: the view's own call (``attune.equity.views._report``, that is
-   ``report_from_database`` with every attribute), once, because it takes minutes;
-2. ``one_pass_statistics``: the rewrite proposed for ``attune.equity.database``, one
-   statement per request instead of two per attribute, JIT off; the dashboard's call and the
-   full report with one intersection (as ``attune equity report`` without ``--input``), the
-   first run and ``--runs-live`` more, then one request to ``/equity/``;
-3. ``cached_statistics``: the sums of every view the dashboard offers, stored in a table by
-   one run of the same statement (``cells_refresh``), read back per request; the same calls,
-   the first run and ``--runs`` more, and ``--runs`` requests to ``/equity/``.
+1. the live aggregation, ``attune.equity.database.report_from_database`` (one statement over
+   every episode): the dashboard's default call and the full report with one intersection (as
+   ``attune equity report`` without ``--input``), ``--runs-live`` times each, since each takes
+   tens of seconds;
+2. the nightly refresh, ``attune.equity.dashboard_figures.refresh_figures``: the same statement
+   for every view the dashboard offers, its rows stored in the database (once);
+3. what a request does now: the view's own ``_report`` over the stored figures for the
+   default view, an intersection and the referral quarters, the full report from them, and
+   ``GET /equity/`` itself, the first call and ``--runs`` more of each.
 
 Requests go through Django's test client, signed in as a leader (``bench-leader``). It checks
-the three give the same report, writes ``EXPLAIN ANALYZE`` of the statement to
+the live and the stored figures give the same report, writes ``EXPLAIN ANALYZE`` of the statement to
 ``bench/equity/data/``, exports the episodes as an episode file (COPY) and times Aequitas's
 significance mode on it with ``run.py``'s peer runner; then it appends one JSON line to
 ``bench/results/equity-dashboard.jsonl``.
@@ -428,179 +428,6 @@ def _orphans(connection) -> dict[str, int]:  # type: ignore[no-untyped-def]
     return found
 
 
-def _plans(attributes, intersect):  # type: ignore[no-untyped-def]
-    from attune.equity import schema
-
-    names = list(dict.fromkeys([*attributes, *(name for pair in intersect for name in pair)]))
-    plans = [(name, (name,)) for name in names]
-    plans += [(schema.INTERSECTION_JOINER.join(pair), tuple(pair)) for pair in intersect]
-    return names, plans
-
-
-def one_pass_sql(attributes, intersect):  # type: ignore[no-untyped-def]
-    """Return one statement giving every view's sums (kind 0) and wait tables (kind 1)."""
-    from attune.equity import database, schema
-
-    names, plans = _plans(attributes, intersect)
-    measures, params = database._measures_sql(None)
-    category = database._tables()["category"]
-    questions = [name for name in names if name != database.QUARTER]
-    parts, part_params = [], []
-    if questions:
-        marks = ", ".join(["%s"] * len(questions))
-        asked = " UNION ALL ".join(["SELECT %s AS attr"] * len(questions))
-        parts.append(
-            f"SELECT m.*, k.question AS attr, k.code AS value FROM m JOIN {category} AS k "
-            f"ON k.self_identification_id = m.identity_id WHERE k.question IN ({marks})"
-        )
-        parts.append(
-            f"SELECT m.*, a.attr, '{schema.NOT_DISCLOSED}' FROM m CROSS JOIN ({asked}) AS a "
-            f"WHERE NOT EXISTS (SELECT 1 FROM {category} AS k "
-            "WHERE k.self_identification_id = m.identity_id AND k.question = a.attr)"
-        )
-        part_params += questions + questions
-    if database.QUARTER in names:
-        parts.append(
-            f"SELECT m.*, '{database.QUARTER}', {database._vendor_sql()['quarter']} FROM m"
-        )
-    # Each row of g carries its episode's measures, so no view has to join m again.
-    columns = ", ".join(f"g1.{name}" for name in MEASURES)
-    views = [f"SELECT g1.attr AS view, g1.value AS v1, '' AS v2, {columns} FROM g AS g1"]
-    view_params: list[object] = []
-    for name, components in plans:
-        if len(components) == 2:
-            views.append(
-                f"SELECT %s, g1.value, g2.value, {columns} FROM g AS g1 JOIN g AS g2 "
-                "ON g2.id = g1.id AND g2.attr = %s WHERE g1.attr = %s"
-            )
-            view_params += [name, components[1], components[0]]
-    fields = _fields()
-    padding = ", ".join(["NULL"] * (len(fields) - 1))
-    resummed = ", ".join(f"SUM({name}) AS {name}" for name in fields)
-    # One grouping by view, group and wait; the groups' totals are then sums of its cells.
-    sql = (
-        f"{measures}, g AS ({' UNION ALL '.join(parts)}), v AS ({' UNION ALL '.join(views)}), "
-        f"cells AS (SELECT v.view, v.v1, v.v2, v.wait_days, {database._TOTALS} FROM v "
-        "GROUP BY v.view, v.v1, v.v2, v.wait_days) "
-        f"SELECT 0 AS kind, view, v1, v2, NULL AS wait_days, {resummed} FROM cells "
-        "GROUP BY view, v1, v2 "
-        f"UNION ALL SELECT 1, view, v1, v2, wait_days, episodes, {padding} FROM cells "
-        "WHERE wait_days IS NOT NULL "
-        f"UNION ALL SELECT 2, '', '', '', NULL, COUNT(*), {padding} FROM m"
-    )
-    return sql, params + part_params + view_params
-
-
-def _statistics(plans, fields, rows):  # type: ignore[no-untyped-def]
-    """Return ``EquityStatistics`` from the rows of ``one_pass_sql`` (or of the cell cache)."""
-    from attune.equity import schema
-    from attune.equity.summaries import (
-        AttributeSummaries,
-        EquityStatistics,
-        GroupSummaries,
-        metric_summaries,
-    )
-
-    summaries = {name: AttributeSummaries(name, components) for name, components in plans}
-    waits: dict[tuple[str, ...], list[tuple[float, int]]] = {}
-    totals = []
-    n_episodes = 0
-    for kind, view, v1, v2, wait_days, *sums in rows:
-        if kind == 2:
-            n_episodes = int(sums[0])
-            continue
-        key = (view, v1) if len(summaries[view].components) == 1 else (view, v1, v2)
-        if kind == 1:
-            waits.setdefault(key, []).append((wait_days, sums[0]))
-        else:
-            totals.append((key, dict(zip(fields, sums, strict=True))))
-    for key, sums in totals:
-        view, groups = key[0], key[1:]
-        group = schema.INTERSECTION_JOINER.join(groups)
-        summaries[view].groups[group] = GroupSummaries(
-            group, groups, int(sums["episodes"]), metric_summaries(sums, waits.get(key, []))
-        )
-    return EquityStatistics(n_episodes, [summaries[name] for name, _ in plans])
-
-
-def _fields() -> list[str]:
-    from attune.equity import database
-
-    return [part.rsplit(" AS ", 1)[1].strip() for part in database._TOTALS.split(",")]
-
-
-def one_pass_statistics(*, attributes=None, intersect=(), jit=True, work_mem=None):  # type: ignore[no-untyped-def]
-    """``database_statistics`` in one statement: the episodes' measures are computed once.
-
-    The app's version runs two statements per attribute and intersection, each of which
-    computes every episode's measures again (17 for the dashboard's default view). Here one
-    statement returns every view's sums and wait tables together. ``jit=False`` turns
-    PostgreSQL's JIT compiler off for the statement (``SET LOCAL``).
-    """
-    from django.db import connection, transaction
-
-    from attune.equity import database
-
-    attributes = database.ATTRIBUTES if attributes is None else attributes
-    _names, plans = _plans(attributes, intersect)
-    sql, params = one_pass_sql(attributes, intersect)
-    with transaction.atomic(), connection.cursor() as cursor:
-        if not jit and connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL jit = off")
-        if work_mem and connection.vendor == "postgresql":
-            cursor.execute(f"SET LOCAL work_mem = '{work_mem}'")
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    return _statistics(plans, _fields(), rows)
-
-
-CELLS = "bench_equity_cell"
-# The columns of m that _TOTALS reads.
-MEASURES = (
-    "wait_days", "never_seen", "sch", "mis", "engaged", "dropped_out", "phq9_pairs",
-    "phq9_improved", "gad7_pairs", "gad7_improved", "cases", "recovered", "h", "a", "nw", "nf",
-)  # fmt: skip
-
-
-def all_views() -> tuple[tuple[str, ...], list[tuple[str, str]]]:
-    """Every view the dashboard offers: the attributes, the quarter and every intersection."""
-    from attune.equity import database
-    from attune.equity.views import INTERSECTIONS
-
-    return (*database.ATTRIBUTES, database.QUARTER), list(INTERSECTIONS.values())
-
-
-def cells_refresh() -> int:
-    """Store the sums of every view the dashboard offers in a table (the cell cache)."""
-    from django.db import connection, transaction
-
-    attributes, intersect = all_views()
-    sql, params = one_pass_sql(attributes, intersect)
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL jit = off")
-        cursor.execute(f"DROP TABLE IF EXISTS {CELLS}")
-        cursor.execute(f"CREATE TABLE {CELLS} AS {sql}", params)
-        cursor.execute(f"CREATE INDEX ON {CELLS} (view)")
-        cursor.execute(f"SELECT count(*) FROM {CELLS}")
-        return int(cursor.fetchone()[0])
-
-
-def cached_statistics(*, attributes=None, intersect=()):  # type: ignore[no-untyped-def]
-    """``database_statistics`` read from the cell cache: only the views asked for."""
-    from django.db import connection
-
-    from attune.equity import database
-
-    attributes = database.ATTRIBUTES if attributes is None else attributes
-    _names, plans = _plans(attributes, intersect)
-    views = [name for name, _ in plans]
-    marks = ", ".join(["%s"] * len(views))
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT * FROM {CELLS} WHERE view IN ({marks}) OR kind = 2", views)
-        rows = cursor.fetchall()
-    return _statistics(plans, _fields(), rows)
-
-
 EXPORT = """{measures}, attrs AS (
   SELECT k.self_identification_id AS identity_id, {columns}
   FROM {category} AS k GROUP BY k.self_identification_id
@@ -696,7 +523,7 @@ def _same(first: list[dict[str, object]], second: list[dict[str, object]]) -> bo
     return same
 
 
-def _page(runs: int) -> dict[str, object]:
+def _page(runs: int, query: str = "") -> dict[str, object]:
     """Time GET /equity/ through Django's test client, signed in as a leader."""
     from django.test import Client
 
@@ -706,9 +533,9 @@ def _page(runs: int) -> dict[str, object]:
     client.force_login(StaffUser.objects.get(username=LEADER))
 
     def get():  # type: ignore[no-untyped-def]
-        response = client.get("/equity/", secure=True)
+        response = client.get(f"/equity/{query}", secure=True)
         assert response.status_code == 200, response.status_code
-        assert b"never" in response.content.lower()
+        assert b"<caption>" in response.content
         return len(response.content)
 
     return _timed(get, runs)
@@ -732,6 +559,8 @@ def measure(arguments: argparse.Namespace) -> int:
     from django.db import connection
 
     from attune.equity import database, views
+    from attune.equity.dashboard_figures import figures_statistics
+    from attune.equity.database import statistics_statement
     from attune.equity.report import report_from_statistics
 
     load = os.getloadavg()
@@ -759,80 +588,64 @@ def measure(arguments: argparse.Namespace) -> int:
         "load_average_before": [round(value, 2) for value in load],
         "runs": arguments.runs,
         "runs_live": arguments.runs_live,
-        "runs_app": arguments.runs_app,
+        "commit": subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT
+        ).stdout.strip(),
     }
     results["page"] = "/equity/ (the default view: never seen, by gender)"
     results["planted"] = PLANTED
 
-    def app_dashboard():  # type: ignore[no-untyped-def]
-        return views._report(views.ATTRIBUTES[0])
+    from attune.equity.dashboard_figures import INTERSECTIONS, refresh_figures
+    from attune.equity.models import DashboardCell
 
-    def app_full():  # type: ignore[no-untyped-def]
-        return database.report_from_database(**full)
+    def live(**kwargs):  # type: ignore[no-untyped-def]
+        return lambda: database.report_from_database(**kwargs)
 
     timings: dict[str, dict[str, object]] = {}
-    reports = {}
-    if arguments.runs_app:
-        print("app as it is: dashboard", file=sys.stderr)
-        timings["app_dashboard"] = _timed(app_dashboard, arguments.runs_app - 1)
-        reports["app_dashboard"] = _rows(timings["app_dashboard"]["result"])
-        if arguments.app_all:
-            print("app as it is: full report", file=sys.stderr)
-            timings["app_full_report"] = _timed(app_full, arguments.runs_app - 1)
-            reports["app_full_report"] = _rows(timings["app_full_report"]["result"])
-            print("app as it is: GET /equity/", file=sys.stderr)
-            timings["app_page"] = _page(0)
+    if arguments.runs_live:
+        print("live: dashboard", file=sys.stderr)
+        timings["live_dashboard"] = _timed(live(), arguments.runs_live - 1)
+        print("live: full report", file=sys.stderr)
+        timings["live_full_report"] = _timed(live(**full), arguments.runs_live - 1)
 
-    def one_pass(**kwargs):  # type: ignore[no-untyped-def]
-        def run():  # type: ignore[no-untyped-def]
-            return report_from_statistics(one_pass_statistics(jit=False, **kwargs))
-
-        return run
-
-    print("one statement: dashboard", file=sys.stderr)
-    timings["one_pass_dashboard"] = _timed(one_pass(), arguments.runs_live)
-    print("one statement: full report", file=sys.stderr)
-    timings["one_pass_full_report"] = _timed(one_pass(**full), arguments.runs_live)
-    views.report_from_database = lambda **kwargs: report_from_statistics(
-        one_pass_statistics(jit=False, **kwargs)
-    )
-    print("one statement: GET /equity/", file=sys.stderr)
-    timings["one_pass_page"] = _page(0)
-
-    print("cell cache: refresh every view", file=sys.stderr)
+    print("refresh: every view", file=sys.stderr)
     started = time.perf_counter()
-    cells = cells_refresh()
-    results["cells_refresh_s"] = round(time.perf_counter() - started, 1)
-    results["cells"] = cells
+    figures = refresh_figures()
+    results["refresh_s"] = round(time.perf_counter() - started, 1)
+    results["cells"] = figures.n_cells
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT pg_total_relation_size('{CELLS}')")
+        cursor.execute(
+            f"SELECT pg_total_relation_size('{DashboardCell._meta.db_table}')"  # noqa: S608
+        )
         results["cells_mib"] = round(cursor.fetchone()[0] / 2**20, 1)
 
-    def cached(**kwargs):  # type: ignore[no-untyped-def]
-        def run():  # type: ignore[no-untyped-def]
-            return report_from_statistics(cached_statistics(**kwargs))
+    def stored(view: str):  # type: ignore[no-untyped-def]
+        return lambda: views._report(view, figures)
 
-        return run
+    def stored_full():  # type: ignore[no-untyped-def]
+        statistics = figures_statistics(figures, **full)
+        return report_from_statistics(statistics)
 
-    print("cell cache: dashboard", file=sys.stderr)
-    timings["cached_dashboard"] = _timed(cached(), arguments.runs)
-    print("cell cache: full report", file=sys.stderr)
-    timings["cached_full_report"] = _timed(cached(**full), arguments.runs)
-    views.report_from_database = lambda **kwargs: report_from_statistics(
-        cached_statistics(**kwargs)
-    )
-    print("cell cache: GET /equity/", file=sys.stderr)
-    timings["cached_page"] = _page(arguments.runs)
+    intersection, trend = "gender+languages", "referral_quarter+fee_tier"
+    assert intersection in INTERSECTIONS and trend in INTERSECTIONS
+    for name, function in (
+        ("stored_dashboard", stored(views.ATTRIBUTES[0])),
+        ("stored_intersection", stored(intersection)),
+        ("stored_quarters", stored(trend)),
+        ("stored_full_report", stored_full),
+    ):
+        print(f"stored: {name}", file=sys.stderr)
+        timings[name] = _timed(function, arguments.runs)
+    for label, query in (("page", ""), ("page_intersection", f"?attribute={intersection}")):
+        print(f"stored: GET /equity/{query}", file=sys.stderr)
+        timings[label] = _page(arguments.runs, query)
 
-    for name in ("dashboard", "full_report"):
-        one = _rows(timings[f"one_pass_{name}"]["result"])
-        results[f"same_report_{name}"] = {
-            "one_pass_vs_cached": _same(one, _rows(timings[f"cached_{name}"]["result"])),
-            "one_pass_vs_app": (
-                _same(one, reports[f"app_{name}"]) if f"app_{name}" in reports else None
-            ),
-        }
-    report = timings["one_pass_full_report"]["result"]
+    if "live_dashboard" in timings:
+        for name in ("dashboard", "full_report"):
+            results[f"same_report_{name}"] = _same(
+                _rows(timings[f"live_{name}"]["result"]), _rows(timings[f"stored_{name}"]["result"])
+            )
+    report = timings["stored_full_report"]["result"]
     results["report_rows"] = len(report.rows)
     results["report_tests"] = report.n_tests
     results["report_significant"] = sum(bool(row.significant) for row in report.rows)
@@ -840,8 +653,8 @@ def measure(arguments: argparse.Namespace) -> int:
         timing.pop("result", None)
     results["timings"] = timings
 
-    plain = one_pass_sql(database.ATTRIBUTES, ())
-    _explain(*plain, VAR.parent / "explain-one-pass-dashboard.txt")
+    plain = statistics_statement(database.ATTRIBUTES)
+    _explain(*plain, VAR.parent / "explain-live-dashboard.txt")
     if not arguments.skip_peer:
         sys.path.insert(0, str(ROOT / "bench" / "equity"))
         import run as peer_runner
@@ -852,7 +665,7 @@ def measure(arguments: argparse.Namespace) -> int:
         print("peer: aequitas", file=sys.stderr)
         peer = peer_runner._peer_run(episodes_file)
         results["aequitas"] = peer
-        for name in ("one_pass_dashboard", "cached_dashboard", "app_dashboard"):
+        for name in ("live_dashboard", "stored_dashboard", "page"):
             if name in timings:
                 ours = timings[name]["median_s"] or timings[name]["first_s"]
                 results[f"ratio_significance_to_{name}"] = round(
@@ -863,8 +676,6 @@ def measure(arguments: argparse.Namespace) -> int:
     with arguments.output.open("a") as output:
         output.write(json.dumps(results) + "\n")
     print(json.dumps(results, indent=2))
-    with connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE IF EXISTS {CELLS}")
     return 0
 
 
@@ -913,13 +724,7 @@ def main() -> int:
     measuring = commands.add_parser("measure", help="time the dashboard and the peer")
     measuring.add_argument("--runs", type=int, default=5, help="warm runs after the first")
     measuring.add_argument(
-        "--runs-app", type=int, default=1, help="calls of the app's code as it is (0: none)"
-    )
-    measuring.add_argument(
-        "--runs-live", type=int, default=2, help="warm runs of the one-statement rewrite"
-    )
-    measuring.add_argument(
-        "--app-all", action="store_true", help="also the app's full report and page, as they are"
+        "--runs-live", type=int, default=1, help="runs of the live aggregation (0: none)"
     )
     measuring.add_argument("--skip-peer", action="store_true")
     measuring.add_argument("--output", type=Path, default=RESULTS, help="JSON lines to append to")

@@ -131,6 +131,7 @@ def demo(argv: list[str]) -> int:
         seed_supervision()
         seed_consultation()
         seed_notes()
+        call_command("refresh_equity_dashboard")
     print(demo_logins(f"http://{args.bind}/"))
     if args.no_serve:
         return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from attune.equity.dashboard_figures import refresh_figures
 from tests.equity.test_database_report import _agency
 
 URL = reverse("equity:dashboard")
@@ -12,7 +13,9 @@ URL = reverse("equity:dashboard")
 
 @pytest.fixture
 def populated(agency):  # type: ignore[no-untyped-def]
-    return _agency(160, seed=3)
+    episodes = _agency(160, seed=3)
+    refresh_figures()
+    return episodes
 
 
 def test_only_a_leader_sees_the_dashboard(agency, client) -> None:

@@ -267,16 +267,13 @@ def _statement(
     return sql, params
 
 
-def database_statistics(
-    *,
-    attributes: Sequence[str] = ATTRIBUTES,
-    intersect: Sequence[tuple[str, str]] = (),
-    period: tuple[date, date] | None = None,
-) -> EquityStatistics:
-    """Return the group-level sums of the app's episodes, computed by the database.
+def plan_views(
+    attributes: Sequence[str], intersect: Sequence[tuple[str, str]]
+) -> tuple[list[str], list[tuple[str, tuple[str, ...]]]]:
+    """Check the attributes and intersections asked for; return the names and the views.
 
-    ``period`` (start, end) keeps the episodes referred from ``start`` up to, not including,
-    ``end`` (UTC dates).
+    A view is an attribute, ``(name, (name,))``, or an intersection, ``("a+b", ("a", "b"))``.
+    An intersection's suppression needs its components' own cells, so they are always in.
     """
     for pair in intersect:
         if len(pair) != 2 or pair[0] == pair[1]:
@@ -290,32 +287,46 @@ def database_statistics(
     for name in attributes:
         if name not in KNOWN:
             raise EquityInputError(f"{name!r} is not an attribute (attributes: {', '.join(KNOWN)})")
-    # An intersection's suppression needs its components' own cells, so they are always in.
     names = list(dict.fromkeys([*attributes, *(name for pair in intersect for name in pair)]))
-    plans = [(name, (name,)) for name in names]
+    plans: list[tuple[str, tuple[str, ...]]] = [(name, (name,)) for name in names]
     plans += [(schema.INTERSECTION_JOINER.join(pair), tuple(pair)) for pair in intersect]
-    sql, params = _statement(names, plans, period)
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # The planner overestimates these CTEs by orders of magnitude, and would spend
-            # about a second compiling the statement (JIT) to save less than that.
-            cursor.execute("SET LOCAL jit = off")
-        cursor.execute(sql, params)
-        fields = [column[0] for column in cursor.description][5:]
-        rows = cursor.fetchall()
+    return names, plans
+
+
+def statistics_statement(
+    attributes: Sequence[str], intersect: Sequence[tuple[str, str]] = ()
+) -> tuple[str, list[object]]:
+    """Return the one statement of ``database_statistics`` over every episode, and its values.
+
+    Its columns: ``kind``, ``view``, the two groups, ``wait_days``, then ``SUM_FIELDS``.
+    """
+    names, plans = plan_views(attributes, intersect)
+    return _statement(names, plans, None)
+
+
+# The sums each row of the statement carries, after its first five columns.
+SUM_FIELDS = _FIELDS
+
+
+def statistics_from_rows(
+    plans: Sequence[tuple[str, tuple[str, ...]]], rows: Sequence[Sequence[object]]
+) -> EquityStatistics:
+    """Return the statistics of the views ``plans`` from rows shaped as the statement's."""
     summaries = {name: AttributeSummaries(name, components) for name, components in plans}
     waits: dict[tuple[str, ...], list[tuple[float, int]]] = {}
     totals: list[tuple[tuple[str, ...], dict[str, object]]] = []
     n_episodes = 0
     for kind, view, first, second, wait_days, *sums in rows:
         if kind == 2:
-            n_episodes = int(sums[0])
+            n_episodes = int(sums[0])  # type: ignore[call-overload]
+            continue
+        if view not in summaries:
             continue
         key = (view, first) if len(summaries[view].components) == 1 else (view, first, second)
         if kind == 1:
-            waits.setdefault(key, []).append((wait_days, sums[0]))
+            waits.setdefault(key, []).append((wait_days, sums[0]))  # type: ignore[arg-type]
         else:
-            totals.append((key, dict(zip(fields, sums, strict=True))))
+            totals.append((key, dict(zip(SUM_FIELDS, sums, strict=True))))  # type: ignore[arg-type]
     for key, sums in totals:
         view, parts = key[0], key[1:]
         group = schema.INTERSECTION_JOINER.join(parts)
@@ -323,6 +334,33 @@ def database_statistics(
             group, parts, int(sums["episodes"]), metric_summaries(sums, waits.get(key, []))
         )
     return EquityStatistics(n_episodes, [summaries[name] for name, _ in plans])
+
+
+def run_statement(sql: str, params: Sequence[object]) -> list[tuple[object, ...]]:
+    """Run one of this module's statements and return its rows."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The planner overestimates these CTEs by orders of magnitude, and would spend
+            # about a second compiling the statement (JIT) to save less than that.
+            cursor.execute("SET LOCAL jit = off")
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def database_statistics(
+    *,
+    attributes: Sequence[str] = ATTRIBUTES,
+    intersect: Sequence[tuple[str, str]] = (),
+    period: tuple[date, date] | None = None,
+) -> EquityStatistics:
+    """Return the group-level sums of the app's episodes, computed by the database.
+
+    ``period`` (start, end) keeps the episodes referred from ``start`` up to, not including,
+    ``end`` (UTC dates).
+    """
+    names, plans = plan_views(attributes, intersect)
+    sql, params = _statement(names, plans, period)
+    return statistics_from_rows(plans, run_statement(sql, params))
 
 
 def report_from_database(

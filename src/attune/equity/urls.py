@@ -9,4 +9,5 @@ app_name = "equity"
 urlpatterns = [
     path("equity/", views.dashboard, name="dashboard"),
     path("equity/report.pdf", views.report_pdf, name="report_pdf"),
+    path("equity/refresh/", views.refresh, name="refresh"),
 ]

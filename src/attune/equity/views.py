@@ -1,22 +1,38 @@
 """The leader's equity dashboard: one metric by one attribute (or one intersection).
 
-Leaders see aggregates only. Every figure comes from ``report_from_database``, which sums in
-the database and hides groups under the minimum cell; no client is named or counted here.
+Leaders see aggregates only. Every figure comes from the group sums the database computed
+ahead of time (``dashboard_figures``); the report built from them hides groups under the
+minimum cell, and no client is named or counted here. The page says when the sums were
+computed, and a leader can ask for them to be computed again.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import combinations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
+from attune.access.actor import Actor
+from attune.access.navigation import redirect_back
 from attune.equity import schema
-from attune.equity.database import ATTRIBUTES, QUARTER, report_from_database
+from attune.equity.dashboard_figures import (
+    INTERSECTIONS,
+    figures_statistics,
+    last_failure,
+    latest_figures,
+    pending_refresh,
+    request_refresh,
+)
+from attune.equity.database import ATTRIBUTES, QUARTER
 from attune.equity.metrics import METRICS, METRICS_BY_NAME
+from attune.equity.models import DashboardRefresh
 from attune.equity.render import RenderUnavailableError, render_html, render_pdf
+from attune.equity.report import Report, report_from_statistics
 from attune.equity.summary import describe_finding, describe_group, format_interval, format_value
 
 PERMISSION = "equity.view_dashboard"
@@ -30,11 +46,6 @@ ATTRIBUTE_LABELS = {
     "accessibility": "Accessibility needs",
     "fee_tier": "Fee",
     QUARTER: "Referral quarter",
-}
-# Every pair of attributes, then each attribute by quarter of referral (the trend).
-INTERSECTIONS = {
-    schema.INTERSECTION_JOINER.join(pair): pair
-    for pair in [*combinations(ATTRIBUTES, 2), *((QUARTER, name) for name in ATTRIBUTES)]
 }
 CHART_WIDTH = 640
 BAR_HEIGHT = 28
@@ -71,13 +82,14 @@ def _choice(request) -> tuple[str, str]:
     return metric, view
 
 
-def _report(view: str):  # type: ignore[no-untyped-def]
+def _report(view: str, figures: DashboardRefresh) -> Report:
     intersect = [INTERSECTIONS[view]] if view in INTERSECTIONS else []
     # Quarters only when asked for, so the everyday view's q-values do not count them.
     attributes = (
         (*ATTRIBUTES, QUARTER) if QUARTER in view.split(schema.INTERSECTION_JOINER) else ATTRIBUTES
     )
-    return report_from_database(attributes=attributes, intersect=intersect)
+    statistics = figures_statistics(figures, attributes=attributes, intersect=intersect)
+    return report_from_statistics(statistics)
 
 
 def _bars(metric, rows, min_cell: int) -> tuple[list[Bar], int]:  # type: ignore[no-untyped-def]
@@ -106,7 +118,21 @@ def dashboard(request):
     _require(request)
     metric_name, view = _choice(request)
     metric = METRICS_BY_NAME[metric_name]
-    report = _report(view)
+    figures = latest_figures()
+    context = {
+        "metrics": METRICS,
+        "metric": metric,
+        "views": [(name, ATTRIBUTE_LABELS[name]) for name in (*ATTRIBUTES, QUARTER)]
+        + [(name, _label(name)) for name in INTERSECTIONS],
+        "view": view,
+        "view_label": _label(view),
+        "figures": figures,
+        "pending": pending_refresh(),
+        "failed": last_failure(),
+    }
+    if figures is None:
+        return render(request, "equity/dashboard.html", context)
+    report = _report(view, figures)
     rows = [row for row in report.rows if row.metric == metric_name and row.attribute == view]
     table = [
         {
@@ -133,12 +159,7 @@ def dashboard(request):
         request,
         "equity/dashboard.html",
         {
-            "metrics": METRICS,
-            "metric": metric,
-            "views": [(name, ATTRIBUTE_LABELS[name]) for name in (*ATTRIBUTES, QUARTER)]
-            + [(name, _label(name)) for name in INTERSECTIONS],
-            "view": view,
-            "view_label": _label(view),
+            **context,
             "table": table,
             "findings": findings,
             "bars": bars,
@@ -157,11 +178,35 @@ def dashboard(request):
 def report_pdf(request):
     _require(request)
     _metric, view = _choice(request)
-    report = _report(view)
+    figures = latest_figures()
+    if figures is None:
+        messages.info(request, "The figures have not been computed yet, so there is no report.")
+        return redirect("equity:dashboard")
+    report = _report(view, figures)
+    computed = timezone.localtime(figures.finished_at).strftime("%d %B %Y at %H:%M")
+    source = f"the app's database (figures computed on {computed})"
     try:
-        data = render_pdf(render_html(report, source="the app's database"))
+        data = render_pdf(render_html(report, source=source))
     except RenderUnavailableError as error:
         return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="equity-report.pdf"'
     return response
+
+
+@login_required
+@require_POST
+def refresh(request):
+    """Queue a new computation of the figures (one at a time), then go back to the page."""
+    _require(request)
+    already = pending_refresh()
+    request_refresh(actor=Actor.from_request(request))
+    if already is None:
+        messages.success(
+            request,
+            "The figures are being computed again. Reload this page in a few minutes to see "
+            "them; until then it shows the figures computed before.",
+        )
+    else:
+        messages.info(request, "The figures are already being computed again.")
+    return redirect_back(request, "equity:dashboard")

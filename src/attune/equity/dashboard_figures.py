@@ -1,0 +1,150 @@
+"""The dashboard's figures, computed ahead of time and read back per request.
+
+Aggregating every episode again on each request takes tens of seconds at a million episodes,
+so the dashboard reads stored sums instead. ``refresh_figures`` runs ``attune.equity.database``'s
+one statement for every view the dashboard offers and stores its rows (``DashboardCell``) in
+the database, in the same transaction as it marks the refresh done: a reader sees the old
+figures or the new ones, never half. ``figures_statistics`` reads back only the views a
+request needs; estimates, intervals, tests, Benjamini-Hochberg and suppression are then
+computed per request, exactly as from a live aggregation. Nothing about a person is stored:
+only the same group sums the live report is built from.
+
+A refresh runs nightly from cron (``attune manage refresh_equity_dashboard``) or when a leader
+asks for one from the page (``request_refresh``), in the background-task worker.
+"""
+
+# ruff: noqa: S608
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+from itertools import combinations
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from attune.access.actor import Actor
+from attune.equity import schema
+from attune.equity.database import (
+    ATTRIBUTES,
+    QUARTER,
+    SUM_FIELDS,
+    plan_views,
+    statistics_from_rows,
+    statistics_statement,
+)
+from attune.equity.models import DashboardCell, DashboardRefresh, RefreshStatus
+from attune.equity.summaries import EquityStatistics
+
+# Every pair of attributes, then each attribute by quarter of referral (the trend).
+INTERSECTIONS: dict[str, tuple[str, str]] = {
+    schema.INTERSECTION_JOINER.join(pair): pair
+    for pair in [*combinations(ATTRIBUTES, 2), *((QUARTER, name) for name in ATTRIBUTES)]
+}
+# A refresh still queued or running after this long is taken to have died with its worker.
+STALLED_AFTER = timedelta(hours=6)
+_COLUMNS = ("kind", "view", "first_group", "second_group", "wait_days", *SUM_FIELDS)
+
+
+def latest_figures() -> DashboardRefresh | None:
+    """Return the newest refresh that finished, or None before the first."""
+    return (
+        DashboardRefresh.objects.filter(status=RefreshStatus.DONE)
+        .order_by("-finished_at", "-pk")
+        .first()
+    )
+
+
+def last_failure() -> DashboardRefresh | None:
+    """Return the newest refresh if it failed (a later success clears it), else None."""
+    newest = DashboardRefresh.objects.exclude(finished_at=None).order_by("-finished_at").first()
+    return newest if newest is not None and newest.status == RefreshStatus.FAILED else None
+
+
+def pending_refresh() -> DashboardRefresh | None:
+    """Return a refresh queued or running (and not stalled), if there is one."""
+    return (
+        DashboardRefresh.objects.filter(
+            status__in=[RefreshStatus.QUEUED, RefreshStatus.RUNNING],
+            requested_at__gte=timezone.now() - STALLED_AFTER,
+        )
+        .order_by("-requested_at", "-pk")
+        .first()
+    )
+
+
+def request_refresh(*, actor: Actor) -> DashboardRefresh:
+    """Queue a refresh for the worker, unless one is already queued or running."""
+    from attune.equity.tasks import refresh_dashboard
+
+    with transaction.atomic():
+        pending = pending_refresh()
+        if pending is not None:
+            return pending
+        refresh = DashboardRefresh.objects.create(requested_by=actor.user)
+        transaction.on_commit(lambda: refresh_dashboard.enqueue(refresh.pk))
+    return refresh
+
+
+def refresh_figures(refresh: DashboardRefresh | None = None) -> DashboardRefresh:
+    """Compute and store every view's sums; return the refresh, done or failed.
+
+    The older refreshes' cells are deleted in the same transaction as the new ones are
+    written, so the table holds one set of figures at a time.
+    """
+    if refresh is None:
+        refresh = DashboardRefresh.objects.create()
+    DashboardRefresh.objects.filter(pk=refresh.pk).update(
+        status=RefreshStatus.RUNNING, started_at=timezone.now()
+    )
+    sql, params = statistics_statement((*ATTRIBUTES, QUARTER), list(INTERSECTIONS.values()))
+    table = DashboardCell._meta.db_table
+    columns = ", ".join(_COLUMNS)
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SET LOCAL jit = off")  # see database.run_statement
+            cursor.execute(
+                f"INSERT INTO {table} (refresh_id, {columns}) "
+                f"SELECT %s, rows.* FROM ({sql}) AS rows",
+                [refresh.pk, *params],
+            )
+            n_cells = cursor.rowcount
+            episodes = (
+                DashboardCell.objects.filter(refresh=refresh, kind=2)
+                .values_list("episodes", flat=True)
+                .first()
+            )
+            DashboardCell.objects.filter(refresh__finished_at__isnull=False).exclude(
+                refresh=refresh
+            ).delete()
+            DashboardRefresh.objects.filter(pk=refresh.pk).update(
+                status=RefreshStatus.DONE,
+                finished_at=timezone.now(),
+                n_cells=n_cells,
+                n_episodes=int(episodes or 0),
+            )
+    except Exception as error:
+        DashboardRefresh.objects.filter(pk=refresh.pk).update(
+            status=RefreshStatus.FAILED,
+            finished_at=timezone.now(),
+            error=f"{type(error).__name__}: {error}"[:500],
+        )
+        raise
+    refresh.refresh_from_db()
+    return refresh
+
+
+def figures_statistics(
+    refresh: DashboardRefresh,
+    *,
+    attributes: Sequence[str] = ATTRIBUTES,
+    intersect: Sequence[tuple[str, str]] = (),
+) -> EquityStatistics:
+    """Return the statistics of the views asked for, as stored by ``refresh``."""
+    _names, plans = plan_views(attributes, intersect)
+    views = [name for name, _ in plans]
+    rows = DashboardCell.objects.filter(refresh=refresh, view__in=[*views, ""]).values_list(
+        *_COLUMNS
+    )
+    return statistics_from_rows(plans, list(rows))
