@@ -13,14 +13,13 @@ A refresh runs nightly from cron (``attune manage refresh_equity_dashboard``) or
 asks for one from the page (``request_refresh``), in the background-task worker.
 """
 
-# ruff: noqa: S608
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import timedelta
 from itertools import combinations
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from attune.access.actor import Actor
@@ -30,10 +29,11 @@ from attune.equity.database import (
     QUARTER,
     SUM_FIELDS,
     plan_views,
+    run_statement,
     statistics_from_rows,
     statistics_statement,
 )
-from attune.equity.models import DashboardCell, DashboardRefresh, RefreshStatus
+from attune.equity.models import CellKind, DashboardCell, DashboardRefresh, RefreshStatus
 from attune.equity.summaries import EquityStatistics
 
 # Every pair of attributes, then each attribute by quarter of referral (the trend).
@@ -98,30 +98,27 @@ def refresh_figures(refresh: DashboardRefresh | None = None) -> DashboardRefresh
         status=RefreshStatus.RUNNING, started_at=timezone.now()
     )
     sql, params = statistics_statement((*ATTRIBUTES, QUARTER), list(INTERSECTIONS.values()))
-    table = DashboardCell._meta.db_table
-    columns = ", ".join(_COLUMNS)
     try:
-        with transaction.atomic(), connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute("SET LOCAL jit = off")  # see database.run_statement
-            cursor.execute(
-                f"INSERT INTO {table} (refresh_id, {columns}) "
-                f"SELECT %s, rows.* FROM ({sql}) AS rows",
-                [refresh.pk, *params],
+        # A plain SELECT, then the rows written from here: PostgreSQL runs an INSERT ... SELECT
+        # on one core only, and the statement is the long part; its rows are a few tens of
+        # thousands of group sums.
+        rows = run_statement(sql, params)
+        with transaction.atomic():
+            DashboardCell.objects.bulk_create(
+                (
+                    DashboardCell(refresh=refresh, **dict(zip(_COLUMNS, row, strict=True)))
+                    for row in rows
+                ),
+                batch_size=2000,
             )
-            n_cells = cursor.rowcount
-            episodes = (
-                DashboardCell.objects.filter(refresh=refresh, kind=2)
-                .values_list("episodes", flat=True)
-                .first()
-            )
+            episodes = next((row[5] for row in rows if row[0] == CellKind.EPISODES), 0)
             DashboardCell.objects.filter(refresh__finished_at__isnull=False).exclude(
                 refresh=refresh
             ).delete()
             DashboardRefresh.objects.filter(pk=refresh.pk).update(
                 status=RefreshStatus.DONE,
                 finished_at=timezone.now(),
-                n_cells=n_cells,
+                n_cells=len(rows),
                 n_episodes=int(episodes or 0),
             )
     except Exception as error:

@@ -93,8 +93,9 @@ def deliver_invitation(*, client_id: int, url: str, expires_at: datetime) -> lis
         subject = _("%(agency)s invites your feedback") % {"agency": agency_name()}
         body = _(
             "Hello,\n\n%(agency)s would like to hear from you. Please answer through this "
-            "private link:\n\n%(url)s\n\nThe link works once and until %(date)s. You can skip "
-            "any question. If you did not expect this message, you can ignore it."
+            "private link:\n\n%(url)s\n\nYou can open it again until %(date)s, or until you send "
+            "your answers. You can skip any question. If you did not expect this message, you "
+            "can ignore it."
         ) % {"agency": agency_name(), "url": url, "date": date_format(expires_at, "DATE_FORMAT")}
         short = _("%(agency)s invites your feedback: %(url)s") % {
             "agency": agency_name(),
