@@ -140,19 +140,36 @@ def wait_until_up(base: str) -> None:
     raise RuntimeError("the server did not start")
 
 
+# What a kept-alive connection the server has closed while idle raises on its next request.
+CLOSED_WHILE_IDLE = (BrokenPipeError, ConnectionResetError, http.client.RemoteDisconnected)
+
+
 class Client:
-    """One simulated client on a kept-alive loopback connection, with its own cookies."""
+    """One simulated client on a kept-alive loopback connection, with its own cookies.
+
+    gunicorn closes a kept-alive connection after two idle seconds, so a client who spends
+    longer on the form finds it closed. As a browser does, the client then opens a new
+    connection and sends the request again (the server never read it); ``reconnects`` counts
+    how often, and the time of the new connection is part of the request's.
+    """
 
     def __init__(self) -> None:
         self.connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
         self.cookies: dict[str, str] = {}
+        self.reconnects = 0
 
     def request(self, method: str, path: str, body: str | None = None) -> tuple[int, str]:
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
         if body is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-        self.connection.request(method, path, body=body, headers=headers)
-        response = self.connection.getresponse()
+        try:
+            self.connection.request(method, path, body=body, headers=headers)
+            response = self.connection.getresponse()
+        except CLOSED_WHILE_IDLE:
+            self.connection.close()
+            self.reconnects += 1
+            self.connection.request(method, path, body=body, headers=headers)
+            response = self.connection.getresponse()
         text = response.read().decode("utf-8", "replace")
         for header in response.headers.get_all("Set-Cookie") or []:
             name, _, rest = header.partition("=")
@@ -193,6 +210,7 @@ def answer_one(token: str, rng: random.Random, resend: bool, fill_seconds: float
         "submit": submit_seconds,
         "whole": time.perf_counter() - started,
         "resent": resend,
+        "reconnects": client.reconnects,
     }
 
 
@@ -304,6 +322,7 @@ def main() -> int:
         "open_form_submit_p95_ms": round(percentile(whole, 0.95) * 1000, 1),
         "succeeded": len(succeeded),
         "resent_twice": sum(1 for result in succeeded if result["resent"]),
+        "reconnected_after_idle": sum(result["reconnects"] for result in succeeded),
         "failed": len(failed),
         "failures": failed[:5],
         **counts,
