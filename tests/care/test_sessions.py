@@ -172,3 +172,37 @@ def test_it_lists_sessions_in_a_fixed_number_of_queries(agency):
         scheduled_session(agency.client_a)
     assert count() == few
     assert few <= 12
+
+
+def test_marking_held_records_whether_the_interpreter_was_there(agency):
+    session = scheduled_session(agency.client_a)  # client A needs an interpreter
+    http = signed_in(agency.therapist_a)
+    page = http.get(f"/clients/{agency.client_a.pk}/sessions/").content.decode()
+    assert "Interpreter at this session" in page
+    response = http.post(f"/sessions/{session.pk}/held/", {"interpreter": "family_or_friend"})
+    assert response.status_code == 200
+    session.refresh_from_db()
+    assert session.status == SessionStatus.HELD and session.interpreter == "family_or_friend"
+    page = http.get(f"/clients/{agency.client_a.pk}/sessions/").content.decode()
+    assert "Interpreter: a family member or friend interpreted" in page
+    detail = AccessEvent.objects.filter(object_type="session").last().detail
+    assert detail == "marked held; interpreter: family_or_friend"
+
+
+def test_a_tampered_interpreter_answer_changes_nothing(agency):
+    session = scheduled_session(agency.client_a)
+    http = signed_in(agency.therapist_a)
+    response = http.post(f"/sessions/{session.pk}/held/", {"interpreter": "robot"}, follow=True)
+    assert "Nothing changed: Choose one of the interpreter answers." in response.content.decode()
+    session.refresh_from_db()
+    assert session.status == SessionStatus.SCHEDULED and session.interpreter == ""
+    assert not CheckIn.objects.exists()
+    with pytest.raises(ValueError, match="unknown interpreter use"):
+        mark_held(session, interpreter="robot")
+
+
+def test_the_interpreter_question_is_asked_only_when_the_client_needs_one(agency):
+    http = signed_in(agency.therapist_b)
+    scheduled_session(agency.client_b)
+    page = http.get(f"/clients/{agency.client_b.pk}/sessions/").content.decode()
+    assert "Interpreter at this session" not in page

@@ -33,7 +33,7 @@ def test_it_lists_context_gaps_for_the_supervisees_clients_by_case_code(agency):
     contexts = _items(agenda, agendas.CONTEXTS)
     titles = {(item.case_code, item.title) for item in contexts}
     assert (agency.client_a.case_code, "No cultural formulation yet") in titles
-    assert (agency.client_a.case_code, "Needs an interpreter: check the need was met") in titles
+    assert (agency.client_a.case_code, "Needs an interpreter") in titles
     # therapist_b's client is not this supervisee's
     assert all(item.case_code != agency.client_b.case_code for item in contexts)
     assert [s.key for s in agenda.sections] == [
@@ -42,6 +42,45 @@ def test_it_lists_context_gaps_for_the_supervisees_clients_by_case_code(agency):
         "systemic",
         "ruptures",
     ]
+
+
+def _held(agency, days: int, interpreter: str) -> None:
+    actor = Actor(user=agency.therapist_a)
+    session = care_services.session_schedule(
+        actor=actor, client=agency.client_a, starts_at=timezone.now() - timedelta(days=days)
+    )
+    care_services.session_mark_held(
+        actor=actor, session=session, base_url="http://testserver/", interpreter=interpreter
+    )
+
+
+def _interpreter_item(agency):
+    contexts = _items(_agenda(agency), agendas.CONTEXTS)
+    return next(item for item in contexts if item.title.startswith("Needs an interpreter"))
+
+
+def test_sessions_held_without_a_professional_interpreter_are_counted(agency):
+    for days, use in enumerate(("professional", "family_or_friend", "none", "", "none"), 1):
+        _held(agency, days, use)
+    item = _interpreter_item(agency)
+    assert item.title == "Needs an interpreter: 3 of 5 sessions without a professional one"
+    assert "1 with a professional interpreter" in item.detail
+    assert "1 with a family member or friend interpreting" in item.detail
+    assert "2 without an interpreter" in item.detail
+    assert "1 with nothing recorded about an interpreter" in item.detail
+
+
+def test_an_interpreter_at_every_session_is_said_so(agency):
+    _held(agency, 2, "professional")
+    _held(agency, 1, "professional")
+    item = _interpreter_item(agency)
+    assert item.title == "Needs an interpreter: one was there at every session"
+    assert "2 sessions held in this period (2 with a professional interpreter)" in item.detail
+
+
+def test_an_unrecorded_session_asks_whether_the_need_was_met(agency):
+    _held(agency, 1, "")
+    assert _interpreter_item(agency).title == "Needs an interpreter: check the need was met"
 
 
 def test_a_formulation_takes_the_client_off_the_agenda(agency):

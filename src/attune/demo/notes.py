@@ -20,9 +20,9 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from attune.care.models import SessionNote, SessionStatus, TherapySession
+from attune.care.models import InterpreterUse, SessionNote, SessionStatus, TherapySession
 from attune.care.services.notes import note_counts
-from attune.clients.models import Client, IdentityCategory
+from attune.clients.models import Client, IdentityCategory, InterpreterNeed
 
 SEED = 20220201
 NOTE_SHARE = 0.7  # of held sessions with a note
@@ -95,15 +95,28 @@ def seed_notes(*, seed: int = SEED) -> int:
     return len(notes)
 
 
+def _interpreter_use(client: Client, rng: random.Random) -> str:
+    if client.interpreter_needed != InterpreterNeed.YES:
+        return InterpreterUse.NOT_RECORDED
+    return rng.choices(
+        [InterpreterUse.PROFESSIONAL, InterpreterUse.FAMILY_OR_FRIEND, InterpreterUse.NONE],
+        weights=[8, 1, 1],
+    )[0]
+
+
 def _hold_sessions(rng: random.Random) -> None:
     """Give each client of a therapist who has no session a history of weekly held sessions.
 
     The demo's clients are all added on the day it is seeded; each is given a referral date in
     the past year so waiting times and quarterly trends have something to show, then held
     sessions once a week from a first session a few days to six weeks after referral.
+    For a client who needs an interpreter, most sessions had a professional one; some had a
+    relative interpreting or none, for the supervision agendas to raise.
     """
     sessions = []
     now = timezone.now()
+    # Its own generator, so the sessions and notes are those the demo had before interpreters.
+    interpreters = random.Random(SEED + 1)
     clients = Client.objects.filter(therapist__isnull=False, therapy_sessions__isnull=True)
     for client in clients.order_by("pk").iterator(chunk_size=2000):
         referred = now - timedelta(days=rng.randint(60, 365), hours=rng.randint(0, 8))
@@ -120,6 +133,7 @@ def _hold_sessions(rng: random.Random) -> None:
                     starts_at=when,
                     status=SessionStatus.HELD,
                     held_at=when,
+                    interpreter=_interpreter_use(client, interpreters),
                 )
             )
     TherapySession.objects.bulk_create(sessions, batch_size=1000)

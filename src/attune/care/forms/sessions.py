@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from attune.care.models import CancelledBy
+from attune.care.models import CancelledBy, InterpreterUse
 from attune.measures.goals import CLIENT_NAMED_GOALS_LIMIT
 
 
@@ -35,6 +35,13 @@ class HeldForm(forms.Form):
         required=False,
         max_length=900,
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    # Asked only of clients who need an interpreter or are not sure (see session_list.html).
+    interpreter = forms.ChoiceField(
+        label="Interpreter at this session",
+        choices=InterpreterUse.choices,
+        required=False,
+        error_messages={"invalid_choice": "Choose one of the interpreter answers."},
     )
 
     def clean_goals(self):

@@ -28,6 +28,7 @@ from attune.care.models.repairs import (
 )
 from attune.care.models.sessions import (
     CancelledBy,
+    InterpreterUse,
     SessionStatus,
     TherapySession,
 )
@@ -42,6 +43,7 @@ __all__ = [
     "ClientViewChoice",
     "ClientViewMode",
     "CulturalAdaptation",
+    "InterpreterUse",
     "PlanAgreement",
     "REFLECTION_PROMPTS",
     "Reflection",

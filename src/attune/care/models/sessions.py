@@ -18,6 +18,16 @@ class SessionStatus(models.TextChoices):
     NO_SHOW = "no_show", "Client did not come"
 
 
+class InterpreterUse(models.TextChoices):
+    """Whether the session had the interpreter the client needed, as the therapist recorded it."""
+
+    NOT_RECORDED = "", "Not recorded"
+    NOT_NEEDED = "not_needed", "Not needed"
+    PROFESSIONAL = "professional", "A professional interpreter was there"
+    FAMILY_OR_FRIEND = "family_or_friend", "A family member or friend interpreted"
+    NONE = "none", "Needed, but no interpreter was there"
+
+
 class CancelledBy(models.TextChoices):
     CLIENT = "client", "The client"
     THERAPIST = "therapist", "The therapist"
@@ -39,6 +49,10 @@ class TherapySession(models.Model):
     )
     cancelled_by = models.CharField(max_length=12, choices=CancelledBy.choices, blank=True)
     held_at = models.DateTimeField(null=True, blank=True)
+    # Recorded when the session is marked held; supervision agendas ask about the gaps.
+    interpreter = models.CharField(
+        max_length=20, choices=InterpreterUse.choices, blank=True, default=""
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

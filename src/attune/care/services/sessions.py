@@ -12,7 +12,7 @@ from django.utils import timezone
 from attune.access import trail
 from attune.access.actor import Actor
 from attune.access.models import TrailAction
-from attune.care.models import CancelledBy, SessionStatus, TherapySession
+from attune.care.models import CancelledBy, InterpreterUse, SessionStatus, TherapySession
 from attune.clients.models import Client
 
 
@@ -55,23 +55,33 @@ class HeldSession:
 
 @transaction.atomic
 def session_mark_held(
-    *, actor: Actor, session: TherapySession, base_url: str, goal_texts: Sequence[str] = ()
+    *,
+    actor: Actor,
+    session: TherapySession,
+    base_url: str,
+    goal_texts: Sequence[str] = (),
+    interpreter: str = InterpreterUse.NOT_RECORDED,
 ) -> HeldSession:
     """Mark a session held and send the client its check-in, with their goals.
 
     The goals are those of the client's current plan when there is one; otherwise the goals the
-    client named (``goal_texts``, up to three), if any.
+    client named (``goal_texts``, up to three), if any. ``interpreter`` records whether the
+    session had the interpreter the client needed (``InterpreterUse``).
     """
     from attune.care.queries.plans import current_goals
     from attune.measures import services as measures_services
 
+    if interpreter not in InterpreterUse.values:
+        raise ValueError(f"unknown interpreter use {interpreter!r}")
     session = TherapySession.objects.select_for_update().select_related("client").get(pk=session.pk)
     if session.status not in (SessionStatus.SCHEDULED, SessionStatus.NO_SHOW):
         raise SessionStateError(f"a {session.get_status_display().lower()} session cannot be held")
     session.status = SessionStatus.HELD
     session.held_at = timezone.now()
-    session.save(update_fields=["status", "held_at", "updated_at"])
-    _trail(actor, session, TrailAction.UPDATE, "marked held")
+    session.interpreter = interpreter
+    session.save(update_fields=["status", "held_at", "interpreter", "updated_at"])
+    detail = "marked held" + (f"; interpreter: {interpreter}" if interpreter else "")
+    _trail(actor, session, TrailAction.UPDATE, detail)
     plan_goals = current_goals(session.client)
     sent = measures_services.checkin_send(
         actor=actor,

@@ -13,6 +13,7 @@ from attune.access.navigation import redirect_back
 from attune.care import queries, services
 from attune.care.forms.sessions import CancelForm, HeldForm, ScheduleForm
 from attune.care.queries.plans import current_goals
+from attune.clients.models import InterpreterNeed
 from attune.measures.models import CheckIn
 
 
@@ -30,6 +31,8 @@ def _list_page(request, client, sessions, schedule_form=None):
             ),
             "plan_goals": plan_goals,
             "cancel_form": CancelForm(),
+            "asks_interpreter": client.interpreter_needed
+            in (InterpreterNeed.YES, InterpreterNeed.NOT_SURE),
             "can_manage": request.user.has_perm("care.manage_sessions", client),
         },
     )
@@ -76,7 +79,10 @@ def session_held(request, session_id: int):
     session = queries.session_for_action(actor=actor, session_id=session_id)
     form = HeldForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Nothing changed: " + " ".join(form.errors.get("goals", [])))
+        problems = [
+            error for field in ("goals", "interpreter") for error in form.errors.get(field, [])
+        ]
+        messages.error(request, "Nothing changed: " + " ".join(problems))
         return redirect("care:session_list", client_id=session.client_id)
     try:
         held = services.session_mark_held(
@@ -84,6 +90,7 @@ def session_held(request, session_id: int):
             session=session,
             base_url=request.build_absolute_uri("/"),
             goal_texts=form.cleaned_data["goals"],
+            interpreter=form.cleaned_data["interpreter"],
         )
     except services.SessionStateError as error:
         messages.error(request, f"Nothing changed: {error}.")

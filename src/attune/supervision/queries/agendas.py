@@ -19,7 +19,7 @@ from django.utils import timezone
 from attune.access import trail
 from attune.access.actor import Actor
 from attune.access.models import TrailAction
-from attune.care.models import ReflectionSharing, SessionStatus, TherapySession
+from attune.care.models import InterpreterUse, ReflectionSharing, SessionStatus, TherapySession
 from attune.clients.models import Client, IdentityCategory, InterpreterNeed, Question
 from attune.measures.models import Signal, SignalKind
 from attune.supervision.models import (
@@ -149,36 +149,82 @@ def clients_without_formulation(*, supervisee, since: date, until: date) -> list
     ]
 
 
+def _interpreter_use(row: dict, language: str) -> tuple[str, str]:
+    """Title and detail for a client who needs an interpreter, from the period's sessions."""
+    counts = [
+        (row["professional"], "with a professional interpreter"),
+        (row["informal"], "with a family member or friend interpreting"),
+        (row["without"], "without an interpreter"),
+        (row["unrecorded"], "with nothing recorded about an interpreter"),
+    ]
+    held = row["held"]
+    described = "; ".join(f"{count} {what}" for count, what in counts if count)
+    detail = f"Preferred language {language}; {held} sessions held in this period"
+    detail += f" ({described})." if described else "."
+    gaps = row["informal"] + row["without"]
+    if gaps:
+        title = f"Needs an interpreter: {gaps} of {held} sessions without a professional one"
+        detail += " What got in the way, and what would it take next time?"
+    elif row["unrecorded"]:
+        title = "Needs an interpreter: check the need was met"
+        detail += " Was an interpreter there each time, and the right one?"
+    elif not held:
+        title = "Needs an interpreter"
+        detail += " Is one booked for the next session, and the right one?"
+    else:
+        title = "Needs an interpreter: one was there at every session"
+        detail += " How is working through an interpreter going, for the client and for you?"
+    return title, detail
+
+
 def interpreter_needs(*, supervisee, since: date, until: date) -> list[AgendaItem]:
-    """Clients who need an interpreter (was one there?), or whose need was never asked."""
+    """Clients who need an interpreter (was one there?), or whose need was never asked.
+
+    For a client who needs one, the period's held sessions are counted by what the therapist
+    recorded when marking each held (``InterpreterUse``).
+    """
     start, end = _bounds(since, until)
-    held = Count(
-        "therapy_sessions",
-        filter=Q(
-            therapy_sessions__status=SessionStatus.HELD,
-            therapy_sessions__starts_at__gte=start,
-            therapy_sessions__starts_at__lt=end,
-        ),
+    in_period = Q(
+        therapy_sessions__status=SessionStatus.HELD,
+        therapy_sessions__starts_at__gte=start,
+        therapy_sessions__starts_at__lt=end,
     )
+
+    def held(*uses: str) -> Count:
+        only = Q(therapy_sessions__interpreter__in=uses) if uses else Q()
+        return Count("therapy_sessions", filter=in_period & only)
+
     rows = (
         Client.objects.filter(therapist=supervisee, closed_at__isnull=True)
         .filter(
             Q(interpreter_needed__in=[InterpreterNeed.YES, InterpreterNeed.NOT_SURE])
             | (Q(interpreter_needed=InterpreterNeed.NOT_ASKED) & ~Q(preferred_language__in=ENGLISH))
         )
-        .annotate(held=held)
+        .annotate(
+            held=held(),
+            professional=held(InterpreterUse.PROFESSIONAL),
+            informal=held(InterpreterUse.FAMILY_OR_FRIEND),
+            without=held(InterpreterUse.NONE),
+            unrecorded=held(InterpreterUse.NOT_RECORDED, InterpreterUse.NOT_NEEDED),
+        )
         .order_by("case_code")
-        .values("id", "case_code", "interpreter_needed", "preferred_language", "held")
+        .values(
+            "id",
+            "case_code",
+            "interpreter_needed",
+            "preferred_language",
+            "held",
+            "professional",
+            "informal",
+            "without",
+            "unrecorded",
+        )
     )
     items = []
     for row in rows:
         language = row["preferred_language"] or "not recorded"
         if row["interpreter_needed"] == InterpreterNeed.YES:
-            title = "Needs an interpreter: check the need was met"
-            detail = (
-                f"Preferred language {language}; {row['held']} sessions held in this period. "
-                "Was an interpreter there each time, and the right one?"
-            )
+            title, detail = _interpreter_use(row, language)
         elif row["interpreter_needed"] == InterpreterNeed.NOT_SURE:
             title = "Not sure about an interpreter"
             detail = f"Preferred language {language}. Has the choice been talked through?"
