@@ -30,7 +30,7 @@ def episodes(db):  # type: ignore[no-untyped-def]
 
 def test_the_stored_sums_are_named_as_the_statement_returns_them() -> None:
     columns = [field.name for field in DashboardCell._meta.fields]
-    assert columns[columns.index("wait_days") + 1 :] == list(SUM_FIELDS)
+    assert columns[columns.index("waits") + 1 :] == list(SUM_FIELDS)
 
 
 @pytest.mark.parametrize(

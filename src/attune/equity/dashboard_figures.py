@@ -15,6 +15,7 @@ asks for one from the page (``request_refresh``), in the background-task worker.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from datetime import timedelta
 from itertools import combinations
@@ -33,7 +34,7 @@ from attune.equity.database import (
     statistics_from_rows,
     statistics_statement,
 )
-from attune.equity.models import CellKind, DashboardCell, DashboardRefresh, RefreshStatus
+from attune.equity.models import DashboardCell, DashboardRefresh, RefreshStatus
 from attune.equity.summaries import EquityStatistics
 
 # Every pair of attributes, then each attribute by quarter of referral (the trend).
@@ -43,7 +44,8 @@ INTERSECTIONS: dict[str, tuple[str, str]] = {
 }
 # A refresh still queued or running after this long is taken to have died with its worker.
 STALLED_AFTER = timedelta(hours=6)
-_COLUMNS = ("kind", "view", "first_group", "second_group", "wait_days", *SUM_FIELDS)
+# What each row of the statement holds, by its first column (see database._statement).
+SUMS_ROW, WAIT_ROW, EPISODES_ROW = 0, 1, 2
 
 
 def latest_figures() -> DashboardRefresh | None:
@@ -99,26 +101,20 @@ def refresh_figures(refresh: DashboardRefresh | None = None) -> DashboardRefresh
     )
     sql, params = statistics_statement((*ATTRIBUTES, QUARTER), list(INTERSECTIONS.values()))
     try:
-        # A plain SELECT, then the rows written from here: PostgreSQL runs an INSERT ... SELECT
-        # on one core only, and the statement is the long part; its rows are a few tens of
-        # thousands of group sums.
+        # The statement is the long part (minutes at a million episodes); its rows are then
+        # gathered here, each group's waits into one list, and written in one transaction.
         rows = run_statement(sql, params)
+        cells = _cells(refresh, rows)
+        episodes = next((row[5] for row in rows if row[0] == EPISODES_ROW), 0)
         with transaction.atomic():
-            DashboardCell.objects.bulk_create(
-                (
-                    DashboardCell(refresh=refresh, **dict(zip(_COLUMNS, row, strict=True)))
-                    for row in rows
-                ),
-                batch_size=2000,
-            )
-            episodes = next((row[5] for row in rows if row[0] == CellKind.EPISODES), 0)
+            DashboardCell.objects.bulk_create(cells, batch_size=1000)
             DashboardCell.objects.filter(refresh__finished_at__isnull=False).exclude(
                 refresh=refresh
             ).delete()
             DashboardRefresh.objects.filter(pk=refresh.pk).update(
                 status=RefreshStatus.DONE,
                 finished_at=timezone.now(),
-                n_cells=len(rows),
+                n_cells=len(cells),
                 n_episodes=int(episodes or 0),
             )
     except Exception as error:
@@ -132,6 +128,26 @@ def refresh_figures(refresh: DashboardRefresh | None = None) -> DashboardRefresh
     return refresh
 
 
+def _cells(refresh: DashboardRefresh, rows: Sequence[Sequence]) -> list[DashboardCell]:
+    """Return one cell per group of each view, its waits gathered from the statement's rows."""
+    waits: dict[tuple, list[list[float]]] = defaultdict(list)
+    for kind, view, first, second, days, count, *_ in rows:
+        if kind == WAIT_ROW:
+            waits[view, first, second].append([days, count])
+    return [
+        DashboardCell(
+            refresh=refresh,
+            view=view,
+            first_group=first,
+            second_group=second,
+            waits=sorted(waits.get((view, first, second), [])),
+            **dict(zip(SUM_FIELDS, sums, strict=True)),
+        )
+        for kind, view, first, second, _days, *sums in rows
+        if kind == SUMS_ROW
+    ]
+
+
 def figures_statistics(
     refresh: DashboardRefresh,
     *,
@@ -141,7 +157,14 @@ def figures_statistics(
     """Return the statistics of the views asked for, as stored by ``refresh``."""
     _names, plans = plan_views(attributes, intersect)
     views = [name for name, _ in plans]
-    rows = DashboardCell.objects.filter(refresh=refresh, view__in=[*views, ""]).values_list(
-        *_COLUMNS
+    cells = DashboardCell.objects.filter(refresh=refresh, view__in=views).values_list(
+        "view", "first_group", "second_group", "waits", *SUM_FIELDS
     )
-    return statistics_from_rows(plans, list(rows))
+    # Back into the statement's shape: a row of sums, then a row per wait, then the count.
+    padding = (None,) * (len(SUM_FIELDS) - 1)
+    rows: list[tuple] = []
+    for view, first, second, waits, *sums in cells:
+        rows.append((SUMS_ROW, view, first, second, None, *sums))
+        rows.extend((WAIT_ROW, view, first, second, days, count, *padding) for days, count in waits)
+    rows.append((EPISODES_ROW, "", "", "", None, refresh.n_episodes, *padding))
+    return statistics_from_rows(plans, rows)

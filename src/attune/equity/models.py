@@ -1,11 +1,11 @@
 """The dashboard's figures, computed ahead of time: group-level sums only, never a person.
 
 A ``DashboardRefresh`` is one computation of every view the dashboard offers (each
-attribute, the referral quarter and every intersection). Its ``DashboardCell`` rows are the
-rows of ``attune.equity.database``'s one statement, stored as they came: per view and group,
-the sums of ``summaries.AGGREGATE_FIELDS`` and ``NOTE_AGGREGATE_FIELDS`` (kind 0), how many
-episodes waited each number of days (kind 1), and the episode count (kind 2). A request then
-reads a few hundred sums instead of aggregating every episode again.
+attribute, the referral quarter and every intersection), with the number of episodes. Its
+``DashboardCell`` rows hold what ``attune.equity.database``'s one statement returns for each
+group of each view: the sums of ``summaries.AGGREGATE_FIELDS`` and ``NOTE_AGGREGATE_FIELDS``,
+and the group's table of waits (how many episodes waited each number of days) as one list. A
+request then reads a few hundred rows instead of aggregating every episode again.
 """
 
 from __future__ import annotations
@@ -57,23 +57,18 @@ class DashboardRefresh(models.Model):
         return (self.finished_at - self.started_at).total_seconds()
 
 
-class CellKind(models.IntegerChoices):
-    SUMS = 0, "A group's sums"
-    WAIT = 1, "Episodes of a group that waited wait_days"
-    EPISODES = 2, "Every episode"
-
-
 class DashboardCell(models.Model):
-    """One row of a refresh: a group's sums, one of its waiting times, or the episode count."""
+    """One group of one view in a refresh: its sums and its table of waits."""
 
     refresh = models.ForeignKey(DashboardRefresh, on_delete=models.CASCADE, related_name="cells")
-    kind = models.PositiveSmallIntegerField(choices=CellKind.choices)
-    # The attribute or intersection ("gender", "gender+languages"); empty for kind 2.
+    # The attribute or intersection ("gender", "gender+languages").
     view = models.CharField(max_length=120)
     first_group = models.CharField(max_length=255)
     # The second component's group of an intersection; empty for a plain attribute.
     second_group = models.CharField(max_length=255)
-    wait_days = models.FloatField(null=True, blank=True)
+    # [[days, episodes], ...]: how many of the group's episodes waited each whole number of
+    # days from referral to a first session, in ascending order of days.
+    waits = models.JSONField(default=list)
     # The sums, named as summaries.AGGREGATE_FIELDS and NOTE_AGGREGATE_FIELDS (a test checks).
     # Counts and sums alike as doubles: every sum of whole numbers here is far below 2**53,
     # so it is stored exactly, and the report reads each one as a float anyway.
@@ -107,4 +102,4 @@ class DashboardCell(models.Model):
         indexes = [models.Index(fields=["refresh", "view"], name="cell_by_refresh_view")]
 
     def __str__(self) -> str:
-        return f"{self.view} {self.first_group} {self.second_group} ({self.get_kind_display()})"
+        return f"{self.view}: {self.first_group} {self.second_group}".strip()
