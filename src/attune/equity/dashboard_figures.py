@@ -130,10 +130,11 @@ def refresh_figures(refresh: DashboardRefresh | None = None) -> DashboardRefresh
 
 def _cells(refresh: DashboardRefresh, rows: Sequence[Sequence]) -> list[DashboardCell]:
     """Return one cell per group of each view, its waits gathered from the statement's rows."""
-    waits: dict[tuple, list[list[float]]] = defaultdict(list)
+    waits: dict[tuple, list[list[int]]] = defaultdict(list)
     for kind, view, first, second, days, count, *_ in rows:
         if kind == WAIT_ROW:
-            waits[view, first, second].append([days, count])
+            # Whole numbers, which PostgreSQL gives as decimals in this column of the union.
+            waits[view, first, second].append([int(days), int(count)])
     return [
         DashboardCell(
             refresh=refresh,
