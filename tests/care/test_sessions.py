@@ -185,8 +185,8 @@ def test_marking_held_records_whether_the_interpreter_was_there(agency):
     assert session.status == SessionStatus.HELD and session.interpreter == "family_or_friend"
     page = http.get(f"/clients/{agency.client_a.pk}/sessions/").content.decode()
     assert "Interpreter: a family member or friend interpreted" in page
-    detail = AccessEvent.objects.filter(object_type="session").last().detail
-    assert detail == "marked held; interpreter: family_or_friend"
+    held = AccessEvent.objects.filter(object_type="therapy_session", detail__startswith="marked")
+    assert held.get().detail == "marked held; interpreter: family_or_friend"
 
 
 def test_a_tampered_interpreter_answer_changes_nothing(agency):

@@ -1,9 +1,10 @@
 """The equity report of the app's own episodes, aggregated in the database.
 
-This is the only equity module that imports Django. The SQL text holds only table
-names from the models and constants of this module; every value travels as a parameter
-(hence the file-wide S608 exemption). It never loads a row about a person
-into Python: one statement computes every episode's measures once and returns, for each
+This is the statistics engine's bridge to the app's tables; it, the dashboard's stored
+figures, the models and the views are the equity modules that import Django. The SQL text
+holds only table names from the models and constants of this module; every value travels as
+a parameter (hence the file-wide S608 exemption). It never loads a row about a person into
+Python: one statement computes every episode's measures once and returns, for each
 group of each attribute and intersection asked for, its sums and its table of waits;
 ``report_from_statistics`` does the rest.
 
