@@ -11,5 +11,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         refresh = refresh_figures()
         self.stdout.write(
-            f"{refresh.n_episodes} episodes, {refresh.n_cells} cells, {refresh.seconds:.1f} s"
+            f"Equity dashboard: figures computed for {refresh.n_episodes:,} episodes "
+            f"({refresh.n_cells:,} groups) in {refresh.seconds:.1f} s."
         )
