@@ -26,6 +26,8 @@ def mark_held_and_read_the_link(page, live_server, agency) -> str:
     page.get_by_label("Date and time").fill("2026-12-01T10:30")
     page.get_by_role("button", name="Schedule").click()
     page.get_by_text("Session scheduled.").wait_for()
+    assert_accessible(page)  # with the held form and, for client A, the interpreter question
+    page.get_by_label("A professional interpreter was there").check()
     page.get_by_label("Goals the client named (optional)").fill("Sleep through the night")
     page.get_by_role("button", name="Mark held and send the check-in").click()
     page.get_by_role("heading", name=re.compile("Session held with")).wait_for()
