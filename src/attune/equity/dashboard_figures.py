@@ -89,10 +89,12 @@ def request_refresh(*, actor: Actor) -> DashboardRefresh:
 
 
 def refresh_figures(refresh: DashboardRefresh | None = None) -> DashboardRefresh:
-    """Compute and store every view's sums; return the refresh, done or failed.
+    """Compute and store every view's sums; return the refresh, done.
 
     The older refreshes' cells are deleted in the same transaction as the new ones are
-    written, so the table holds one set of figures at a time.
+    written, so the table holds one set of figures at a time. If anything fails, the refresh
+    is marked failed with the reason (the page shows it), the older figures stay, and the
+    error is raised.
     """
     if refresh is None:
         refresh = DashboardRefresh.objects.create()
