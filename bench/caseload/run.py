@@ -60,8 +60,11 @@ def prepare_database(backend: str, var_dir: Path) -> dict:
     return env
 
 
-def sign_in(base: str, username: str) -> tuple[str, list[str]]:
-    """Sign in through the form; return the session cookie header and the user's client pages."""
+def sign_in(base: str, username: str, listed_on: str = "/caseload/") -> tuple[str, list[str]]:
+    """Sign in through the form; return the session cookie header and the client pages that
+    ``listed_on`` links to (by default the caseload: sign-in lands on Today, which lists only
+    today's clients).
+    """
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     page = opener.open(f"{base}/sign-in/").read().decode()
@@ -70,10 +73,11 @@ def sign_in(base: str, username: str) -> tuple[str, list[str]]:
         {"csrfmiddlewaretoken": token, "username": username, "password": PASSWORD}
     ).encode()
     request = urllib.request.Request(f"{base}/sign-in/", data=form, headers={"Referer": base})
-    caseload = opener.open(request).read().decode()
-    paths = sorted(set(re.findall(r'href="(/clients/\d+/)"', caseload)))
+    opener.open(request).read()
+    listing = opener.open(f"{base}{listed_on}").read().decode()
+    paths = sorted(set(re.findall(r'href="(/clients/\d+/)"', listing)))
     if not paths:
-        raise RuntimeError(f"{username} did not reach a caseload")
+        raise RuntimeError(f"{username} found no client on {listed_on}")
     cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
     return cookie, paths
 
@@ -104,9 +108,8 @@ def wait_until_up(base: str) -> None:
     raise RuntimeError("the server did not start")
 
 
-def bench_backend(backend: str, args) -> list[dict]:
-    var_dir = Path(tempfile.mkdtemp(prefix=f"attune-bench-{backend}-"))
-    env = prepare_database(backend, var_dir)
+def seed_agency(env: dict, args) -> float:
+    """Migrate and seed the synthetic agency (``--clients``, ``--therapists``); return seconds."""
     run([ATTUNE, "manage", "migrate", "-v", "0"], env)
     started = time.perf_counter()
     run(
@@ -122,10 +125,12 @@ def bench_backend(backend: str, args) -> list[dict]:
         ],
         env,
     )
-    seed_seconds = time.perf_counter() - started
-    base = f"http://127.0.0.1:{PORT}"
-    access_log = var_dir / "access.log"
-    server = subprocess.Popen(
+    return time.perf_counter() - started
+
+
+def start_server(env: dict, args, access_log: Path) -> subprocess.Popen:
+    """Start ``attune serve`` on PORT (``--workers`` x ``--threads``), logging each request."""
+    return subprocess.Popen(
         [
             ATTUNE,
             "serve",
@@ -142,6 +147,15 @@ def bench_backend(backend: str, args) -> list[dict]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+
+
+def bench_backend(backend: str, args) -> list[dict]:
+    var_dir = Path(tempfile.mkdtemp(prefix=f"attune-bench-{backend}-"))
+    env = prepare_database(backend, var_dir)
+    seed_seconds = seed_agency(env, args)
+    base = f"http://127.0.0.1:{PORT}"
+    access_log = var_dir / "access.log"
+    server = start_server(env, args, access_log)
     results = []
     try:
         wait_until_up(base)

@@ -28,16 +28,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-RATINGS = (
-    "heard",
-    "what-matters",
-    "approach-fit",
-    "overall",
-    "curious",
-    "respected-values",
-    "fully-myself",
-    "could-talk-about-it",
-)
 
 
 def configure() -> None:
@@ -67,6 +57,7 @@ def seed(count: int):
     from attune.access.models import Role, StaffUser
     from attune.clients import services as client_services
     from attune.measures import services
+    from attune.measures.bundled import session_checkin_ratings
 
     therapist = StaffUser.objects.create(username="ana", role=Role.THERAPIST, display_name="Ana")
     clients = [
@@ -92,7 +83,7 @@ def seed(count: int):
         http.get("/c/")
         # Most answers are good; every fourth is low, so rupture signals are raised.
         value = "2" if n % 4 == 3 else "8"
-        answers = {f"p1-{link_id}": value for link_id in RATINGS}
+        answers = {f"p1-{link_id}": value for link_id in session_checkin_ratings()}
         answers["p1-comment"] = "Some words of my own."
         pages.append((http, answers, value))
     return pages

@@ -34,21 +34,14 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from attune.measures.bundled import session_checkin_ratings
+
 ROOT = Path(__file__).resolve().parents[2]
 ATTUNE = str(ROOT / ".venv" / "bin" / "attune")
 PORT = 8766
 PG_ADMIN_URL = os.environ.get("BENCH_PG_ADMIN", "postgres://postgres@127.0.0.1:5432/postgres")
 DATABASE = "attune_bench_checkins"
-RATINGS = (
-    "heard",
-    "what-matters",
-    "approach-fit",
-    "overall",
-    "curious",
-    "respected-values",
-    "fully-myself",
-    "could-talk-about-it",
-)
+RATINGS = session_checkin_ratings()  # the form names them p1-<linkId>
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 

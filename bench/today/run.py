@@ -124,22 +124,7 @@ def load_average() -> str:
 def bench_backend(backend: str, args) -> list[dict]:
     var_dir = Path(tempfile.mkdtemp(prefix=f"attune-bench-today-{backend}-"))
     env = prepare_database(backend, var_dir)
-    caseload.run([caseload.ATTUNE, "manage", "migrate", "-v", "0"], env)
-    started = time.perf_counter()
-    caseload.run(
-        [
-            caseload.ATTUNE,
-            "seed",
-            "--clients",
-            str(args.clients),
-            "--therapists",
-            str(args.therapists),
-            "--supervisors",
-            "10",
-        ],
-        env,
-    )
-    seed_seconds = time.perf_counter() - started
+    seed_seconds = caseload.seed_agency(env, args)
     loaded = subprocess.run(
         [PYTHON, "-c", LOAD, str(args.checkins), "reuse" if args.reuse_ciphertexts else "field"],
         env=env,
@@ -175,28 +160,14 @@ def bench_backend(backend: str, args) -> list[dict]:
         return []
     base = f"http://127.0.0.1:{caseload.PORT}"
     access_log = var_dir / "access.log"
-    server = subprocess.Popen(
-        [
-            caseload.ATTUNE,
-            "serve",
-            "--access-log",
-            str(access_log),
-            "--bind",
-            f"127.0.0.1:{caseload.PORT}",
-            "--workers",
-            str(args.workers),
-            "--threads",
-            str(args.threads),
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    server = caseload.start_server(env, args, access_log)
     results = []
     try:
         caseload.wait_until_up(base)
         # Signing in lands on Today: the client pages of the loop are the ones it links to.
-        users = [caseload.sign_in(base, f"therapist{n}") for n in range(1, caseload.USERS + 1)]
+        users = [
+            caseload.sign_in(base, f"therapist{n}", "/today/") for n in range(1, caseload.USERS + 1)
+        ]
         spec = "~".join(f"{cookie}|{','.join(paths)}" for cookie, paths in users)
         rounds = [[], args.index] if args.compare else [args.index or []]
         for indexes in rounds:

@@ -5,19 +5,10 @@ from __future__ import annotations
 from attune.access.actor import Actor
 from attune.care import services as care_services
 from attune.measures import services
-from attune.measures.bundled import load_bundled_instrument
+from attune.measures.bundled import load_bundled_instrument, session_checkin_ratings
 
 BASE_URL = "http://testserver/"
-RATINGS = (
-    "heard",
-    "what-matters",
-    "approach-fit",
-    "overall",
-    "curious",
-    "respected-values",
-    "fully-myself",
-    "could-talk-about-it",
-)
+RATINGS = session_checkin_ratings()
 
 
 def send_checkin(client, *, instrument_name: str = "session-checkin", goals=()):

@@ -48,6 +48,7 @@ from attune.clients.models import Client, ClientLink
 from attune.demo.care_plans import PLANS
 from attune.measures import services as measures_services
 from attune.measures import signals_rules
+from attune.measures.bundled import session_checkin_ratings
 from attune.measures.models import CheckIn, Response, Signal, SignalKind, SignalState
 from attune.measures.scoring import score
 
@@ -55,16 +56,6 @@ BATCH = 4000
 YEARS = 2
 LINK_DAYS = 7
 CHUNK_CLIENTS = 500  # clients whose history is built and written together
-RATED = (
-    "heard",
-    "what-matters",
-    "approach-fit",
-    "overall",
-    "curious",
-    "respected-values",
-    "fully-myself",
-    "could-talk-about-it",
-)
 COMMENTS = (
     "Good to talk about my mother today.",
     "I felt rushed at the end.",
@@ -138,12 +129,12 @@ class _Answers:
     """One possible set of session check-in answers, scored once by the real scoring."""
 
     values: dict
-    total: float | None
-    band: str
-    subscales: dict
-    items_answered: int
-    items_missing: int
+    scored: dict  # Response.scored_fields of its scoring
     ciphertext: str | None  # set when ciphertexts are reused
+
+    @property
+    def total(self) -> float | None:
+        return self.scored["total"]
 
 
 class _AnswerPool:
@@ -153,13 +144,14 @@ class _AnswerPool:
 
     def __init__(self, rng: random.Random, instrument, *, reuse_ciphertexts: bool) -> None:
         answers_field = Response._meta.get_field("answers")
+        rated = instrument.scoring.items
         self.by_level: list[list[_Answers]] = []
         for step in range(21):
             level = step / 2
             variants = []
             for variant in range(self.VARIANTS):
                 values = {
-                    link_id: max(0, min(10, round(level + rng.gauss(0, 0.8)))) for link_id in RATED
+                    link_id: max(0, min(10, round(level + rng.gauss(0, 0.8)))) for link_id in rated
                 }
                 if variant % 6 == 0:
                     values["comment"] = COMMENTS[(step + variant) % len(COMMENTS)]
@@ -167,11 +159,7 @@ class _AnswerPool:
                 variants.append(
                     _Answers(
                         values=values,
-                        total=result.total,
-                        band=result.band or "",
-                        subscales=dict(result.subscales),
-                        items_answered=result.items_answered,
-                        items_missing=result.items_missing,
+                        scored=Response.scored_fields(result),
                         ciphertext=answers_field.get_prep_value(values)
                         if reuse_ciphertexts
                         else None,
@@ -415,13 +403,8 @@ class _ClientHistory:
             client_id=self.client_id,
             instrument=checkin.instrument,
             answers=Value(answers.ciphertext) if answers.ciphertext else answers.values,
-            total=answers.total,
-            band=answers.band,
-            subscales=answers.subscales,
-            items_answered=answers.items_answered,
-            items_missing=answers.items_missing,
-            safety_items=[],
             submitted_at=submitted_at,
+            **answers.scored,
         )
         self.writer.add(response)
         self.summary.answered += 1
@@ -493,13 +476,8 @@ class _ClientHistory:
             client_id=self.client_id,
             instrument=phq9,
             answers=values,
-            total=result.total,
-            band=result.band or "",
-            subscales=dict(result.subscales),
-            items_answered=result.items_answered,
-            items_missing=result.items_missing,
-            safety_items=list(result.safety_items),
             submitted_at=min(submitted_at, self.now),
+            **Response.scored_fields(result),
         )
         self.writer.add(response)
         self.summary.answered += 1
@@ -576,7 +554,7 @@ def _encryption_estimate(summary: LoadSummary, reused: bool) -> float:
     if reused:
         return 0.0
     field = Response._meta.get_field("answers")
-    sample = {link_id: 7 for link_id in RATED}
+    sample = dict.fromkeys(session_checkin_ratings(), 7)
     started = time.perf_counter()
     for _ in range(2000):
         field.get_prep_value(sample)

@@ -18,18 +18,8 @@ from attune.care.models import RepairLog
 from attune.clients import services as client_services
 from attune.clients.models import Client
 from attune.measures import services as measures_services
+from attune.measures.bundled import session_checkin_ratings
 from attune.measures.models import Response, Signal
-
-RATED = (
-    "heard",
-    "what-matters",
-    "approach-fit",
-    "overall",
-    "curious",
-    "respected-values",
-    "fully-myself",
-    "could-talk-about-it",
-)
 
 
 def _checkin(therapist, client, value: int, days_ago: float, comment: str = "") -> Response:
@@ -39,7 +29,7 @@ def _checkin(therapist, client, value: int, days_ago: float, comment: str = "") 
     )
     actor = Actor(link_id=issued.link.pk)
     checkin = measures_services.checkin_for_link(actor=actor, link=issued.link)
-    answers = {link_id: value for link_id in RATED}
+    answers: dict[str, object] = dict.fromkeys(session_checkin_ratings(), value)
     if comment:
         answers["comment"] = comment
     (response,) = measures_services.checkin_submit(

@@ -75,17 +75,20 @@ def pending_refresh() -> DashboardRefresh | None:
     )
 
 
-def request_refresh(*, actor: Actor) -> DashboardRefresh:
-    """Queue a refresh for the worker, unless one is already queued or running."""
+def request_refresh(*, actor: Actor) -> tuple[DashboardRefresh, bool]:
+    """Queue a refresh for the worker, unless one is already queued or running.
+
+    Return the refresh on its way and whether this call queued it.
+    """
     from attune.equity.tasks import refresh_dashboard
 
     with transaction.atomic():
         pending = pending_refresh()
         if pending is not None:
-            return pending
+            return pending, False
         refresh = DashboardRefresh.objects.create(requested_by=actor.user)
         transaction.on_commit(lambda: refresh_dashboard.enqueue(refresh.pk))
-    return refresh
+    return refresh, True
 
 
 def refresh_figures(refresh: DashboardRefresh | None = None) -> DashboardRefresh:

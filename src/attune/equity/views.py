@@ -199,9 +199,8 @@ def report_pdf(request):
 def refresh(request):
     """Queue a new computation of the figures (one at a time), then go back to the page."""
     _require(request)
-    already = pending_refresh()
-    request_refresh(actor=Actor.from_request(request))
-    if already is None:
+    _refresh, queued = request_refresh(actor=Actor.from_request(request))
+    if queued:
         messages.success(
             request,
             "The figures are being computed again. Reload this page in a few minutes to see "

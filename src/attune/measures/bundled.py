@@ -36,6 +36,12 @@ def load_bundled_instrument(name: str) -> Instrument:
     return load_instrument_yaml(text)
 
 
+def session_checkin_ratings() -> tuple[str, ...]:
+    """Return the linkIds of the session check-in's rated items (0-10), in the order asked."""
+    scoring = load_bundled_instrument("session-checkin").scoring
+    return tuple(scoring.items) if scoring else ()
+
+
 def bundled_instruments() -> dict[str, Instrument]:
     """Return every bundled instrument keyed by name."""
     return {name: load_bundled_instrument(name) for name in bundled_instrument_names()}

@@ -6,11 +6,16 @@ the source document it was read from, so the same ``url|version`` always scores 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from attune.clients.encrypted import EncryptedJSONField, EncryptedTextField
+
+if TYPE_CHECKING:
+    from attune.measures.scoring import ScoreResult
 
 
 class SourceFormat(models.TextChoices):
@@ -202,6 +207,18 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return f"response {self.pk} to {self.instrument_id}"
+
+    @staticmethod
+    def scored_fields(result: ScoreResult) -> dict[str, object]:
+        """Return the fields of a response that hold the scoring of its answers."""
+        return {
+            "total": result.total,
+            "band": result.band or "",
+            "subscales": dict(result.subscales),
+            "items_answered": result.items_answered,
+            "items_missing": result.items_missing,
+            "safety_items": list(result.safety_items),
+        }
 
 
 class SignalKind(models.TextChoices):

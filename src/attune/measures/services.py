@@ -342,13 +342,8 @@ def checkin_submit(
             client_id=checkin.client_id,
             instrument=stored,
             answers=given,
-            total=result.total,
-            band=result.band or "",
-            subscales=dict(result.subscales),
-            items_answered=result.items_answered,
-            items_missing=result.items_missing,
-            safety_items=list(result.safety_items),
             submitted_at=now,
+            **Response.scored_fields(result),
         )
         stored_responses.append(response)
         entries.append(
