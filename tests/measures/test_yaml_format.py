@@ -152,5 +152,5 @@ def test_it_evaluates_a_calculated_item_with_variables_in_yaml():
     instrument = yaml_instrument(items, {"items": ["q1", "q2"], "total_item": "total"})
     result = score(instrument, {"q1": "c", "q2": "d"})
     assert result.calculated == {"total": 10}
-    assert result.total == 10
-    assert "differs from the sum of weights 5" in result.notes[0]
+    assert result.total is None  # the file's total and its weights disagree: no number
+    assert "differs from the sum of the answers' weights 5" in result.could_not_score

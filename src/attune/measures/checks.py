@@ -101,6 +101,11 @@ def _check_item_expressions(item: Item, visible: set[str]) -> None:
         visible.add(variable.name)
     if item.calculated_expression is not None:
         check_expression(item.calculated_expression, link_id=item.link_id, visible=visible)
+    if item.enable_when_expression is not None:
+        try:
+            check_expression(item.enable_when_expression, link_id=None, visible=visible)
+        except InstrumentError as error:
+            raise InstrumentError(f"enableWhenExpression: {error}", link_id=item.link_id) from None
     for child in item.items:
         _check_item_expressions(child, set(visible))
 

@@ -9,12 +9,15 @@ would score wrongly without anyone noticing.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from attune.measures.errors import InstrumentError
+from attune.measures.fhirpath_sdc import WEIGHT_EXTENSIONS
 from attune.measures.instrument import (
     CHOICE_TYPES,
     NUMERIC_TYPES,
@@ -33,19 +36,20 @@ from attune.measures.instrument import (
 )
 from attune.measures.known_instruments import apply_known_interpretation
 
-WEIGHT_EXTENSIONS = (
-    "http://hl7.org/fhir/StructureDefinition/itemWeight",
-    "http://hl7.org/fhir/StructureDefinition/ordinalValue",
-)
 TRANSLATION_EXTENSION = "http://hl7.org/fhir/StructureDefinition/translation"
 CALCULATED_EXPRESSION_EXTENSION = (
     "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-calculatedExpression"
+)
+ENABLE_WHEN_EXPRESSION_EXTENSION = (
+    "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-enableWhenExpression"
 )
 VARIABLE_EXTENSION = "http://hl7.org/fhir/StructureDefinition/variable"
 MIN_VALUE_EXTENSION = "http://hl7.org/fhir/StructureDefinition/minValue"
 MAX_VALUE_EXTENSION = "http://hl7.org/fhir/StructureDefinition/maxValue"
 FHIRPATH_LANGUAGE = "text/fhirpath"
 LOINC = "http://loinc.org"
+# Deeper than this is no questionnaire a person fills in; it is refused before any recursion.
+MAX_NESTING = 100
 
 # R4 item types with no place in a client check-in.
 _REFUSED_TYPES = {
@@ -64,26 +68,53 @@ _ENABLE_WHEN_ANSWER_KEYS = (
 )
 
 
-def load_questionnaire_json(text: str | bytes) -> Instrument:
-    """Parse a FHIR Questionnaire in JSON and return the instrument."""
+def parse_json(text: str | bytes, error_class: type[Exception] = InstrumentError) -> Any:
+    """Parse JSON text, refusing nesting deeper than ``MAX_NESTING`` with one line."""
     try:
         data = json.loads(text)
+    except RecursionError:
+        raise error_class(f"the JSON is nested deeper than {MAX_NESTING} levels") from None
     except (ValueError, UnicodeDecodeError) as error:
-        raise InstrumentError(f"not JSON ({error})") from None
-    return import_questionnaire(data)
+        raise error_class(f"not JSON ({error})") from None
+    check_nesting(data, error_class)
+    return data
 
 
-def import_questionnaire(data: Any) -> Instrument:
-    """Build an instrument from a parsed FHIR R4 Questionnaire."""
+def check_nesting(data: Any, error_class: type[Exception] = InstrumentError) -> None:
+    """Raise ``error_class`` when ``data`` nests deeper than ``MAX_NESTING`` (no recursion)."""
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_NESTING:
+            raise error_class(f"the JSON is nested deeper than {MAX_NESTING} levels")
+        if isinstance(value, Mapping):
+            stack.extend((child, depth + 1) for child in value.values())
+        elif isinstance(value, list):
+            stack.extend((child, depth + 1) for child in value)
+
+
+def load_questionnaire_json(
+    text: str | bytes, *, terminology: Mapping[str, Mapping[str, Any]] | None = None
+) -> Instrument:
+    """Parse a FHIR Questionnaire in JSON and return the instrument."""
+    return import_questionnaire(parse_json(text), terminology=terminology)
+
+
+def import_questionnaire(
+    data: Any, *, terminology: Mapping[str, Mapping[str, Any]] | None = None
+) -> Instrument:
+    """Build an instrument from a parsed FHIR R4 Questionnaire.
+
+    ``terminology`` maps a ValueSet's canonical url to the ValueSet, for ``answerValueSet``
+    references that the file does not contain (the agency's loaded bundles); Attune's own
+    LOINC answer lists are always consulted after it.
+    """
     if not isinstance(data, Mapping):
         raise InstrumentError("a Questionnaire must be a JSON object")
+    check_nesting(data)
     if data.get("resourceType") != "Questionnaire":
         raise InstrumentError(f"resourceType is {data.get('resourceType')!r}, not 'Questionnaire'")
-    value_sets = {
-        resource["id"]: resource
-        for resource in _objects(data.get("contained"))
-        if resource.get("resourceType") == "ValueSet" and isinstance(resource.get("id"), str)
-    }
+    value_sets = _ValueSets(data, terminology)
     items = tuple(_item(entry, value_sets) for entry in _list(data.get("item"), "the root"))
     if not items:
         raise InstrumentError("the Questionnaire has no items")
@@ -104,21 +135,31 @@ def import_questionnaire(data: Any) -> Instrument:
         source_questionnaire=data,
         warnings=tuple(_structure_warnings(data)),
     )
-    return apply_known_interpretation(instrument)
+    from attune.measures.review import review_findings, without_uncounted_items
+
+    instrument = without_uncounted_items(instrument)
+    instrument = apply_known_interpretation(instrument)
+    return replace(instrument, review_findings=review_findings(instrument))
 
 
 def _fallback_url(data: Mapping[str, Any]) -> str:
-    # A Questionnaire without a url still needs a stable identity across imports.
+    """Return a stable identity for a Questionnaire without a url (R4 does not require one).
+
+    A business identifier names it when there is one.  Otherwise the identity is a digest of
+    the file's canonical JSON (keys sorted, no spaces, UTF-8), leaving out ``id`` and ``meta``,
+    which a server rewrites: the same questionnaire gets the same identity wherever it is
+    loaded, and any change to its content gives another one.
+    """
     for identifier in _objects(data.get("identifier")):
         value = identifier.get("value")
         if isinstance(value, str) and value:
             system = identifier.get("system")
             system = system if isinstance(system, str) and system else "urn:attune:identifier"
             return f"{system}/Questionnaire/{value}"
-    resource_id = data.get("id")
-    if isinstance(resource_id, str) and resource_id:
-        return f"urn:attune:questionnaire:{resource_id}"
-    raise InstrumentError("the Questionnaire has no url, identifier or id to identify it")
+    content = {key: value for key, value in data.items() if key not in ("id", "meta", "text")}
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:32]
+    return f"urn:attune:questionnaire:sha256:{digest}"
 
 
 def _derived_scoring(items: tuple[Item, ...]) -> ScoringSpec | None:
@@ -132,7 +173,7 @@ def _derived_scoring(items: tuple[Item, ...]) -> ScoringSpec | None:
     return ScoringSpec(method="sum", items=scored, total_item=total_item)
 
 
-def _item(data: Any, value_sets: Mapping[str, Mapping[str, Any]]) -> Item:
+def _item(data: Any, value_sets: _ValueSets) -> Item:
     if not isinstance(data, Mapping):
         raise InstrumentError("every item must be a JSON object")
     link_id = data.get("linkId")
@@ -163,12 +204,13 @@ def _item(data: Any, value_sets: Mapping[str, Mapping[str, Any]]) -> Item:
         )
     elif data.get("answerValueSet"):
         reference = _text(data["answerValueSet"], "answerValueSet", link_id) or ""
-        options = _value_set_options(reference, value_sets, link_id)
+        options = _value_set_options(reference, value_sets.find(reference, link_id), link_id)
     if options and item_type not in CHOICE_TYPES:
         # R4 allows answerOption on integer/string items as a restricted list; scoring reads
         # them as choices, so the item is kept but only option answers are accepted.
         item_type = ItemType.CHOICE
     calculated = _expression_extension(data, CALCULATED_EXPRESSION_EXTENSION, link_id)
+    enable_expression = _expression_extension(data, ENABLE_WHEN_EXPRESSION_EXTENSION, link_id)
     behavior = data.get("enableBehavior", "all")
     if behavior not in ("all", "any"):
         raise fail(f"enableBehavior {behavior!r} is not 'all' or 'any'")
@@ -186,6 +228,9 @@ def _item(data: Any, value_sets: Mapping[str, Mapping[str, Any]]) -> Item:
         min_value=_bound(data, MIN_VALUE_EXTENSION, item_type),
         max_value=_bound(data, MAX_VALUE_EXTENSION, item_type),
         calculated_expression=None if calculated is None else calculated["expression"],
+        enable_when_expression=None
+        if enable_expression is None
+        else enable_expression["expression"],
         variables=_variables(data, link_id=link_id),
         items=tuple(_item(child, value_sets) for child in _list(data.get("item"), link_id)),
         codes=tuple(
@@ -204,9 +249,9 @@ def _answer_option(data: Any, link_id: str) -> AnswerOption:
         code = _code(coding.get("code"))
         if code is None:
             raise InstrumentError("an answerOption coding has no code", link_id=link_id)
-        weight = _weight(data, link_id)
+        weight, weight_url = _weight(data, link_id)
         if weight is None:
-            weight = _weight(coding, link_id)
+            weight, weight_url = _weight(coding, link_id)
         system = coding.get("system")
         return AnswerOption(
             code=code,
@@ -216,11 +261,12 @@ def _answer_option(data: Any, link_id: str) -> AnswerOption:
             ),
             weight=weight,
             system=system if isinstance(system, str) else None,
+            coding_json=_rendered_coding(coding, system, code, weight, weight_url),
         )
     for key in ("valueInteger", "valueString", "valueDate", "valueTime"):
         code = _code(data.get(key))
         if code is not None:
-            weight = _weight(data, link_id)
+            weight, _ = _weight(data, link_id)
             if weight is None and key == "valueInteger" and _is_number(data[key]):
                 weight = float(data[key])
             return AnswerOption(
@@ -233,20 +279,54 @@ def _answer_option(data: Any, link_id: str) -> AnswerOption:
     raise InstrumentError("an answerOption has no value Attune can read", link_id=link_id)
 
 
-def _value_set_options(
-    reference: str, value_sets: Mapping[str, Mapping[str, Any]], link_id: str
-) -> tuple[AnswerOption, ...]:
-    if not reference.startswith("#"):
+class _ValueSets:
+    """Where an ``answerValueSet`` is found: contained (by ``#id`` or canonical url), then the
+    agency's loaded terminology, then Attune's own LOINC answer lists."""
+
+    def __init__(
+        self, data: Mapping[str, Any], terminology: Mapping[str, Mapping[str, Any]] | None
+    ) -> None:
+        self.by_id: dict[str, Mapping[str, Any]] = {}
+        self.by_url: dict[str, Mapping[str, Any]] = {}
+        for resource in _objects(data.get("contained")):
+            if resource.get("resourceType") != "ValueSet":
+                continue
+            if isinstance(resource.get("id"), str):
+                self.by_id[resource["id"]] = resource
+            if isinstance(resource.get("url"), str):
+                self.by_url[resource["url"]] = resource
+                if isinstance(resource.get("version"), str):
+                    self.by_url[f"{resource['url']}|{resource['version']}"] = resource
+        self.terminology = terminology or {}
+
+    def find(self, reference: str, link_id: str) -> Mapping[str, Any]:
+        if reference.startswith("#"):
+            found = self.by_id.get(reference[1:])
+            if found is None:
+                raise InstrumentError(
+                    f"answerValueSet {reference!r} names no contained ValueSet", link_id=link_id
+                )
+            return found
+        url = reference.partition("|")[0]
+        for table in (self.by_url, self.terminology):
+            found = table.get(reference) or table.get(url)
+            if found is not None:
+                return found
+        from attune.measures.terminology import shipped_value_set
+
+        found = shipped_value_set(url)
+        if found is not None:
+            return found
         raise InstrumentError(
-            f"answerValueSet {reference!r} is not contained in the file; "
-            "Attune imports contained value sets ('#id') only",
+            f"answerValueSet {reference!r} is neither contained in the file nor in a loaded "
+            "terminology bundle; load a FHIR Bundle holding that ValueSet first",
             link_id=link_id,
         )
-    value_set = value_sets.get(reference[1:])
-    if value_set is None:
-        raise InstrumentError(
-            f"answerValueSet {reference!r} names no contained ValueSet", link_id=link_id
-        )
+
+
+def _value_set_options(
+    reference: str, value_set: Mapping[str, Any], link_id: str
+) -> tuple[AnswerOption, ...]:
     options: list[AnswerOption] = []
     expansion = _object(value_set.get("expansion")).get("contains")
     if expansion:
@@ -286,25 +366,54 @@ def _concept_option(concept: Mapping[str, Any], system: Any, link_id: str) -> An
         language, value = designation.get("language"), designation.get("value")
         if isinstance(language, str) and language and isinstance(value, str) and value:
             translations.setdefault(language, value)
+    weight, weight_url = _weight(concept, link_id)
+    display = _text(concept.get("display"), "display", link_id) or code
     return AnswerOption(
         code=code,
-        display=LocalizedText(
-            default=_text(concept.get("display"), "display", link_id) or code,
-            translations=translations,
-        ),
-        weight=_weight(concept, link_id),
+        display=LocalizedText(default=display, translations=translations),
+        weight=weight,
         system=system if isinstance(system, str) else None,
+        coding_json=_rendered_coding({"display": display}, system, code, weight, weight_url),
     )
 
 
-def _weight(element: Mapping[str, Any], link_id: str) -> float | None:
+def _weight(element: Mapping[str, Any], link_id: str) -> tuple[float | None, str | None]:
+    """Return the weight an element's extensions give, and the extension's url."""
     for extension in _extensions(element):
         if extension.get("url") in WEIGHT_EXTENSIONS:
             for key in ("valueDecimal", "valueInteger"):
                 if _is_number(extension.get(key)):
-                    return float(extension[key])
+                    return float(extension[key]), extension["url"]
             raise InstrumentError("a weight extension has no number", link_id=link_id)
-    return None
+    return None, None
+
+
+def _rendered_coding(
+    coding: Mapping[str, Any],
+    system: Any,
+    code: str,
+    weight: float | None,
+    weight_url: str | None,
+) -> str:
+    """Return, as JSON text, the coding an SDC renderer writes into a response for an option.
+
+    It is the option's coding with its extensions; a weight that sat on the answerOption or
+    on the ValueSet concept is copied onto the coding under the same extension url, as
+    renderers do, so ``answer.valueCoding.extension.where(url = …)`` finds it.
+    """
+    rendered: dict[str, Any] = {"code": code}
+    if isinstance(system, str):
+        rendered["system"] = system
+    if isinstance(coding.get("display"), str):
+        rendered["display"] = coding["display"]
+    extensions = [dict(extension) for extension in _extensions(coding)]
+    if weight is not None and weight_url is not None:
+        if not any(extension.get("url") in WEIGHT_EXTENSIONS for extension in extensions):
+            number = int(weight) if float(weight).is_integer() else weight
+            extensions.append({"url": weight_url, "valueDecimal": number})
+    if extensions:
+        rendered["extension"] = extensions
+    return json.dumps(rendered, ensure_ascii=False, sort_keys=True)
 
 
 def _translations(element: Any) -> dict[str, str]:

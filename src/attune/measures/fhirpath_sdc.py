@@ -1,9 +1,13 @@
 """FHIRPath for SDC calculated items: strict parsing, the SDC functions, and evaluation.
 
-fhirpathpy does the evaluating. Two gaps are filled here: its parser recovers silently from
+fhirpathpy does the evaluating. Three gaps are filled here: its parser recovers silently from
 syntax errors (``1 +`` parses), so expressions are first parsed strictly against the grammar's
-``entireExpression`` rule; and the SDC functions ``answers()``, ``ordinal()`` and ``weight()``
-are not built in, so they are supplied through fhirpathpy's user-function table.
+``entireExpression`` rule; the SDC functions ``answers()``, ``ordinal()`` and ``weight()``
+are not built in, so they are supplied through fhirpathpy's user-function table; and its
+``power()`` returns empty for a fractional exponent (fhirpathpy 2.2.4: ``2.power(0.5)`` is
+``{}``, where FHIRPath says 1.414…), so a corrected ``power()`` replaces it in the same table,
+as do ``sum()``, ``min()``, ``max()`` and ``avg()``, which in fhirpathpy 2.2.4 fail on values
+read from a resource (``extension.value.sum()`` adds the tree nodes, not their numbers).
 """
 
 from __future__ import annotations
@@ -30,6 +34,11 @@ ENVIRONMENT_VARIABLES = frozenset(
     {"resource", "questionnaire", "context", "rootResource", "ucum", "sct", "loinc"}
 )
 SDC_FUNCTION_NAMES = frozenset({"answers", "ordinal", "weight"})
+WEIGHT_EXTENSIONS = (
+    "http://hl7.org/fhir/StructureDefinition/itemWeight",
+    "http://hl7.org/fhir/StructureDefinition/ordinalValue",
+    "http://hl7.org/fhir/StructureDefinition/iso21090-CO-value",
+)
 _ANSWER_PATH = "QuestionnaireResponse.item.answer"
 
 
@@ -136,13 +145,79 @@ def _answers_below(items: Sequence[Any]) -> Iterator[Mapping[str, Any]]:
         yield from _answers_below(item.get("item", []) or [])
 
 
+def coding_weight(coding: Mapping[str, Any]) -> float | None:
+    """Return the weight a coding carries in its own extensions, or None."""
+    for extension in coding.get("extension", []) or []:
+        if isinstance(extension, Mapping) and extension.get("url") in WEIGHT_EXTENSIONS:
+            for key in ("valueDecimal", "valueInteger"):
+                value = extension.get(key)
+                if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+                    return float(value)
+    return None
+
+
+def _power(inputs: list[Any], exponent: Any) -> list[Any]:
+    """FHIRPath ``power()``: empty when undefined (a negative base with a fractional exponent)."""
+    if len(inputs) != 1 or exponent is None:
+        return []
+    base = inputs[0]
+    if isinstance(exponent, list):
+        if len(exponent) != 1:
+            return []
+        exponent = exponent[0]
+    if isinstance(base, bool) or isinstance(exponent, bool):
+        return []
+    if not isinstance(base, int | float | Decimal) or not isinstance(
+        exponent, int | float | Decimal
+    ):
+        return []
+    if isinstance(base, int) and isinstance(exponent, int) and exponent >= 0:
+        return [base**exponent]
+    try:
+        result = float(base) ** float(exponent)
+    except (OverflowError, ZeroDivisionError):
+        return []
+    if isinstance(result, complex) or result != result or result in (float("inf"), -float("inf")):
+        return []
+    return [Decimal(repr(result))]
+
+
+def _numbers(inputs: list[Any], name: str) -> list[Decimal]:
+    numbers: list[Decimal] = []
+    for value in inputs:
+        if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+            raise FhirPathEvaluationError(f"{name}() of something that is not a number: {value!r}")
+        numbers.append(value if isinstance(value, Decimal) else Decimal(repr(value)))
+    return numbers
+
+
+def _sum(inputs: list[Any]) -> list[Any]:
+    return [sum(_numbers(inputs, "sum"), Decimal(0))]
+
+
+def _min(inputs: list[Any]) -> list[Any]:
+    numbers = _numbers(inputs, "min")
+    return [min(numbers)] if numbers else []
+
+
+def _max(inputs: list[Any]) -> list[Any]:
+    numbers = _numbers(inputs, "max")
+    return [max(numbers)] if numbers else []
+
+
+def _avg(inputs: list[Any]) -> list[Any]:
+    numbers = _numbers(inputs, "avg")
+    return [sum(numbers, Decimal(0)) / len(numbers)] if numbers else []
+
+
 def sdc_function_table(
     weight_of: Callable[[str | None, str], float | None],
 ) -> dict[str, dict[str, Any]]:
-    """Return fhirpathpy user functions for ``answers()``, ``ordinal()`` and ``weight()``.
+    """Return fhirpathpy user functions: ``answers()``, ``ordinal()``, ``weight()``, ``power()``.
 
-    ``weight_of(system, code)`` looks up a coding's weight in the instrument, because a
-    Coding inside a response carries no weight of its own.
+    A coding's weight is the one it carries (an SDC renderer copies the option's coding with
+    its extensions into the response); without one, ``weight_of(system, code)`` looks it up
+    in the instrument (options, contained or external value sets).
     """
 
     def answers(inputs: list[Any]) -> list[ResourceNode]:
@@ -160,7 +235,9 @@ def sdc_function_table(
                 coding = entry["valueCoding"]
             # Only codings carry weights; a number answered in an integer item is not one.
             if isinstance(coding, Mapping) and "code" in coding:
-                weight = weight_of(coding.get("system"), str(coding["code"]))
+                weight = coding_weight(coding)
+                if weight is None:
+                    weight = weight_of(coding.get("system"), str(coding["code"]))
                 if weight is not None:
                     found.append(weight)
         return found
@@ -169,6 +246,13 @@ def sdc_function_table(
         "answers": {"fn": answers},
         "ordinal": {"fn": weights},
         "weight": {"fn": weights},
+        # fhirpathpy 2.2.4 adds the nodes themselves, not their values: ``extension.value.sum()``
+        # fails on a valueDecimal.  These read the values (their inputs arrive unwrapped).
+        "sum": {"fn": _sum},
+        "min": {"fn": _min},
+        "max": {"fn": _max},
+        "avg": {"fn": _avg},
+        "power": {"fn": _power, "arity": {1: ["Number"]}},
     }
 
 

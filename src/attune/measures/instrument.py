@@ -88,6 +88,9 @@ class AnswerOption:
     display: LocalizedText
     weight: float | None = None
     system: str | None = None
+    # The option's coding as an SDC renderer puts it in a response (JSON text: system, code,
+    # display and its extensions, the weight among them), or None to build a bare one.
+    coding_json: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -126,6 +129,8 @@ class Item:
     variables: tuple[Variable, ...] = ()
     items: tuple[Item, ...] = ()
     codes: tuple[tuple[str | None, str], ...] = ()
+    # SDC enableWhenExpression: a FHIRPath boolean deciding, with enableWhen, if it is shown.
+    enable_when_expression: str | None = None
 
     def option(self, code: str) -> AnswerOption | None:
         """Return the option whose code is ``code``, or None."""
@@ -266,6 +271,10 @@ class Instrument:
     copyright: str | None = None
     source_questionnaire: Mapping[str, object] | None = field(default=None, compare=False)
     warnings: tuple[str, ...] = field(default=(), compare=False)
+    # What a person must look at before the instrument is sent (``review.review_findings``):
+    # a calculated total that disagrees with the weights, an unweighted item in a weighted
+    # instrument.  Empty when the file's arithmetic and Attune's agree on every test response.
+    review_findings: tuple[str, ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
         # Imported here because the checks module needs this one's classes.

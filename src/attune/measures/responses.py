@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from attune.measures.errors import ResponseError
+from attune.measures.fhir_import import check_nesting, parse_json
 from attune.measures.instrument import (
     ANSWERABLE_TYPES,
     CHOICE_TYPES,
@@ -24,7 +25,10 @@ from attune.measures.instrument import (
 )
 
 NormalisedAnswers = dict[str, tuple[AnswerValue, ...]]
+# QuestionnaireResponse.status in FHIR R4; "entered-in-error" is a response withdrawn.
+R4_STATUSES = frozenset({"in-progress", "completed", "amended", "stopped"})
 
+ITEM_WEIGHT = "http://hl7.org/fhir/StructureDefinition/itemWeight"
 _TEXT_VALUE_KEYS = {
     ItemType.STRING: "valueString",
     ItemType.TEXT: "valueString",
@@ -109,15 +113,21 @@ def _number_text(value: float) -> str:
 def parse_questionnaire_response(source: Any, instrument: Instrument) -> NormalisedAnswers:
     """Read a FHIR QuestionnaireResponse (JSON text, bytes or parsed) into checked answers."""
     if isinstance(source, str | bytes | bytearray):
-        try:
-            source = json.loads(source)
-        except (ValueError, UnicodeDecodeError) as error:
-            raise ResponseError(f"not JSON ({error})") from None
+        source = parse_json(source, ResponseError)
     if not isinstance(source, Mapping):
         raise ResponseError("a QuestionnaireResponse must be a JSON object")
+    check_nesting(source, ResponseError)
     if source.get("resourceType") != "QuestionnaireResponse":
         raise ResponseError(
             f"resourceType is {source.get('resourceType')!r}, not 'QuestionnaireResponse'"
+        )
+    status = source.get("status")
+    if status == "entered-in-error":
+        raise ResponseError("the response's status is 'entered-in-error': it was withdrawn")
+    if not isinstance(status, str) or status not in R4_STATUSES:
+        raise ResponseError(
+            f"status {status!r} is not a QuestionnaireResponse status "
+            "(in-progress, completed, amended, stopped)"
         )
     _check_structure(source)
     _check_questionnaire_reference(source, instrument)
@@ -152,9 +162,11 @@ def _check_questionnaire_reference(source: Mapping[str, Any], instrument: Instru
     if not isinstance(reference, str) or not reference:
         return
     url, _, version = reference.partition("|")
-    if version and instrument.version and version != instrument.version and url == instrument.url:
+    if version and version != (instrument.version or "") and url == instrument.url:
         # Items and weights may differ between versions; scoring across them would mislead.
-        raise ResponseError(f"the response answers version {version!r}, not {instrument.version!r}")
+        raise ResponseError(
+            f"the response answers version {version!r}, not {instrument.version or 'unversioned'!r}"
+        )
     known = {instrument.url}
     source_id = (instrument.source_questionnaire or {}).get("id")
     if source_id:
@@ -225,6 +237,14 @@ def _answer_value(item: Item, answer: Mapping[str, Any]) -> AnswerValue:
                 )
             return str(code)
         if key in ("valueString", "valueInteger", "valueDate", "valueTime"):
+            option = item.option(str(value))
+            if item.type is ItemType.CHOICE and (option is None or option.coding_json is not None):
+                # A choice item without open text takes one of its options, never free text.
+                raise ResponseError(
+                    f"{key} {str(value)[:40]!r} does not answer a choice item "
+                    "(one of its options is expected)",
+                    link_id=link_id,
+                )
             return str(value)
         raise ResponseError(f"{key} does not answer a choice item", link_id=link_id)
     expected = {
@@ -294,9 +314,15 @@ def _fhir_answer(item: Item, value: Any) -> dict[str, Any] | None:
         option = item.option(str(value))
         if option is None:
             return {"valueString": str(value)}
+        if option.coding_json is not None:
+            # The option's full coding, extensions included, as an SDC renderer writes it.
+            return {"valueCoding": json.loads(option.coding_json)}
         coding: dict[str, Any] = {"code": option.code, "display": option.display.default}
         if option.system:
             coding["system"] = option.system
+        if option.weight is not None:
+            number = int(option.weight) if float(option.weight).is_integer() else option.weight
+            coding["extension"] = [{"url": ITEM_WEIGHT, "valueDecimal": number}]
         return {"valueCoding": coding}
     if item.type is ItemType.BOOLEAN and isinstance(value, bool):
         return {"valueBoolean": value}

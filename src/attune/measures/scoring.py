@@ -52,6 +52,10 @@ class ScoreResult:
     safety_items: tuple[str, ...] = ()
     calculated: Mapping[str, Any] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    # Set, with the reason in words, when the engine could not compute the total with
+    # certainty (the file's total disagrees with its weights, or its formula failed): the
+    # total is then None, never a number the engine does not stand behind.
+    could_not_score: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Return the result as plain JSON-ready data."""
@@ -89,12 +93,11 @@ def score(instrument: Instrument, answers: Mapping[str, Any]) -> ScoreResult:
     fits gives a result.
     """
     checked = normalise_answers(instrument, answers)
-    enabled = enabled_items(instrument, checked)
     notes: list[str] = []
+    enabled, calculated = _enabled_and_calculated(instrument, checked, notes)
     ignored = sorted(link_id for link_id in checked if link_id not in enabled)
     if ignored:
         notes.append("answers to items not shown were ignored: " + ", ".join(ignored))
-    calculated = _calculate(instrument, checked, enabled, notes)
     scoring = instrument.scoring
     if scoring is None:
         answered = sum(
@@ -119,9 +122,16 @@ def score(instrument: Instrument, answers: Mapping[str, Any]) -> ScoreResult:
         scoring.max_missing,
         instrument.total_range(),
     )
-    if scoring.total_item is not None:
-        total = _prefer_calculated_total(
-            total, calculated.get(scoring.total_item), missing, prorated, notes
+    problem = None
+    if scoring.total_item is not None and scoring.total_item in enabled:
+        total, problem = _checked_calculated_total(
+            total,
+            calculated.get(scoring.total_item),
+            has_weights=bool(scoring.items),
+            missing=missing,
+            prorated=prorated,
+            answered=bool(checked),
+            notes=notes,
         )
     band = scoring.band_for(total) if total is not None else None
     return ScoreResult(
@@ -137,6 +147,7 @@ def score(instrument: Instrument, answers: Mapping[str, Any]) -> ScoreResult:
         safety_items=_safety_items(instrument, checked, enabled),
         calculated=calculated,
         notes=tuple(notes),
+        could_not_score=problem,
     )
 
 
@@ -204,13 +215,24 @@ def missing_required(instrument: Instrument, answers: Mapping[str, Any]) -> tupl
 
 
 def enabled_items(instrument: Instrument, answers: NormalisedAnswers) -> set[str]:
-    """Return the linkIds shown for these answers: enableWhen holds for the item and parents."""
+    """Return the linkIds shown for these answers.
+
+    An item is shown when its enableWhen conditions and its SDC ``enableWhenExpression`` hold,
+    and its parent is shown.
+    """
+    return _enabled_and_calculated(instrument, answers, [])[0]
+
+
+def _enabled_by_conditions(
+    instrument: Instrument, answers: NormalisedAnswers, hidden: set[str]
+) -> set[str]:
+    """Return the items enableWhen shows, leaving out ``hidden`` (and their children)."""
     enabled: set[str] = set()
     by_link_id = instrument.items_by_link_id()
     # Conditions may point at later items; settle to a fixed point (at most one pass per item).
     for _ in range(len(by_link_id) + 1):
         now: set[str] = set()
-        _mark_enabled(instrument.items, answers, enabled, now)
+        _mark_enabled(instrument.items, answers, enabled, now, hidden)
         if now == enabled:
             break
         enabled = now
@@ -218,12 +240,43 @@ def enabled_items(instrument: Instrument, answers: NormalisedAnswers) -> set[str
 
 
 def _mark_enabled(
-    items: Sequence[Item], answers: NormalisedAnswers, previous: set[str], now: set[str]
+    items: Sequence[Item],
+    answers: NormalisedAnswers,
+    previous: set[str],
+    now: set[str],
+    hidden: set[str],
 ) -> None:
     for item in items:
-        if _conditions_hold(item, answers, previous):
+        if item.link_id not in hidden and _conditions_hold(item, answers, previous):
             now.add(item.link_id)
-            _mark_enabled(item.items, answers, previous, now)
+            _mark_enabled(item.items, answers, previous, now, hidden)
+
+
+def _enabled_and_calculated(
+    instrument: Instrument, answers: NormalisedAnswers, notes: list[str]
+) -> tuple[set[str], dict[str, Any]]:
+    """Return the shown items and the calculated values, settled together.
+
+    ``enableWhenExpression`` reads answers (and variables) of shown items, and what is shown
+    decides which answers count, so the two are computed in turn until neither changes.
+    """
+    with_expression = [
+        item.link_id for item in instrument.all_items() if item.enable_when_expression is not None
+    ]
+    hidden: set[str] = set()
+    limit = len(with_expression) + 2
+    for round_number in range(limit):
+        enabled = _enabled_by_conditions(instrument, answers, hidden)
+        round_notes: list[str] = []
+        calculated, expression_says = _calculate(instrument, answers, enabled, round_notes)
+        now_hidden = {link_id for link_id, shown in expression_says.items() if not shown}
+        if now_hidden == hidden or round_number == limit - 1:
+            if now_hidden != hidden:
+                round_notes.append("enableWhenExpression did not settle; last result used")
+            notes.extend(round_notes)
+            return enabled, calculated
+        hidden = now_hidden
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _conditions_hold(item: Item, answers: NormalisedAnswers, enabled: set[str]) -> bool:
@@ -326,30 +379,42 @@ def _range_of(items: Sequence[Item], method: str) -> tuple[float, float] | None:
     return (min(low for low, _ in known), max(high for _, high in known))
 
 
-def _prefer_calculated_total(
+def _checked_calculated_total(
     engine_total: float | None,
     calculated_total: Any,
+    *,
+    has_weights: bool,
     missing: list[str],
     prorated: bool,
+    answered: bool,
     notes: list[str],
-) -> float | None:
-    """Return the file's own calculated total when every scored item is answered.
+) -> tuple[float | None, str | None]:
+    """Return the total and, when it cannot be given with certainty, why.
 
-    With items missing the file's arithmetic usually counts them as 0, so Attune's
-    missing-item rule (prorate or no score) decides instead.
+    With weights, the file's calculated total must equal their sum: a disagreement is a fact
+    about the file, not a tie to break, so the result is "could not score" with both numbers.
+    Without weights (a formula such as a risk score) the file's value is the total.  With
+    items missing the file's arithmetic usually counts them as 0, so Attune's missing-item
+    rule (prorate or no score) decides instead.
     """
     if missing or prorated:
-        return engine_total
+        return engine_total, None
+    if calculated_total is None:
+        if has_weights or not answered:
+            return engine_total, None
+        return None, "the file's formula for the total gave no value for these answers"
     if isinstance(calculated_total, bool) or not isinstance(calculated_total, int | float):
-        if calculated_total is not None:
-            notes.append(f"the calculated total {calculated_total!r} is not a number")
-        return engine_total
-    if engine_total is not None and not math.isclose(engine_total, calculated_total):
-        notes.append(
-            f"the file's calculated total {calculated_total} differs from the sum of weights "
-            f"{engine_total}; the calculated total is used"
+        return None, f"the file's calculated total {calculated_total!r} is not a number"
+    if not math.isfinite(calculated_total):
+        return None, f"the file's calculated total {calculated_total!r} is not a number"
+    if not has_weights:
+        return tidy(float(calculated_total)), None
+    if engine_total is not None and not math.isclose(engine_total, calculated_total, abs_tol=0.005):
+        return None, (
+            f"the file's calculated total {tidy(float(calculated_total))} differs from the sum "
+            f"of the answers' weights {engine_total}"
         )
-    return tidy(float(calculated_total))
+    return engine_total, None
 
 
 def _safety_items(
@@ -389,18 +454,24 @@ def _calculate(
     answers: NormalisedAnswers,
     enabled: set[str],
     notes: list[str],
-) -> dict[str, Any]:
-    """Evaluate every calculated item with FHIRPath, in document order.
+) -> tuple[dict[str, Any], dict[str, bool]]:
+    """Evaluate every calculated item and ``enableWhenExpression`` with FHIRPath, in order.
 
     Each result is written into the response before the next expression runs, so a later
-    calculated item can read an earlier one.
+    calculated item can read an earlier one.  Returns the calculated values and, for each
+    item with an ``enableWhenExpression``, whether it says to show the item (an expression
+    that fails shows it: a question is never hidden on a guess).
     """
-    if not any(item.is_calculated for item in instrument.all_items()):
-        return {}
+    if not any(
+        item.is_calculated or item.enable_when_expression is not None
+        for item in instrument.all_items()
+    ):
+        return {}, {}
     functions = sdc_function_table(_weight_lookup(instrument))
     questionnaire = instrument.source_questionnaire or questionnaire_from_instrument(instrument)
     shown = {link_id: values for link_id, values in answers.items() if link_id in enabled}
     calculated: dict[str, Any] = {}
+    expression_says: dict[str, bool] = {}
 
     def run(expression: str, what: str, link_id: str, variables: dict[str, Any]) -> list[Any]:
         response = build_questionnaire_response(instrument, shown, calculated=calculated)
@@ -423,7 +494,15 @@ def _calculate(
                 variables[variable.name] = run(
                     variable.expression, f"variable %{variable.name}", item.link_id, variables
                 )
-            if item.calculated_expression is not None:
+            if item.enable_when_expression is not None:
+                failures = len(notes)
+                result = run(
+                    item.enable_when_expression, "enableWhenExpression", item.link_id, variables
+                )
+                expression_says[item.link_id] = len(notes) > failures or (
+                    plain_value(result) is True
+                )
+            if item.calculated_expression is not None and item.link_id in enabled:
                 result = run(
                     item.calculated_expression, "calculated expression", item.link_id, variables
                 )
@@ -434,7 +513,7 @@ def _calculate(
     for variable in instrument.variables:
         root[variable.name] = run(variable.expression, f"variable %{variable.name}", "", root)
     visit(instrument.items, root)
-    return calculated
+    return calculated, expression_says
 
 
 def tidy(value: float) -> float:
