@@ -28,6 +28,32 @@ def schedules(agency, persona):
     )
 
 
+def held_instrument(agency, persona):
+    """Return an instrument held for review (the same one twice: it is the agency's)."""
+    from attune.measures.models import ReviewState, StoredInstrument
+
+    held = StoredInstrument.objects.create(
+        key=f"urn:test:held-{persona}",
+        url=f"urn:test:held-{persona}",
+        name="held",
+        title="Held",
+        source_format="fhir",
+        source="{}",
+        review_state=ReviewState.NEEDS_REVIEW,
+        review_findings=["item 'q1': a finding"],
+    )
+    return {"instrument_id": held.pk}, {"instrument_id": held.pk}
+
+
+LEADER_ONLY = {
+    "therapist_a": 404,
+    "therapist_b": 404,
+    "supervisor": 404,
+    "leader": 200,
+    "client": LOGIN,
+    "anonymous": LOGIN,
+}
+
 THERAPIST_OWN = {
     "therapist_a": (200, 404),
     "therapist_b": (200, 404),
@@ -64,4 +90,7 @@ ROUTES = {
     ),
     # An empty POST changes nothing and goes back to the measures page.
     "measures:schedule_change": ("post", schedules, THERAPIST_OWN_REDIRECT),
+    "measures:instruments_review": ("get", None, LEADER_ONLY),
+    # An empty POST: the page comes back with the missing reason (400); nothing is accepted.
+    "measures:instrument_accept": ("post", held_instrument, {**LEADER_ONLY, "leader": 400}),
 }

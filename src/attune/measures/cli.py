@@ -2,6 +2,9 @@
 
     attune measures score QUESTIONNAIRE RESPONSE [--format json|text]
     attune measures import FILE           (stores an instrument; needs the database)
+    attune measures review                (instruments held "needs review", with findings)
+    attune measures accept KEY --by USERNAME --reason TEXT   (a leader accepts one)
+    attune measures terminology FILE      (loads a FHIR Bundle of ValueSets)
     attune measures export --client ID    (a FHIR Bundle of a client's responses)
 
 QUESTIONNAIRE is a FHIR Questionnaire (JSON), an Attune YAML instrument, or a bundled name
@@ -47,6 +50,17 @@ def _parser() -> argparse.ArgumentParser:
     score_command.add_argument("--language", default=None, help="language for labels (text)")
     import_command = commands.add_parser("import", help="import an instrument (needs the app)")
     import_command.add_argument("file")
+    commands.add_parser("review", help="list the instruments held for review (needs the app)")
+    accept_command = commands.add_parser(
+        "accept", help="accept an instrument held for review (a leader, with a reason)"
+    )
+    accept_command.add_argument("key", help="the instrument's url|version, as listed")
+    accept_command.add_argument("--by", required=True, metavar="USERNAME", help="the leader")
+    accept_command.add_argument("--reason", required=True, help="why it may be sent")
+    terminology_command = commands.add_parser(
+        "terminology", help="load a FHIR Bundle of ValueSets (needs the app)"
+    )
+    terminology_command.add_argument("file")
     export_command = commands.add_parser("export", help="export responses (needs the app)")
     export_command.add_argument("--client", required=True, metavar="ID", help="id or case code")
     commands.add_parser("list", help="list the bundled instruments")
@@ -64,6 +78,12 @@ def main(argv: list[str]) -> int:
         return int(exit_request.code or 0)
     if arguments.command == "import":
         return _import(arguments.file)
+    if arguments.command == "review":
+        return _review()
+    if arguments.command == "accept":
+        return _accept(arguments.key, arguments.by, arguments.reason)
+    if arguments.command == "terminology":
+        return _terminology(arguments.file)
     if arguments.command == "export":
         return _export(arguments.client)
     if arguments.command == "list":
@@ -107,6 +127,66 @@ def _import(path: str) -> int:
         print(f"attune measures import: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     print(f"{'imported' if created else 'already stored'}: {stored.key} ({stored.title})")
+    if stored.needs_review:
+        print(
+            "needs review: it will not be sent until a leader accepts it "
+            "(attune measures accept KEY --by USERNAME --reason TEXT)"
+        )
+        for finding in stored.review_findings:
+            print(f"  - {finding}")
+    return EXIT_OK
+
+
+def _review() -> int:
+    _setup_django()
+    from attune.measures.models import ReviewState, StoredInstrument
+
+    held = StoredInstrument.objects.filter(review_state=ReviewState.NEEDS_REVIEW)
+    for stored in held:
+        print(f"{stored.key} ({stored.title})")
+        for finding in stored.review_findings:
+            print(f"  - {finding}")
+    if not held:
+        print("no instrument is waiting for review")
+    return EXIT_OK
+
+
+def _accept(key: str, username: str, reason: str) -> int:
+    _setup_django()
+    from attune.access.actor import Actor
+    from attune.access.models import StaffUser
+    from attune.measures.models import StoredInstrument
+    from attune.measures.services import instrument_accept
+
+    user = StaffUser.objects.filter(username=username, is_active=True).first()
+    if user is None or not user.is_leader:
+        print(f"attune measures accept: {username!r} is not an active leader", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    stored = StoredInstrument.objects.filter(key=key).first()
+    if stored is None:
+        print(f"attune measures accept: no stored instrument {key!r}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
+        instrument_accept(actor=Actor(user=user, request_id="system"), stored=stored, reason=reason)
+    except MeasuresError as error:
+        print(f"attune measures accept: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(f"accepted: {stored.key}; it can be sent")
+    return EXIT_OK
+
+
+def _terminology(path: str) -> int:
+    _setup_django()
+    from attune.access.actor import Actor
+    from attune.measures.services import terminology_load
+
+    try:
+        stored = terminology_load(actor=Actor.system(), path=path)
+    except MeasuresError as error:
+        print(f"attune measures terminology: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    for value_set in stored:
+        print(f"loaded: {value_set}")
     return EXIT_OK
 
 
@@ -143,12 +223,19 @@ def _read_response(reference: str) -> str:
 
 
 def _json_result(instrument: Instrument, result: ScoreResult) -> dict[str, object]:
-    return {"instrument": instrument.key, "title": instrument.title.default, **result.to_dict()}
+    return {
+        "instrument": instrument.key,
+        "title": instrument.title.default,
+        **result.to_dict(),
+        "needs_review": list(instrument.review_findings),
+    }
 
 
 def _text_result(instrument: Instrument, result: ScoreResult, language: str | None) -> str:
     lines = [instrument.title.in_language(language)]
-    if result.total is None:
+    if result.could_not_score:
+        lines.append(f"total: could not score ({result.could_not_score})")
+    elif result.total is None:
         lines.append(f"total: no score ({result.items_missing} scored items unanswered)")
     else:
         band = ""

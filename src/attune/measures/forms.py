@@ -17,7 +17,12 @@ from django.utils.translation import gettext_lazy as _
 from attune.measures.errors import ResponseError
 from attune.measures.goals import CLIENT_NAMED_GOALS_LIMIT, GOALS_CHECKIN
 from attune.measures.instrument import CHOICE_TYPES, Instrument, Item, ItemType, LocalizedText
-from attune.measures.models import MAX_INTERVAL_WEEKS, SignalState, StoredInstrument
+from attune.measures.models import (
+    MAX_INTERVAL_WEEKS,
+    ReviewState,
+    SignalState,
+    StoredInstrument,
+)
 from attune.measures.scoring import score
 
 TEXT_LIMIT = 2000
@@ -293,9 +298,32 @@ class SendMeasureForm(forms.Form):
             for name, instrument in bundled_instruments().items()
             if name != GOALS_CHECKIN
         ]
-        imported = StoredInstrument.objects.filter(bundled=False).values_list("pk", "title", "key")
-        choices += [(f"stored:{pk}", f"{title} ({key})") for pk, title, key in imported]
+        imported = StoredInstrument.objects.filter(bundled=False).values_list(
+            "pk", "title", "key", "review_state"
+        )
+        self._held = {
+            f"stored:{pk}": title
+            for pk, title, _, state in imported
+            if state == ReviewState.NEEDS_REVIEW
+        }
+        held_note = " — needs review, cannot be sent yet"
+        choices += [
+            (
+                f"stored:{pk}",
+                f"{title} ({key})" + (held_note if state == ReviewState.NEEDS_REVIEW else ""),
+            )
+            for pk, title, key, state in imported
+        ]
         self.fields["instrument"].choices = choices
+
+    def clean_instrument(self):
+        choice = self.cleaned_data["instrument"]
+        if choice in self._held:
+            raise ValidationError(
+                f"{self._held[choice]} needs review by a leader before it can be sent; "
+                "nothing was sent."
+            )
+        return choice
 
 
 class CloseSignalForm(forms.Form):
@@ -375,3 +403,14 @@ class ScheduleForm(SendMeasureForm):
 
 class ScheduleChangeForm(forms.Form):
     change = forms.ChoiceField(choices=[(name, name) for name in ("pause", "resume", "stop")])
+
+
+class AcceptInstrumentForm(forms.Form):
+    """A leader accepts an instrument held for review, saying why."""
+
+    reason = forms.CharField(
+        label="Why it may be sent, having read the findings",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Say why the instrument may be sent."},
+    )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from attune.measures.bundled import bundled_instrument_names, load_bundled_instrument
 from attune.measures.errors import InstrumentError
@@ -13,7 +15,9 @@ from attune.measures.yaml_format import load_instrument_yaml
 YAML_SUFFIXES = frozenset({".yaml", ".yml"})
 
 
-def load_questionnaire_file(path: str | Path) -> Instrument:
+def load_questionnaire_file(
+    path: str | Path, *, terminology: Mapping[str, Mapping[str, Any]] | None = None
+) -> Instrument:
     """Read and check an instrument file: a FHIR Questionnaire (JSON) or Attune YAML.
 
     The format is told by the suffix, or by the first character when the suffix says nothing.
@@ -32,7 +36,7 @@ def load_questionnaire_file(path: str | Path) -> Instrument:
     if suffix in YAML_SUFFIXES:
         return load_instrument_yaml(text)
     if suffix == ".json" or text.lstrip().startswith("{"):
-        return load_questionnaire_json(text)
+        return load_questionnaire_json(text, terminology=terminology)
     return load_instrument_yaml(text)
 
 

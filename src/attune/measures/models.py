@@ -23,8 +23,19 @@ class SourceFormat(models.TextChoices):
     FHIR = "fhir", "FHIR Questionnaire (JSON)"
 
 
+class ReviewState(models.TextChoices):
+    READY = "ready", "Ready"
+    NEEDS_REVIEW = "needs_review", "Needs review"
+    ACCEPTED = "accepted", "Accepted after review"
+
+
 class StoredInstrument(models.Model):
-    """An instrument the agency can send, pinned by ``url|version``."""
+    """An instrument the agency can send, pinned by ``url|version``.
+
+    An imported file whose own total disagrees with its weights, or with an unweighted question
+    in a weighted instrument, is stored "needs review" with the findings, and is never sent to
+    a client until a leader accepts it with a reason (trailed).
+    """
 
     key = models.CharField(max_length=300, unique=True)
     url = models.CharField(max_length=255)
@@ -37,12 +48,46 @@ class StoredInstrument(models.Model):
     source_format = models.CharField(max_length=10, choices=SourceFormat.choices)
     source = models.TextField()
     imported_at = models.DateTimeField(auto_now_add=True)
+    # Value sets the file cites without containing them, as they were when it was imported:
+    # the instrument keeps scoring the same whatever the agency loads later.
+    terminology = models.JSONField(default=dict, blank=True)
+    review_state = models.CharField(
+        max_length=14, choices=ReviewState.choices, default=ReviewState.READY
+    )
+    review_findings = models.JSONField(default=list, blank=True)
+    review_reason = models.TextField(blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["name", "version"]
 
     def __str__(self) -> str:
         return self.key
+
+    @property
+    def needs_review(self) -> bool:
+        return self.review_state == ReviewState.NEEDS_REVIEW
+
+
+class TerminologyValueSet(models.Model):
+    """A ValueSet the agency loaded (from a FHIR Bundle) for files that cite it by url."""
+
+    url = models.CharField(max_length=255)
+    version = models.CharField(max_length=40, blank=True)
+    resource = models.JSONField()
+    loaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["url", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["url", "version"], name="one_value_set_per_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.url}|{self.version}" if self.version else self.url
 
 
 class CheckIn(models.Model):
@@ -192,6 +237,8 @@ class Response(models.Model):
     items_answered = models.PositiveIntegerField(default=0)
     items_missing = models.PositiveIntegerField(default=0)
     safety_items = models.JSONField(default=list, blank=True)
+    # Why the engine could not compute the total with certainty; the total is then empty.
+    score_problem = models.CharField(max_length=300, blank=True)
     submitted_at = models.DateTimeField()
 
     class Meta:
@@ -218,7 +265,12 @@ class Response(models.Model):
             "items_answered": result.items_answered,
             "items_missing": result.items_missing,
             "safety_items": list(result.safety_items),
+            "score_problem": (result.could_not_score or "")[:300],
         }
+
+    @property
+    def could_not_score(self) -> bool:
+        return bool(self.score_problem)
 
 
 class SignalKind(models.TextChoices):

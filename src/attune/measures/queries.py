@@ -19,10 +19,12 @@ from attune.measures.models import (
     CheckIn,
     CheckInSchedule,
     Response,
+    ReviewState,
     ScheduleState,
     Signal,
     SignalKind,
     SignalState,
+    StoredInstrument,
 )
 from attune.measures.scoring import reliable_change
 
@@ -313,3 +315,12 @@ def validate_bundle(bundle: dict) -> None:
         Bundle.model_validate(bundle)
     except Exception as exc:  # pydantic's ValidationError, kept out of callers' imports
         raise ValueError(f"not a valid FHIR Bundle: {exc}") from exc
+
+
+def instruments_held_for_review() -> list[StoredInstrument]:
+    """Return the imported instruments waiting for a leader's review, oldest first."""
+    return list(
+        StoredInstrument.objects.filter(review_state=ReviewState.NEEDS_REVIEW).order_by(
+            "imported_at", "pk"
+        )
+    )

@@ -5,6 +5,7 @@ Each function is atomic and writes its trail entry in the same transaction.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -25,7 +26,7 @@ from attune.clients import services as client_services
 from attune.clients.models import Client, ClientLink
 from attune.measures import signals_rules
 from attune.measures.bundled import load_bundled_instrument
-from attune.measures.errors import InstrumentError
+from attune.measures.errors import InstrumentError, MeasuresError
 from attune.measures.fhir_export import questionnaire_from_instrument
 from attune.measures.fhir_import import load_questionnaire_json
 from attune.measures.goals import GOALS_CHECKIN, checked_goals, stored_goals_checkin
@@ -37,14 +38,17 @@ from attune.measures.models import (
     CheckInDraft,
     CheckInSchedule,
     Response,
+    ReviewState,
     ScheduleState,
     Signal,
     SignalKind,
     SignalState,
     SourceFormat,
     StoredInstrument,
+    TerminologyValueSet,
 )
 from attune.measures.scoring import score
+from attune.measures.terminology import shipped_value_set, value_sets_in_bundle
 from attune.measures.yaml_format import load_instrument_yaml
 
 CHECKIN_PURPOSE = "checkin"
@@ -56,13 +60,20 @@ SESSION_CHECKIN = "session-checkin"
 
 @transaction.atomic
 def instrument_store(
-    *, actor: Actor, instrument: Instrument, source_format: str, source: str, bundled=False
+    *,
+    actor: Actor,
+    instrument: Instrument,
+    source_format: str,
+    source: str,
+    bundled=False,
+    terminology: Mapping[str, Any] | None = None,
 ) -> tuple[StoredInstrument, bool]:
     """Store ``instrument`` under its ``url|version``; return it and whether it is new.
 
     Storing the same document again changes nothing.  A different document under a key that
     is already stored is refused: change the version instead, so stored responses keep
-    scoring the way they were scored.
+    scoring the way they were scored.  An instrument with review findings is stored "needs
+    review" (``instrument_accept``), and is not sent until then.
     """
     existing = StoredInstrument.objects.filter(key=instrument.key).first()
     if existing is not None:
@@ -83,28 +94,170 @@ def instrument_store(
         bundled=bundled,
         source_format=source_format,
         source=source,
+        terminology=dict(terminology or {}),
+        review_state=ReviewState.NEEDS_REVIEW if instrument.review_findings else ReviewState.READY,
+        review_findings=list(instrument.review_findings),
     )
+    findings = len(instrument.review_findings)
     trail.record(
         actor=actor,
         action=TrailAction.CREATE,
         object_type="instrument",
         object_ref=stored.pk,
         section="instruments",
-        detail=f"stored {instrument.key}",
+        detail=f"stored {instrument.key}"
+        + (f"; needs review ({findings} finding(s))" if findings else ""),
     )
     return stored, True
 
 
+def agency_terminology() -> dict[str, Any]:
+    """Return the agency's loaded ValueSets by ``url`` and ``url|version``."""
+    found: dict[str, Any] = {}
+    for value_set in TerminologyValueSet.objects.order_by("url", "loaded_at"):
+        found[value_set.url] = value_set.resource  # the latest loaded wins for a bare url
+        if value_set.version:
+            found[f"{value_set.url}|{value_set.version}"] = value_set.resource
+    return found
+
+
+def _cited_value_sets(source: Mapping[str, Any], available: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the value sets a Questionnaire cites by url and does not contain, as resolved."""
+    contained = {
+        resource.get("url")
+        for resource in source.get("contained") or []
+        if isinstance(resource, Mapping)
+    }
+    cited: dict[str, Any] = {}
+    stack = list(source.get("item") or [])
+    while stack:
+        item = stack.pop()
+        if not isinstance(item, Mapping):
+            continue
+        stack.extend(item.get("item") or [])
+        reference = item.get("answerValueSet")
+        if not isinstance(reference, str) or reference.startswith("#"):
+            continue
+        if reference in contained or reference.partition("|")[0] in contained:
+            continue
+        found = available.get(reference) or available.get(reference.partition("|")[0])
+        found = found or shipped_value_set(reference.partition("|")[0])
+        if found is not None:
+            cited[reference] = found
+    return cited
+
+
 def instrument_import_file(*, actor: Actor, path: str | Path) -> tuple[StoredInstrument, bool]:
-    """Read, check and store an instrument file; raise ``InstrumentError`` and store nothing."""
-    instrument = load_questionnaire_file(path)
+    """Read, check and store an instrument file; raise ``InstrumentError`` and store nothing.
+
+    Value sets the file cites by url come from the agency's loaded terminology (then
+    Attune's LOINC answer lists) and are kept with the stored instrument.
+    """
+    available = agency_terminology()
+    instrument = load_questionnaire_file(path, terminology=available)
     text = Path(path).read_text(encoding="utf-8-sig")
     source_format = (
         SourceFormat.FHIR if instrument.source_questionnaire is not None else SourceFormat.YAML
     )
-    return instrument_store(
-        actor=actor, instrument=instrument, source_format=source_format, source=text
+    cited = (
+        _cited_value_sets(instrument.source_questionnaire, available)
+        if instrument.source_questionnaire is not None
+        else {}
     )
+    return instrument_store(
+        actor=actor,
+        instrument=instrument,
+        source_format=source_format,
+        source=text,
+        terminology=cited,
+    )
+
+
+@transaction.atomic
+def instrument_accept(*, actor: Actor, stored: StoredInstrument, reason: str) -> StoredInstrument:
+    """Accept an instrument held "needs review", with the leader's reason, in the trail.
+
+    Accepting says the findings were read; scores on which the file's total and its weights
+    still disagree stay "could not score".
+    """
+    reason = " ".join(reason.split())
+    if not reason:
+        raise InstrumentError("say why the instrument is accepted")
+    if actor.user is None or not getattr(actor.user, "is_leader", False):
+        raise InstrumentError("only a leader can accept an instrument held for review")
+    locked = StoredInstrument.objects.select_for_update().get(pk=stored.pk)
+    if locked.review_state != ReviewState.NEEDS_REVIEW:
+        raise InstrumentError(f"{locked.key} is not waiting for review")
+    locked.review_state = ReviewState.ACCEPTED
+    locked.review_reason = reason[:1000]
+    locked.reviewed_by = actor.user
+    locked.reviewed_at = timezone.now()
+    locked.save(update_fields=["review_state", "review_reason", "reviewed_by", "reviewed_at"])
+    trail.record(
+        actor=actor,
+        action=TrailAction.UPDATE,
+        object_type="instrument",
+        object_ref=locked.pk,
+        section="instruments",
+        detail=f"accepted {locked.key} after review of {len(locked.review_findings)} "
+        f"finding(s): {reason[:200]}",
+    )
+    return locked
+
+
+@transaction.atomic
+def terminology_load(*, actor: Actor, path: str | Path) -> list[TerminologyValueSet]:
+    """Store the ValueSets of a FHIR Bundle (or one ValueSet) file; all of them or none.
+
+    A ValueSet already stored under the same url and version with other content is refused.
+    """
+    from attune.measures.fhir_import import parse_json
+
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except OSError as error:
+        raise InstrumentError(f"cannot read {path}: {error.strerror}") from None
+    except UnicodeDecodeError:
+        raise InstrumentError(f"{path} is not UTF-8 text") from None
+    stored: list[TerminologyValueSet] = []
+    for resource in list(value_sets_in_bundle(parse_json(text))):
+        version = resource.get("version") if isinstance(resource.get("version"), str) else ""
+        existing = TerminologyValueSet.objects.filter(url=resource["url"], version=version).first()
+        if existing is not None:
+            if existing.resource != resource:
+                raise InstrumentError(
+                    f"ValueSet {resource['url']} version {version or '(none)'} is already "
+                    "loaded with other content; give it another version"
+                )
+            stored.append(existing)
+            continue
+        stored.append(
+            TerminologyValueSet.objects.create(
+                url=resource["url"][:255], version=version[:40], resource=resource
+            )
+        )
+    trail.record(
+        actor=actor,
+        action=TrailAction.CREATE,
+        object_type="terminology",
+        object_ref=stored[0].pk if stored else "",
+        section="instruments",
+        detail=f"loaded {len(stored)} value set(s): "
+        + ", ".join(value_set.url for value_set in stored)[:250],
+    )
+    return stored
+
+
+class InstrumentNotReady(MeasuresError):
+    """The instrument is held for review and cannot be sent to a client yet."""
+
+
+def _refuse_unreviewed(instrument: StoredInstrument) -> None:
+    if instrument.needs_review:
+        raise InstrumentNotReady(
+            f"{instrument.title} needs review by a leader before it can be sent "
+            f"({len(instrument.review_findings)} finding(s) at import); nothing was sent"
+        )
 
 
 def bundled_instrument_stored(name: str) -> StoredInstrument:
@@ -138,7 +291,8 @@ def instrument_of(stored: StoredInstrument) -> Instrument:
     cached = _PARSED.get(stored.key)
     if cached is not None and cached[0] == stored.source_format and cached[1] == stored.source:
         return cached[2]
-    instrument = _instrument_from_source(stored.source_format, stored.source)
+    terminology = json.dumps(stored.terminology or {}, sort_keys=True)
+    instrument = _instrument_from_source(stored.source_format, stored.source, terminology)
     if len(_PARSED) >= _PARSED_LIMIT:
         _PARSED.clear()
     _PARSED[stored.key] = (stored.source_format, stored.source, instrument)
@@ -155,9 +309,9 @@ def bundled_source(name: str) -> str:
 
 
 @lru_cache(maxsize=64)
-def _instrument_from_source(source_format: str, source: str) -> Instrument:
+def _instrument_from_source(source_format: str, source: str, terminology: str = "{}") -> Instrument:
     if source_format == SourceFormat.FHIR:
-        return load_questionnaire_json(source)
+        return load_questionnaire_json(source, terminology=json.loads(terminology))
     return load_instrument_yaml(source)
 
 
@@ -216,6 +370,7 @@ def checkin_send(
     from attune.measures import tasks
 
     instrument = instrument or bundled_instrument_stored(SESSION_CHECKIN)
+    _refuse_unreviewed(instrument)
     goals = clean_goal_texts(goal_texts, from_plan=goals_from_plan)
     issued = client_services.link_issue(
         actor=actor, client=client, purpose=CHECKIN_PURPOSE, days=settings.ATTUNE_CHECKIN_DAYS
@@ -675,6 +830,8 @@ def schedule_create(
         raise ScheduleError("this client's episode of care is closed")
     if instrument.name == GOALS_CHECKIN:
         raise ScheduleError("choose a measure; goals are added with it")
+    if instrument.needs_review:
+        raise ScheduleError(f"{instrument.title} needs review by a leader before it can be sent")
     goals = clean_goal_texts(goal_texts)
     duplicate = ScheduleError(
         f"{instrument.title} is already scheduled for this client; change or stop that schedule"
@@ -797,6 +954,8 @@ def _scheduled_checkin_send(*, actor: Actor, schedule_id: int, base_url: str, to
             )
     except IntegrityError:  # already issued for this date: only move the date on
         sent = False
+    except InstrumentNotReady:
+        return False  # held for review: stays due, and is sent once a leader accepts it
     schedule.next_due_on = next_due_after(due_on, schedule.interval_weeks, today)
     schedule.save(update_fields=["next_due_on", "updated_at"])
     return sent

@@ -5,6 +5,12 @@ from attune.measures import views
 app_name = "measures"
 urlpatterns = [
     path("signals/", views.signals_list, name="signals"),
+    path("instruments/review/", views.instruments_review, name="instruments_review"),
+    path(
+        "instruments/<int:instrument_id>/accept/",
+        views.instrument_accept,
+        name="instrument_accept",
+    ),
     path(
         "signals/<int:signal_id>/acknowledge/",
         views.signal_acknowledge,

@@ -14,6 +14,7 @@ from attune.access.navigation import redirect_back
 from attune.clients import queries as client_queries
 from attune.measures import queries, services
 from attune.measures.forms import (
+    AcceptInstrumentForm,
     CloseSignalForm,
     ScheduleChangeForm,
     ScheduleForm,
@@ -66,6 +67,7 @@ def trend_chart(series: queries.Series) -> dict:
                 "band": response.band,
                 "date": response.submitted_at,
                 "missing": response.items_missing,
+                "problem": response.score_problem,
             }
         )
     drawn = [point for point in points if point["y"] is not None]
@@ -182,12 +184,19 @@ def measure_send(request, client_id: int):
         raise Http404
     form = SendMeasureForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose a measure from the list.")
+        messages.error(request, " ".join(form.errors.get("instrument", [])) or "Choose a measure.")
         return redirect("measures:client_measures", client_id=client.pk)
     instrument = chosen_instrument(form.cleaned_data["instrument"])
-    sent = services.checkin_send(
-        actor=actor, client=client, instrument=instrument, base_url=request.build_absolute_uri("/")
-    )
+    try:
+        sent = services.checkin_send(
+            actor=actor,
+            client=client,
+            instrument=instrument,
+            base_url=request.build_absolute_uri("/"),
+        )
+    except services.InstrumentNotReady as error:
+        messages.error(request, str(error))
+        return redirect("measures:client_measures", client_id=client.pk)
     return render(
         request,
         "measures/checkin_sent.html",
@@ -249,3 +258,38 @@ def schedule_change(request, client_id: int, schedule_id: int):
     except services.ScheduleError as error:
         messages.error(request, f"Nothing changed: {error}.")
     return redirect("measures:client_measures", client_id=client.pk)
+
+
+@login_required
+def instruments_review(request, form: AcceptInstrumentForm | None = None, status: int = 200):
+    """Leaders: the imported instruments held "needs review", their findings, and acceptance."""
+    if not request.user.is_leader:
+        raise Http404
+    return render(
+        request,
+        "measures/instruments_review.html",
+        {"held": queries.instruments_held_for_review(), "form": form or AcceptInstrumentForm()},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def instrument_accept(request, instrument_id: int):
+    if not request.user.is_leader:
+        raise Http404
+    stored = StoredInstrument.objects.filter(pk=instrument_id).first()
+    if stored is None:
+        raise Http404
+    form = AcceptInstrumentForm(request.POST)
+    if not form.is_valid():
+        return instruments_review(request, form=form, status=400)
+    try:
+        services.instrument_accept(
+            actor=Actor.from_request(request), stored=stored, reason=form.cleaned_data["reason"]
+        )
+    except services.InstrumentError as error:
+        messages.error(request, f"Nothing changed: {error}.")
+    else:
+        messages.success(request, f"{stored.title} is accepted and can be sent.")
+    return redirect("measures:instruments_review")
