@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+
+import pytest
 
 from attune.language import audit_bytes, audit_path, audit_text
 
@@ -10,11 +13,16 @@ from .builders import make_docx
 
 # The shared fixtures sit beside the repository, as in CI.
 INTAKE_FIXTURE = (
-    Path(__file__).resolve().parents[2].parent
-    / "shared"
-    / "fixtures"
+    Path(
+        os.environ.get("ATTUNE_SHARED_FIXTURES")
+        or Path(__file__).resolve().parents[2].parent / "shared" / "fixtures"
+    )
     / "intake"
     / "medplum-patient-intake-abridged.json"
+)
+# On a fresh clone without ../shared the tests that read it skip with one line.
+needs_intake = pytest.mark.skipif(
+    not INTAKE_FIXTURE.is_file(), reason=f"published intake form not found at {INTAKE_FIXTURE}"
 )
 
 INCLUSIVE_FORM = """<!doctype html>
@@ -58,6 +66,7 @@ def statuses(report) -> dict[str, str]:
     return {check.check: check.status for check in report.checks}
 
 
+@needs_intake
 def test_it_reports_what_the_real_intake_questionnaire_lacks() -> None:
     result = statuses(audit_path(INTAKE_FIXTURE))
     assert result["chosen_name"] == "missing"
@@ -69,6 +78,7 @@ def test_it_reports_what_the_real_intake_questionnaire_lacks() -> None:
     assert result["prefer_not_to_say"] == "missing"
 
 
+@needs_intake
 def test_it_names_the_single_choice_race_item() -> None:
     report = audit_path(INTAKE_FIXTURE)
     race = next(c for c in report.checks if c.check == "race_ethnicity_multi_select")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -13,11 +14,16 @@ from .builders import make_docx, make_pdf
 
 # The shared fixtures sit beside the repository, as in CI.
 INTAKE_FIXTURE = (
-    Path(__file__).resolve().parents[2].parent
-    / "shared"
-    / "fixtures"
+    Path(
+        os.environ.get("ATTUNE_SHARED_FIXTURES")
+        or Path(__file__).resolve().parents[2].parent / "shared" / "fixtures"
+    )
     / "intake"
     / "medplum-patient-intake-abridged.json"
+)
+# On a fresh clone without ../shared the tests that read it skip with one line.
+needs_intake = pytest.mark.skipif(
+    not INTAKE_FIXTURE.is_file(), reason=f"published intake form not found at {INTAKE_FIXTURE}"
 )
 
 
@@ -89,6 +95,7 @@ def test_it_scans_only_the_text_values_of_a_questionnaire() -> None:
     assert [(f.line, f.column, f.text) for f in report.findings] == [(2, expected_column, "addict")]
 
 
+@needs_intake
 def test_it_reads_the_real_intake_questionnaire() -> None:
     report = audit_path(INTAKE_FIXTURE)
     assert report.profile == "forms"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from html import unescape
 from pathlib import Path
@@ -32,11 +33,16 @@ INTAKE_HTML = b"""<!doctype html><html lang="en"><body><form>
 <p>Tell us if you are an addict or suffer from depression.</p>
 </form></body></html>"""
 FHIR_INTAKE = (
-    Path(__file__).resolve().parents[2].parent
-    / "shared"
-    / "fixtures"
+    Path(
+        os.environ.get("ATTUNE_SHARED_FIXTURES")
+        or Path(__file__).resolve().parents[2].parent / "shared" / "fixtures"
+    )
     / "intake"
     / "medplum-patient-intake-abridged.json"
+)
+# On a fresh clone without ../shared the tests that read it skip with one line.
+needs_intake = pytest.mark.skipif(
+    not FHIR_INTAKE.is_file(), reason=f"published intake form not found at {FHIR_INTAKE}"
 )
 
 
@@ -92,6 +98,7 @@ def test_it_lists_the_form_checks_in_words(leader):
     assert "Every field has a label: Present." in text
 
 
+@needs_intake
 def test_it_reads_the_fhir_intake_questionnaire(leader):
     response = leader.post(AUDIT, upload(FHIR_INTAKE.name, FHIR_INTAKE.read_bytes()))
     text = " ".join(page_text(response).split())

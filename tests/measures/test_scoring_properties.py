@@ -16,19 +16,24 @@ from attune.measures.scoring import score
 from .builders import yaml_instrument
 from .conftest import (
     GAD7_RESEARCHKIT,
+    HAVE_PUBLISHED,
     PHQ9_LHC,
     PHQ9_SDC,
     load_published,
 )
+from .corpus import corpus_instruments
 
 pytestmark = pytest.mark.pure
 
-INSTRUMENTS: dict[str, Instrument] = {
-    **bundled_instruments(),
-    "phq9-lhc": load_published(PHQ9_LHC),
-    "phq9-sdc": load_published(PHQ9_SDC),
-    "gad7-researchkit": load_published(GAD7_RESEARCHKIT),
-}
+# The bundled instruments and the project's own corpus always; the published files when the
+# shared fixtures are beside the repository (they are in CI).
+INSTRUMENTS: dict[str, Instrument] = {**bundled_instruments(), **corpus_instruments()}
+if HAVE_PUBLISHED:
+    INSTRUMENTS |= {
+        "phq9-lhc": load_published(PHQ9_LHC),
+        "phq9-sdc": load_published(PHQ9_SDC),
+        "gad7-researchkit": load_published(GAD7_RESEARCHKIT),
+    }
 
 
 def valid_value(item):
