@@ -29,6 +29,7 @@ from attune.measures.instrument import (
     LocalizedText,
     Variable,
 )
+from attune.measures.safety import SAFETY_ITEM_EXTENSION
 
 ITEM_WEIGHT_EXTENSION = "http://hl7.org/fhir/StructureDefinition/itemWeight"
 _ANSWER_KEYS = {
@@ -73,6 +74,8 @@ def _item(item: Item, types: Mapping[str, ItemType]) -> dict[str, Any]:
         entry["text"] = item.text.default
         _add_translations(entry, "text", item.text)
     extensions = [_variable(variable) for variable in item.variables]
+    if item.safety:
+        extensions.append({"url": SAFETY_ITEM_EXTENSION, "valueBoolean": True})
     if item.calculated_expression is not None:
         extensions.append(
             {

@@ -203,9 +203,6 @@ def find_safety_items(instrument: Instrument) -> dict[str, str]:
     found: dict[str, str] = {}
     for link_id in _marked(instrument.source_questionnaire):
         found.setdefault(link_id, "marked by the agency")
-    for item in instrument.all_items():
-        if item.safety:
-            found.setdefault(item.link_id, "marked in the instrument")
     by_content: set[str] = set()
     for item in questions:
         for _, code in item.codes:
@@ -225,6 +222,9 @@ def find_safety_items(instrument: Instrument) -> dict[str, str]:
         elif not by_content and known.position < len(questions):
             item = questions[known.position]
             found.setdefault(item.link_id, f"question {known.position + 1} of the {known.label}")
+    for item in instrument.all_items():
+        if item.safety:
+            found.setdefault(item.link_id, "marked in the instrument")
     return found
 
 

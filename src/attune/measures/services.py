@@ -44,6 +44,7 @@ from attune.measures.models import (
     SourceFormat,
     StoredInstrument,
 )
+from attune.measures.safety import mark_safety_items
 from attune.measures.scoring import score
 from attune.measures.yaml_format import load_instrument_yaml
 
@@ -95,16 +96,41 @@ def instrument_store(
     return stored, True
 
 
-def instrument_import_file(*, actor: Actor, path: str | Path) -> tuple[StoredInstrument, bool]:
-    """Read, check and store an instrument file; raise ``InstrumentError`` and store nothing."""
+def instrument_import_file(
+    *, actor: Actor, path: str | Path, safety_items: Sequence[str] = ()
+) -> tuple[StoredInstrument, bool]:
+    """Read, check and store an instrument file; raise ``InstrumentError`` and store nothing.
+
+    ``safety_items`` are linkIds a leader marks as safety items at import: the mark is written
+    into the stored Questionnaire (``safety.SAFETY_ITEM_EXTENSION``) and the marking is trailed.
+    """
     instrument = load_questionnaire_file(path)
     text = Path(path).read_text(encoding="utf-8-sig")
     source_format = (
         SourceFormat.FHIR if instrument.source_questionnaire is not None else SourceFormat.YAML
     )
-    return instrument_store(
-        actor=actor, instrument=instrument, source_format=source_format, source=text
-    )
+    marked = [link_id for link_id in safety_items if link_id.strip()]
+    if marked:
+        if source_format != SourceFormat.FHIR:
+            raise InstrumentError(
+                "mark a safety item of an Attune YAML file in the file itself (safety: true)"
+            )
+        text = mark_safety_items(text, marked)
+        instrument = load_questionnaire_json(text)
+    with transaction.atomic():
+        stored, created = instrument_store(
+            actor=actor, instrument=instrument, source_format=source_format, source=text
+        )
+        if marked and created:
+            trail.record(
+                actor=actor,
+                action=TrailAction.CREATE,
+                object_type="instrument",
+                object_ref=stored.pk,
+                section="instruments",
+                detail=f"safety items marked at import: {', '.join(marked)}",
+            )
+    return stored, created
 
 
 def bundled_instrument_stored(name: str) -> StoredInstrument:
