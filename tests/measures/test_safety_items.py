@@ -329,3 +329,28 @@ def test_marking_an_unknown_item_or_a_yaml_file_stores_nothing_and_exits_2(db, c
     code, _, err = run(capsys, "import", yaml_path, "--safety-item", "nights")
     assert code == 2 and "safety: true" in err
     assert not StoredInstrument.objects.exists()
+
+
+def test_a_yes_on_an_unscored_screener_reaches_the_therapist(agency):
+    questionnaire = cssrs_like()
+    stored = services.instrument_store(
+        actor=Actor.system(),
+        instrument=import_questionnaire(questionnaire),
+        source_format="fhir",
+        source=json.dumps(questionnaire),
+    )[0]
+    client = agency.client_a
+    sent = services.checkin_send(
+        actor=Actor(user=client.therapist),
+        client=client,
+        instrument=stored,
+        goal_texts=(),
+        base_url=BASE_URL,
+    )
+    (response,) = services.checkin_submit(
+        actor=Actor(link_id=sent.checkin.link_id),
+        checkin=sent.checkin,
+        answers={stored.key: {"s1": "LA33-6", "s2": "LA32-8", "s3": False}},
+    )
+    assert response.total is None and response.safety_items == ["s1"]
+    assert Signal.objects.get(client=client).kind == SignalKind.SAFETY
