@@ -120,6 +120,8 @@ def bmi_form(*, with_code=False, with_unit=False):
         (scale(7, url="https://clinic.example/Questionnaire/gad-7", title="Worry"), "70274-6"),
         (scale(7, url="urn:example:b", title="Worry", code="69737-5"), "70274-6"),
         (scale(9, url="urn:example:c", title="Teen mood", code="89206-7"), "89204-2"),
+        (scale(9, url="https://forms.example/Questionnaire/89206-7", title="Teen"), "89204-2"),
+        (scale(9, url="http://loinc.org/q/44249-1", title="Mood"), "44261-6"),
         (scale(10, url="urn:example:d", title="After the birth", code="71354-5"), "99046-5"),
         (scale(10, url="urn:example:e", title="EPDS (clinic copy)"), "99046-5"),
     ],

@@ -161,6 +161,13 @@ def test_any_non_zero_answer_on_the_postnatal_self_harm_item_raises_safety(harm_
     assert score(instrument, epds_answers(harm_code)).safety_items == raised
 
 
+def test_a_postnatal_copy_known_only_by_the_code_in_its_url_marks_item_10():
+    questionnaire = epds_like(code_on_root=False, harm_text="Pregunta diez")
+    questionnaire["title"] = "Cuestionario"
+    questionnaire["url"] = "https://forms.example/Questionnaire/71354-5"
+    assert list(find_safety_items(import_questionnaire(questionnaire))) == ["pn.10"]
+
+
 def test_phq9_item_9_is_found_by_its_code_whatever_its_linkid_depth_or_language():
     instrument = import_questionnaire(phq9_shaped())
     found = find_safety_items(instrument)

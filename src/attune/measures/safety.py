@@ -73,6 +73,8 @@ _SAFETY_WORDING = re.compile(
     re.IGNORECASE,
 )
 
+_LOINC_IN_URL = re.compile(r"(?<![\w-])(\d{3,6}-\d)(?![\w.])")
+
 # Answers that say "no": an unweighted safety question answered so raises nothing.
 _NO_CODES = frozenset({"LA32-8"})  # LOINC "No"
 _NO_WORDS = frozenset({"no", "n", "never", "not at all", "none", "false", "0"})
@@ -122,7 +124,8 @@ KNOWN_SAFETY_INSTRUMENTS = (
 
 
 def questionnaire_codes(source: Mapping[str, Any] | None) -> set[str]:
-    """Return the codes (and identifier values) a Questionnaire carries on its root."""
+    """Return the codes a Questionnaire carries on its root: ``code``, identifier values, and
+    LOINC-shaped codes in its url (``…/Questionnaire/44249-1``, as LHC-Forms names them)."""
     source = source or {}
     codes: set[str] = set()
     for key in ("code", "identifier"):
@@ -131,6 +134,9 @@ def questionnaire_codes(source: Mapping[str, Any] | None) -> set[str]:
                 value = entry.get("code") if key == "code" else entry.get("value")
                 if isinstance(value, str):
                     codes.add(value)
+    url = source.get("url")
+    if isinstance(url, str):
+        codes.update(_LOINC_IN_URL.findall(url))
     return codes
 
 
