@@ -110,7 +110,8 @@ KNOWN_SAFETY_INSTRUMENTS = (
     ),
     KnownSafetyInstrument(
         label="EPDS",
-        panel_codes=frozenset({"71354-5"}),
+        # LOINC's EPDS panel; SNOMED CT 450320001, the EPDS score, as Danish municipal files use.
+        panel_codes=frozenset({"71354-5", "450320001"}),
         title_pattern=re.compile(r"\bEPDS\b|Edinburgh\s+(?:Postnatal|Perinatal)", re.I),
         position=9,
     ),
