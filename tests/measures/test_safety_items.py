@@ -361,3 +361,25 @@ def test_a_yes_on_an_unscored_screener_reaches_the_therapist(agency):
     )
     assert response.total is None and response.safety_items == ["s1"]
     assert Signal.objects.get(client=client).kind == SignalKind.SAFETY
+
+
+def test_a_postnatal_copy_of_bounded_numbers_known_by_its_url_raises_on_any_non_zero_item_10():
+    bounds = [
+        {"url": "http://hl7.org/fhir/StructureDefinition/minValue", "valueInteger": 0},
+        {"url": "http://hl7.org/fhir/StructureDefinition/maxValue", "valueInteger": 3},
+    ]
+    questionnaire = {
+        "resourceType": "Questionnaire",
+        "url": "http://municipality.example/Questionnaire/children-epds",
+        "status": "active",
+        "title": "Spørgeskema",
+        "item": [
+            {"linkId": f"{n}q", "type": "integer", "text": f"Spørgsmål {n}", "extension": bounds}
+            for n in range(1, 11)
+        ],
+    }
+    instrument = import_questionnaire(questionnaire)
+    assert list(find_safety_items(instrument)) == ["10q"]
+    answers = {f"{n}q": 0 for n in range(1, 11)}
+    assert score(instrument, answers).safety_items == ()
+    assert score(instrument, {**answers, "10q": 1}).safety_items == ("10q",)
