@@ -1,7 +1,8 @@
 """``attune measures``: score a response from the command line.
 
     attune measures score QUESTIONNAIRE RESPONSE [--format json|text]
-    attune measures import FILE           (stores an instrument; needs the database)
+    attune measures import FILE [--safety-item LINKID ...]
+                                          (stores an instrument; needs the database)
     attune measures review                (instruments held "needs review", with findings)
     attune measures accept KEY --by USERNAME --reason TEXT   (a leader accepts one)
     attune measures terminology FILE      (loads a FHIR Bundle of ValueSets)
@@ -50,6 +51,13 @@ def _parser() -> argparse.ArgumentParser:
     score_command.add_argument("--language", default=None, help="language for labels (text)")
     import_command = commands.add_parser("import", help="import an instrument (needs the app)")
     import_command.add_argument("file")
+    import_command.add_argument(
+        "--safety-item",
+        action="append",
+        default=[],
+        metavar="LINKID",
+        help="mark this item as a safety item (repeat for several)",
+    )
     commands.add_parser("review", help="list the instruments held for review (needs the app)")
     accept_command = commands.add_parser(
         "accept", help="accept an instrument held for review (a leader, with a reason)"
@@ -77,7 +85,7 @@ def main(argv: list[str]) -> int:
     except SystemExit as exit_request:  # --help has been printed
         return int(exit_request.code or 0)
     if arguments.command == "import":
-        return _import(arguments.file)
+        return _import(arguments.file, arguments.safety_item)
     if arguments.command == "review":
         return _review()
     if arguments.command == "accept":
@@ -115,18 +123,26 @@ def _setup_django() -> None:
     django.setup()
 
 
-def _import(path: str) -> int:
+def _import(path: str, safety_items: list[str]) -> int:
     """Store an instrument file in the database: all of it or, on any problem, nothing."""
     _setup_django()
     from attune.access.actor import Actor
-    from attune.measures.services import instrument_import_file
+    from attune.measures.safety import find_safety_items
+    from attune.measures.services import instrument_import_file, instrument_of
 
     try:
-        stored, created = instrument_import_file(actor=Actor.system(), path=path)
+        stored, created = instrument_import_file(
+            actor=Actor.system(), path=path, safety_items=safety_items
+        )
     except MeasuresError as error:
         print(f"attune measures import: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     print(f"{'imported' if created else 'already stored'}: {stored.key} ({stored.title})")
+    found = find_safety_items(instrument_of(stored))
+    for link_id, why in found.items():
+        print(f"safety item: {link_id} ({why})")
+    if not found:
+        print("safety items: none (mark one with --safety-item LINKID)")
     if stored.needs_review:
         print(
             "needs review: it will not be sent until a leader accepts it "

@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass, replace
 
 from attune.measures.bundled import load_bundled_instrument
-from attune.measures.instrument import Instrument, Item
+from attune.measures.instrument import Instrument
+from attune.measures.safety import with_safety_items
 
 
 @dataclass(frozen=True)
@@ -24,8 +25,6 @@ class _KnownInstrument:
     title_pattern: re.Pattern[str]
     item_count: int
     total_range: tuple[float, float]
-    safety_loinc: str | None = None
-    safety_position: int | None = None
 
 
 _KNOWN = (
@@ -36,8 +35,6 @@ _KNOWN = (
         title_pattern=re.compile(r"\bPHQ-?\s?9\b|Patient Health Questionnaire\W*9", re.I),
         item_count=9,
         total_range=(0.0, 27.0),
-        safety_loinc="44260-8",
-        safety_position=8,
     ),
     _KnownInstrument(
         bundled_name="gad7",
@@ -78,15 +75,16 @@ def recognise(instrument: Instrument) -> str | None:
 def apply_known_interpretation(instrument: Instrument) -> Instrument:
     """Return ``instrument`` with bands, cut-off, reliable change and safety items attached
 
-    when it is recognisably a bundled instrument; otherwise return it unchanged.
+    when it is recognisably a bundled instrument, and with its safety items marked whatever it
+    is (``safety.with_safety_items``: by code, wording, known instrument or the agency's mark).
     """
     name = recognise(instrument)
     if name is None or instrument.scoring is None:
-        return instrument
+        return with_safety_items(instrument)
     known = next(entry for entry in _KNOWN if entry.bundled_name == name)
     reference = load_bundled_instrument(name).scoring
     if reference is None:  # pragma: no cover - the bundled PHQ-9 and GAD-7 are scored
-        return instrument
+        return with_safety_items(instrument)
     scoring = replace(
         reference,
         items=instrument.scoring.items,
@@ -94,36 +92,10 @@ def apply_known_interpretation(instrument: Instrument) -> Instrument:
         subscales=(),
         total_item=instrument.scoring.total_item,
     )
-    safety_ids = _safety_link_ids(instrument, known)
-    items = _mark_safety(instrument.items, safety_ids)
     note = (
         f"recognised as the {known.label}: bands, cut-off and reliable change "
         f"from Attune's bundled {known.label}"
     )
-    return replace(instrument, items=items, scoring=scoring, warnings=(*instrument.warnings, note))
-
-
-def _safety_link_ids(instrument: Instrument, known: _KnownInstrument) -> set[str]:
-    if known.safety_loinc is None or instrument.scoring is None:
-        return set()
-    by_code = {
-        item.link_id
-        for item in instrument.all_items()
-        if any(code == known.safety_loinc for _, code in item.codes)
-    }
-    if by_code:
-        return by_code
-    if known.safety_position is not None:
-        return {instrument.scoring.items[known.safety_position]}
-    return set()
-
-
-def _mark_safety(items: tuple[Item, ...], link_ids: set[str]) -> tuple[Item, ...]:
-    return tuple(
-        replace(
-            item,
-            safety=item.safety or item.link_id in link_ids,
-            items=_mark_safety(item.items, link_ids),
-        )
-        for item in items
+    return with_safety_items(
+        replace(instrument, scoring=scoring, warnings=(*instrument.warnings, note))
     )

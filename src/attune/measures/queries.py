@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -15,6 +16,7 @@ from attune.access.policy import own_clients_scope
 from attune.clients import queries as client_queries
 from attune.clients.models import Client
 from attune.measures import services, signals_rules
+from attune.measures.errors import MeasuresError
 from attune.measures.models import (
     CheckIn,
     CheckInSchedule,
@@ -213,22 +215,21 @@ def schedule_of(*, client: Client, schedule_id: int) -> CheckInSchedule:
 
 # FHIR export -------------------------------------------------------------------------------
 
-LOINC = "http://loinc.org"
-# LOINC codes of the total scores Attune knows; other instruments' totals carry text only.
-TOTAL_SCORE_CODES = {
-    "phq9": ("44261-6", "Patient Health Questionnaire 9 item (PHQ-9) total score [Reported]"),
-    "gad7": ("70274-6", "Generalized anxiety disorder 7 item (GAD-7) total score [Reported.PHQ]"),
-}
-
 
 def client_fhir_bundle(*, actor: Actor, client: Client) -> dict:
     """Return a FHIR R4 collection Bundle of the client's responses and total scores.
 
-    Each response is a QuestionnaireResponse; each scored response also gives an Observation
-    of its total (LOINC 44261-6 for the PHQ-9) derived from it.  The bundle is validated with
-    fhir.resources and the export is recorded in the trail.
+    Each response is a QuestionnaireResponse, with the values of its calculated items; each
+    scored response also gives an Observation of its total derived from it, coded as
+    ``fhir_export.total_concept`` says (LOINC 44261-6 for any recognised PHQ-9, kg/m2 for a
+    body-mass index…). The stored answers are scored again: a total the engine cannot compute
+    now with certainty, or that differs from the stored one, goes out with a
+    ``dataAbsentReason`` and no value. The bundle is validated with fhir.resources and the
+    export is recorded in the trail.
     """
+    from attune.measures.fhir_export import collection_bundle, total_concept, total_observation
     from attune.measures.responses import build_questionnaire_response, normalise_answers
+    from attune.measures.scoring import score
 
     patient_reference = {
         "identifier": {"system": "urn:attune:case-code", "value": client.case_code}
@@ -246,7 +247,16 @@ def client_fhir_bundle(*, actor: Actor, client: Client) -> dict:
         else:
             instrument = services.instrument_of(stored)
         answers = normalise_answers(instrument, response.answers)
-        resource = build_questionnaire_response(instrument, answers)
+        try:
+            rescored = score(instrument, response.answers)
+        except MeasuresError:
+            rescored = None
+        uncertain = _uncertain_total(response.total, rescored)
+        calculated = dict(rescored.calculated) if rescored is not None else {}
+        total_item = instrument.scoring.total_item if instrument.scoring is not None else None
+        if uncertain and total_item is not None:
+            calculated.pop(total_item, None)
+        resource = build_questionnaire_response(instrument, answers, calculated=calculated)
         resource.update(
             {
                 "id": f"response-{response.pk}",
@@ -259,41 +269,20 @@ def client_fhir_bundle(*, actor: Actor, client: Client) -> dict:
         entries.append({"fullUrl": response_url, "resource": resource})
         if response.total is None:
             continue
-        code = TOTAL_SCORE_CODES.get(stored.name)
-        concept = {"text": f"{stored.title}: total score"}
-        if code:
-            concept["coding"] = [{"system": LOINC, "code": code[0], "display": code[1]}]
-        observation = {
-            "resourceType": "Observation",
-            "id": f"total-{response.pk}",
-            "status": "final",
-            "category": [
-                {
-                    "coding": [
-                        {
-                            "system": "http://terminology.hl7.org/CodeSystem/observation-category",
-                            "code": "survey",
-                        }
-                    ]
-                }
-            ],
-            "code": concept,
-            "subject": patient_reference,
-            "effectiveDateTime": response.submitted_at.isoformat(),
-            "valueQuantity": {
-                "value": response.total,
-                "unit": "{score}",
-                "system": "http://unitsofmeasure.org",
-                "code": "{score}",
-            },
-            "derivedFrom": [{"reference": response_url}],
-        }
-        if response.band:
-            observation["interpretation"] = [{"text": response.band}]
+        observation = total_observation(
+            concept=total_concept(instrument, stored.name),
+            total=response.total,
+            band=response.band,
+            observation_id=f"total-{response.pk}",
+            subject=patient_reference,
+            effective=response.submitted_at.isoformat(),
+            derived_from=response_url,
+            absent_because=uncertain,
+        )
         entries.append(
             {"fullUrl": f"urn:attune:measure-total:{response.pk}", "resource": observation}
         )
-    bundle = {"resourceType": "Bundle", "type": "collection", "entry": entries}
+    bundle = collection_bundle(entries)
     validate_bundle(bundle)
     trail.record(
         actor=actor,
@@ -305,6 +294,21 @@ def client_fhir_bundle(*, actor: Actor, client: Client) -> dict:
         detail=f"measures bundle with {len(entries)} resources",
     )
     return bundle
+
+
+def _uncertain_total(stored_total: float | None, rescored) -> str | None:
+    """Return why a stored total is not exported as a value, or None when it stands."""
+    if stored_total is None:
+        return None
+    if rescored is None or rescored.total is None:
+        return "the engine cannot compute this total with certainty"
+    if not math.isclose(rescored.total, stored_total, abs_tol=1e-9):
+        return "the stored total differs from the total the engine computes now"
+    # The file's calculated total disagreeing with its weights is a fact about the file, not
+    # a tie to break (the engine holds such instruments for review).
+    if any("differs from the sum of weights" in note for note in rescored.notes):
+        return "the file's calculated total disagrees with its weights"
+    return None
 
 
 def validate_bundle(bundle: dict) -> None:

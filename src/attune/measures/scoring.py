@@ -34,6 +34,7 @@ from attune.measures.responses import (
     build_questionnaire_response,
     normalise_answers,
 )
+from attune.measures.safety import raised_safety_items
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,7 @@ def score(instrument: Instrument, answers: Mapping[str, Any]) -> ScoreResult:
             band=None,
             items_answered=answered,
             items_missing=0,
+            safety_items=_safety_items(instrument, checked, enabled),
             calculated=calculated,
             notes=tuple(notes),
         )
@@ -420,16 +422,8 @@ def _checked_calculated_total(
 def _safety_items(
     instrument: Instrument, answers: NormalisedAnswers, enabled: set[str]
 ) -> tuple[str, ...]:
-    flagged: list[str] = []
-    for item in instrument.all_items():
-        if not item.safety or item.link_id not in enabled or not answers.get(item.link_id):
-            continue
-        value = _item_value(item, answers[item.link_id], reverse=False)
-        value_range = item.value_range()
-        # A safety answer that cannot be weighed (free text, say) is shown, never assumed safe.
-        if value is None or value_range is None or value > value_range[0]:
-            flagged.append(item.link_id)
-    return tuple(flagged)
+    # Thresholds per kind of item: attune.measures.safety (docs/instruments.md, "Safety items").
+    return raised_safety_items(instrument, answers, enabled)
 
 
 def _weight_lookup(instrument: Instrument) -> Callable[[str | None, str], float | None]:

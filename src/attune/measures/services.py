@@ -47,6 +47,7 @@ from attune.measures.models import (
     StoredInstrument,
     TerminologyValueSet,
 )
+from attune.measures.safety import mark_safety_items
 from attune.measures.scoring import score
 from attune.measures.terminology import shipped_value_set, value_sets_in_bundle
 from attune.measures.yaml_format import load_instrument_yaml
@@ -147,30 +148,57 @@ def _cited_value_sets(source: Mapping[str, Any], available: Mapping[str, Any]) -
     return cited
 
 
-def instrument_import_file(*, actor: Actor, path: str | Path) -> tuple[StoredInstrument, bool]:
+def instrument_import_file(
+    *, actor: Actor, path: str | Path, safety_items: Sequence[str] = ()
+) -> tuple[StoredInstrument, bool]:
     """Read, check and store an instrument file; raise ``InstrumentError`` and store nothing.
 
     Value sets the file cites by url come from the agency's loaded terminology (then
-    Attune's LOINC answer lists) and are kept with the stored instrument.
+    Attune's LOINC answer lists) and are kept with the stored instrument. ``safety_items`` are
+    linkIds a leader marks as safety items at import: the mark is written into the stored
+    Questionnaire (``safety.SAFETY_ITEM_EXTENSION``) and the marking is trailed.
     """
+    try:
+        Path(path).stat()
+    except OSError as error:  # say so before the database is asked for terminology
+        raise InstrumentError(f"cannot read {path}: {error.strerror}") from None
     available = agency_terminology()
     instrument = load_questionnaire_file(path, terminology=available)
     text = Path(path).read_text(encoding="utf-8-sig")
     source_format = (
         SourceFormat.FHIR if instrument.source_questionnaire is not None else SourceFormat.YAML
     )
+    marked = [link_id for link_id in safety_items if link_id.strip()]
+    if marked:
+        if source_format != SourceFormat.FHIR:
+            raise InstrumentError(
+                "mark a safety item of an Attune YAML file in the file itself (safety: true)"
+            )
+        text = mark_safety_items(text, marked)
+        instrument = load_questionnaire_json(text, terminology=available)
     cited = (
         _cited_value_sets(instrument.source_questionnaire, available)
         if instrument.source_questionnaire is not None
         else {}
     )
-    return instrument_store(
-        actor=actor,
-        instrument=instrument,
-        source_format=source_format,
-        source=text,
-        terminology=cited,
-    )
+    with transaction.atomic():
+        stored, created = instrument_store(
+            actor=actor,
+            instrument=instrument,
+            source_format=source_format,
+            source=text,
+            terminology=cited,
+        )
+        if marked and created:
+            trail.record(
+                actor=actor,
+                action=TrailAction.CREATE,
+                object_type="instrument",
+                object_ref=stored.pk,
+                section="instruments",
+                detail=f"safety items marked at import: {', '.join(marked)}",
+            )
+    return stored, created
 
 
 @transaction.atomic

@@ -134,7 +134,7 @@ def evaluate(
             Finding(
                 SAFETY,
                 SAFETY_ITEM,
-                "A safety question was answered above its lowest option.",
+                "A safety question was answered above its lowest option, or yes.",
                 {"instrument": current.instrument, "items": list(current.safety_items)},
             )
         )

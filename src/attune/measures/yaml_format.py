@@ -30,6 +30,7 @@ from attune.measures.instrument import (
     Variable,
     derive_scored_items,
 )
+from attune.measures.safety import with_safety_items
 
 FORMAT_KEY = "attune_instrument"
 FORMAT_VERSION = 1
@@ -99,7 +100,8 @@ def load_instrument_yaml(text: str) -> Instrument:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
         raise InstrumentError(f"not valid YAML{where}") from None
-    return instrument_from_mapping(data)
+    # Safety items are found by code and wording here too, not only where the author marked them.
+    return with_safety_items(instrument_from_mapping(data))
 
 
 def instrument_from_mapping(data: Any) -> Instrument:
