@@ -250,11 +250,20 @@ DEFAULT_FROM_EMAIL = envstr("ATTUNE_FROM_EMAIL", "attune@localhost")
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# One handler, behind a filter that takes link tokens, email addresses and phone numbers out of
+# every line (attune.config.log_redaction).  Django's own loggers write through it too, rather
+# than through the handlers Django adds by default: "Not Found: <path>" would name a link.
+ATTUNE_LOG_LEVEL = envstr("ATTUNE_LOG_LEVEL", "WARNING").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": envstr("ATTUNE_LOG_LEVEL", "WARNING")},
+    "filters": {"redact": {"()": "attune.config.log_redaction.RedactSecrets"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
+    "root": {"handlers": ["console"], "level": ATTUNE_LOG_LEVEL},
+    "loggers": {
+        name: {"handlers": [], "level": ATTUNE_LOG_LEVEL, "propagate": True}
+        for name in ("django", "django.server")
+    },
 }
 
 # Used by the session limits; shown here so a reader finds every knob in one file.
