@@ -134,6 +134,8 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # "aaaaaaaaaaaa" is in no list of common passwords: refuse repetition as such.
+    {"NAME": "attune.access.passwords.RepeatedCharacterValidator"},
 ]
 LOGIN_URL = "access:login"
 LOGIN_REDIRECT_URL = "access:home"
