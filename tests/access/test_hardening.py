@@ -179,6 +179,20 @@ def test_the_staff_form_refuses_weak_passwords(agency, password, why):
     assert not StaffUser.objects.filter(username="maria.lopez").exists()
 
 
+def test_a_staff_name_needs_a_visible_character(agency):
+    response = signed_in(agency.leader).post(
+        "/agency/staff/new/",
+        {
+            "username": "zw",
+            "display_name": "\u200b\u202e",
+            "role": "therapist",
+            "password": "river lantern copper 42",
+        },
+    )
+    assert "Give the name colleagues will see." in response.content.decode()
+    assert not StaffUser.objects.filter(username="zw").exists()
+
+
 def test_a_long_varied_password_is_accepted():
     RepeatedCharacterValidator().validate("river lantern copper 42")
 
