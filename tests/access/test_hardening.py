@@ -193,8 +193,19 @@ def test_a_staff_name_needs_a_visible_character(agency):
     assert not StaffUser.objects.filter(username="zw").exists()
 
 
-def test_a_long_varied_password_is_accepted():
+def test_a_long_varied_password_is_accepted(agency):
     RepeatedCharacterValidator().validate("river lantern copper 42")
+    response = signed_in(agency.leader).post(
+        "/agency/staff/new/",
+        {
+            "username": "maria.lopez",
+            "display_name": "María López",
+            "role": "therapist",
+            "password": "river lantern copper 42",
+        },
+    )
+    assert response.status_code == 302
+    assert StaffUser.objects.get(username="maria.lopez").check_password("river lantern copper 42")
 
 
 # --- Request ids ------------------------------------------------------------------------------
