@@ -130,23 +130,39 @@ def test_only_invisible_pronouns_are_refused_too():
     assert clean_personal_text("\u200b \u200b", max_length=60, label="Pronouns") == ""
 
 
-def test_a_stored_override_does_not_spill_on_the_staff_pages(agency):
-    type(agency.client_a).objects.filter(pk=agency.client_a.pk).update(
-        chosen_name="Eve\u202eevil"  # written before the rule, or straight into the database
+def test_a_stored_override_is_neutralised_when_read(agency):
+    Client = type(agency.client_a)
+    # Written before the rule, or straight into the database: stored as it was...
+    Client.objects.filter(pk=agency.client_a.pk).update(
+        chosen_name="Eve\u202eevil", pronouns="\u202bthey\u202c", legal_name="A\u2066B"
     )
+    client = Client.objects.get(pk=agency.client_a.pk)
+    # ...but read, shown and exported without the controls.
+    assert (client.chosen_name, client.pronouns, client.legal_name) == ("Eveevil", "they", "AB")
+    body = signed_in(agency.therapist_a).get(f"/clients/{client.pk}/billing/").content.decode()
+    assert "\u202e" not in body and "Eveevil" in body
+
+
+def test_every_client_name_on_the_record_pages_is_isolated(agency):
+    Client = type(agency.client_a)
+    name = "\u0644\u064a\u0644\u0649 Layla"  # a right-to-left name, then a Latin one
+    Client.objects.filter(pk=agency.client_a.pk).update(chosen_name=name)
     http = signed_in(agency.therapist_a)
     for url in (
         f"/clients/{agency.client_a.pk}/",
         f"/clients/{agency.client_a.pk}/billing/",
         f"/clients/{agency.client_a.pk}/history/",
+        f"/clients/{agency.client_a.pk}/edit/",
+        f"/clients/{agency.client_a.pk}/identity/",
     ):
         body = http.get(url).content.decode()
         # Screen readers read attributes (aria-label) and the title; the eye reads the rest.
-        lines = [re.sub(r'aria-label="[^"]*"', "", line) for line in body.splitlines()]
-        shown = [line for line in lines if "Eve\u202eevil" in line and "<title>" not in line]
+        lines = [re.sub(r'(aria-label|value)="[^"]*"', "", line) for line in body.splitlines()]
+        shown = [line for line in lines if name in line and "<title>" not in line]
         assert shown, url
         for line in shown:
-            assert "<bdi>Eve\u202eevil</bdi>" in line or 'dir="auto">Eve\u202eevil<' in line, line
+            isolated = (f"<bdi>{name}</bdi>", f'dir="auto">{name}<', f'chosen-name">{name}<')
+            assert any(form in line for form in isolated), (url, line)
 
 
 # --- Staff passwords --------------------------------------------------------------------------
