@@ -169,9 +169,12 @@ def serve(argv: list[str]) -> int:
         "--access-logfile",
         args.access_log,
         # No query strings and no client addresses: the log holds no personal data, and the
-        # server-side time of each request ends every line.
+        # server-side time of each request ends every line.  The logger class redacts what is
+        # left: a link's path is written /c/[link]/, never with its token.
         "--access-logformat",
         '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms',
+        "--logger-class",
+        "attune.config.gunicorn_logging.RedactingLogger",
         "--graceful-timeout",
         "5",
     ]

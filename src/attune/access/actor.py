@@ -23,11 +23,13 @@ class Actor:
     @classmethod
     def from_request(cls, request: HttpRequest, *, link_id: int | None = None) -> Actor:
         """Return the actor behind ``request``."""
+        from attune.access.client_address import client_ip
+
         user = getattr(request, "user", None)
         return cls(
             user=user if user is not None and user.is_authenticated else None,
             link_id=link_id,
-            ip=request.META.get("REMOTE_ADDR") or None,
+            ip=client_ip(request),
             request_id=getattr(request, "request_id", ""),
         )
 

@@ -50,6 +50,17 @@ class StaffForm(forms.Form):
         help_text="At least 12 characters; they change it after signing in.",
     )
 
+    def clean_display_name(self) -> str:
+        # The same rule as clients' names: something visible, no bidi override characters.
+        from attune.clients.validation import clean_personal_text
+
+        value = clean_personal_text(
+            self.cleaned_data.get("display_name", ""), max_length=150, label="Name to show"
+        )
+        if not value:
+            raise forms.ValidationError("Give the name colleagues will see.")
+        return value
+
     def clean_username(self) -> str:
         username = self.cleaned_data["username"]
         if StaffUser.objects.filter(username__iexact=username).exists():

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from attune.access import trail
 from attune.access.actor import Actor
+from attune.access.client_address import client_ip
 from attune.access.models import TrailAction
 
 SESSION_STARTED = "attune_started"
@@ -22,13 +23,17 @@ SEEN_RESOLUTION_SECONDS = 30
 
 
 class RequestIdMiddleware:
-    """Give each request an id, echoed in a header and stored with its trail entries."""
+    """Give each request an id, echoed in a header and stored with its trail entries.
+
+    The id is always made here: an ``X-Request-ID`` sent by the client is ignored, so nobody can
+    plant a value of their choosing in the trail or make two requests share an id.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        request.request_id = request.headers.get("X-Request-ID", "")[:40] or secrets.token_hex(8)
+        request.request_id = secrets.token_hex(8)
         response = self.get_response(request)
         response["X-Request-ID"] = request.request_id
         return response
@@ -47,7 +52,7 @@ class BodySizeLimitMiddleware:
             length = 0
         if length > settings.ATTUNE_MAX_BODY_BYTES:
             trail.record(
-                actor=Actor(ip=request.META.get("REMOTE_ADDR"), request_id=request.request_id),
+                actor=Actor(ip=client_ip(request), request_id=request.request_id),
                 action=TrailAction.BODY_TOO_LARGE,
                 detail=f"{length} bytes to {request.path[:200]}",
             )

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.ipv6 import clean_ipv6_address
 
 from attune.access.actor import Actor
+from attune.access.break_glass import flag_break_glass_use
 from attune.access.models import AccessEvent, TrailHead
 
 GENESIS_HASH = "0" * 64
@@ -89,6 +90,7 @@ def record_many(entries: list[Entry]) -> list[AccessEvent]:
     """
     if not entries:
         return []
+    entries = flag_break_glass_use(entries)  # reads and changes under a grant: flagged
     # No savepoint: if an entry cannot be written, the caller's whole transaction must fail.
     with transaction.atomic(savepoint=False):
         head = TrailHead.objects.select_for_update().filter(pk=1).first()

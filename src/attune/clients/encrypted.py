@@ -15,6 +15,8 @@ from cryptography.fernet import Fernet, MultiFernet
 from django.conf import settings
 from django.db import models
 
+from attune.clients.validation import strip_bidi_controls
+
 
 @cache
 def _cipher(keys: tuple[str, ...]) -> MultiFernet:
@@ -38,6 +40,22 @@ class EncryptedTextField(models.TextField):
         if value is None or value == "":
             return ""
         return cipher().encrypt(str(value).encode("utf-8")).decode("ascii")
+
+
+class EncryptedNameField(EncryptedTextField):
+    """A name or pronouns: encrypted, and read without bidi embedding or override controls.
+
+    New names cannot contain them (``clients.validation``); this neutralises any stored before
+    that rule or written around the forms, so an unpaired RLO never reverses what a page shows.
+    Stored exactly like ``EncryptedTextField``, and described to migrations as one.
+    """
+
+    def from_db_value(self, value, expression, connection):
+        return strip_bidi_controls(super().from_db_value(value, expression, connection))
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "attune.clients.encrypted.EncryptedTextField", args, kwargs
 
 
 class EncryptedJSONField(EncryptedTextField):

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from attune.clients.encrypted import EncryptedJSONField, EncryptedTextField
+from attune.clients.encrypted import EncryptedJSONField, EncryptedNameField, EncryptedTextField
 
 
 class ContactConsent(models.TextChoices):
@@ -39,9 +39,9 @@ class Client(models.Model):
     """
 
     case_code = models.CharField(max_length=12, unique=True)
-    chosen_name = EncryptedTextField()
-    pronouns = EncryptedTextField(blank=True)
-    legal_name = EncryptedTextField(blank=True)
+    chosen_name = EncryptedNameField()
+    pronouns = EncryptedNameField(blank=True)
+    legal_name = EncryptedNameField(blank=True)
     email = EncryptedTextField(blank=True)
     phone = EncryptedTextField(blank=True)
     contact_consent = models.CharField(

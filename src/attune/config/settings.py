@@ -134,6 +134,8 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # "aaaaaaaaaaaa" is in no list of common passwords: refuse repetition as such.
+    {"NAME": "attune.access.passwords.RepeatedCharacterValidator"},
 ]
 LOGIN_URL = "access:login"
 LOGIN_REDIRECT_URL = "access:home"
@@ -177,8 +179,13 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "attune.access.lockout.locked_out_response"
 AXES_USERNAME_FORM_FIELD = "username"
-AXES_IPWARE_PROXY_COUNT = envint("ATTUNE_PROXY_COUNT", 0) or None
 AXES_VERBOSE = False
+# The client's address: the connection's own, or behind ATTUNE_PROXY_COUNT proxies (one when only
+# ATTUNE_BEHIND_PROXY is set) the right hop of X-Forwarded-For.  One function serves the lockout,
+# the trail and the link limits (attune.access.client_address).
+ATTUNE_BEHIND_PROXY = envbool("ATTUNE_BEHIND_PROXY", False)
+ATTUNE_PROXY_COUNT = envint("ATTUNE_PROXY_COUNT", 1 if ATTUNE_BEHIND_PROXY else 0)
+AXES_CLIENT_IP_CALLABLE = "attune.access.client_address.client_ip"
 
 # HTTPS: on by default; the local demo turns it off because it serves plain HTTP on 127.0.0.1.
 ATTUNE_HTTPS = envbool("ATTUNE_HTTPS", True)
@@ -192,7 +199,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if envbool("ATTUNE_BEHIND_PROXY", False):
+if ATTUNE_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LANGUAGE_CODE = "en"
@@ -245,11 +252,20 @@ DEFAULT_FROM_EMAIL = envstr("ATTUNE_FROM_EMAIL", "attune@localhost")
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# One handler, behind a filter that takes link tokens, email addresses and phone numbers out of
+# every line (attune.config.log_redaction).  Django's own loggers write through it too, rather
+# than through the handlers Django adds by default: "Not Found: <path>" would name a link.
+ATTUNE_LOG_LEVEL = envstr("ATTUNE_LOG_LEVEL", "WARNING").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": envstr("ATTUNE_LOG_LEVEL", "WARNING")},
+    "filters": {"redact": {"()": "attune.config.log_redaction.RedactSecrets"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
+    "root": {"handlers": ["console"], "level": ATTUNE_LOG_LEVEL},
+    "loggers": {
+        name: {"handlers": [], "level": ATTUNE_LOG_LEVEL, "propagate": True}
+        for name in ("django", "django.server")
+    },
 }
 
 # Used by the session limits; shown here so a reader finds every knob in one file.

@@ -40,10 +40,24 @@ class SmsBackend:
 
 
 class ConsoleSmsBackend(SmsBackend):
-    """Write text messages to the log (the demo and a practice without an SMS provider)."""
+    """Note in the log that a text message would be sent (a practice without an SMS provider).
+
+    Only a notice: the number is cut to its last digits and the text, which carries the link,
+    is never written.  The therapist still sees the link on the page to hand it over.
+    """
 
     def send(self, *, to: str, body: str) -> None:
-        logger.warning("SMS to %s: %s", to, body)
+        logger.warning(
+            "SMS to %s: console backend, nothing sent (its %d characters withheld)",
+            masked_phone(to),
+            len(body),
+        )
+
+
+def masked_phone(phone: str) -> str:
+    """Return ``phone`` with all but its last four digits hidden: ``***0100``."""
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    return "***" + digits[-4:] if len(digits) > 4 else "***"
 
 
 class LocmemSmsBackend(SmsBackend):
