@@ -111,3 +111,15 @@ def test_no_banner_outside_the_demo(leader, client, settings) -> None:
     settings.ATTUNE_DEMO = False
     client.force_login(leader)
     assert "Synthetic demo data" not in client.get(URL).content.decode()
+
+
+def test_the_command_line_names_the_apps_groups_with_labels_too(leader, capsys) -> None:
+    from attune.equity.cli import main
+
+    assert main(["report", "--format", "html"]) == 0
+    page = capsys.readouterr().out
+    findings = page[page.index("<h2>Findings unlikely to be chance</h2>") :]
+    findings = findings[: findings.index("</ul>")]
+    assert "Clients who identify as Hispanic or Latino waited for a first session" in findings
+    assert not RAW_KEYS.search(findings), RAW_KEYS.search(findings)
+    assert "by race and ethnicity;" in page and "Puerto Rican (Hispanic or Latino)" in page
