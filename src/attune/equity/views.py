@@ -219,6 +219,7 @@ def dashboard(request):
             "elsewhere": _elsewhere(report, view),
             "bars": _bars(metric, rows),
             "n_hidden": sum(1 for row in rows if row.suppressed or row.value is None),
+            "hidden_groups": [item["group"] for item in table if item["suppressed"]],
             "reference": _reference_words(view, rows),
             "min_cell": report.min_cell,
             "n_episodes": report.n_episodes,
