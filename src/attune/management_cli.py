@@ -14,6 +14,8 @@ DEMO_ENVIRONMENT = {
     "ATTUNE_HTTPS": "false",
     "ATTUNE_REQUIRE_MFA": "false",
     "ATTUNE_EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
+    # Pages that show figures (the equity dashboard) say they come from synthetic data.
+    "ATTUNE_DEMO": "true",
 }
 USAGE = """usage: attune COMMAND ...
 
@@ -110,6 +112,7 @@ def demo(argv: list[str]) -> int:
 
     from attune.demo.agency import demo_logins, generate_agency, is_seeded
     from attune.demo.consultation import seed_consultation
+    from attune.demo.equity import seed_equity_gaps
     from attune.demo.notes import seed_notes
     from attune.demo.reflections import seed_reflections
     from attune.demo.repairs import seed_repairs
@@ -131,6 +134,7 @@ def demo(argv: list[str]) -> int:
         seed_supervision()
         seed_consultation()
         seed_notes()
+        seed_equity_gaps()
         call_command("refresh_equity_dashboard")
     print(demo_logins(f"http://{args.bind}/"))
     if args.no_serve:

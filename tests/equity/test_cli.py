@@ -70,7 +70,7 @@ def test_it_writes_accessible_html_with_a_plain_summary(episodes_csv: Path, tmp_
     assert '<th scope="col">' in page and '<th scope="row">' in page
     assert "Findings unlikely to be chance" in page
     assert "whose language includes Spanish left therapy early" in page
-    assert "after accounting for" in page
+    assert "this is unlikely to be chance (q" in page
     assert "<script" not in page and "http" not in page
 
 

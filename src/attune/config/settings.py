@@ -167,6 +167,8 @@ ATTUNE_LINK_OPENS_PER_MINUTE = envint("ATTUNE_LINK_OPENS_PER_MINUTE", 20)
 ATTUNE_ASK_SEX_AT_BIRTH = envbool("ATTUNE_ASK_SEX_AT_BIRTH", False)
 # The agency's own self-assessment items (YAML); empty means the bundled default set.
 ATTUNE_ASSESSMENT_ITEMS = envstr("ATTUNE_ASSESSMENT_ITEMS", "")
+# The data is the synthetic demo agency's (`attune demo` sets it): figures say so.
+ATTUNE_DEMO = envbool("ATTUNE_DEMO", False)
 ATTUNE_BREAK_GLASS_MINUTES = envint("ATTUNE_BREAK_GLASS_MINUTES", 60)
 ATTUNE_MAX_BODY_BYTES = envint("ATTUNE_MAX_BODY_BYTES", 2 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = ATTUNE_MAX_BODY_BYTES

@@ -229,6 +229,11 @@ RACE_WORDS = [
     ("Salvadoreña", ["hispanic", "hispanic-salvadoran"]),
     ("mixed, and that's the whole story", []), ("Iranian", ["mena", "mena-iranian"]),
     ("Filipino", ["asian", "asian-filipino"]), ("Guatemalan and Maya", ["hispanic", "aian-maya"]),
+    # White clients are the largest group of the demo agency, as at many US agencies, so the
+    # equity dashboard's reference group (the largest) carries none of the planted gaps.
+    ("white", ["white"]), ("Italian American", ["white", "white-italian"]),
+    ("German and English roots", ["white", "white-german", "white-english"]),
+    ("white, from a farming family", ["white"]),
 ]  # fmt: skip
 RELIGION_WORDS = [
     "Catholic, but I don't go much", "Muslim", "Buddhist", "spiritual, not religious",

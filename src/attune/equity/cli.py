@@ -117,12 +117,17 @@ def _report_from_database(
         raise SourceUnavailableError(f"cannot read the app's database: {error}") from None
 
 
-def _write(report: Report, output_format: str, output: Path | None, source: str) -> None:
+def _write(
+    report: Report, output_format: str, output: Path | None, source: str, wording=None
+) -> None:  # type: ignore[no-untyped-def]
+    """Write the report; ``wording`` names the groups in HTML and PDF (default: as stored)."""
     from attune.equity import render
+    from attune.equity.summary import PLAIN
 
+    wording = wording or PLAIN
     if output_format == "pdf":
         try:
-            data = render.render_pdf(render.render_html(report, source=source))
+            data = render.render_pdf(render.render_html(report, source=source, wording=wording))
         except render.RenderUnavailableError as error:
             raise RenderUnavailableError(str(error)) from None
         if output is None:
@@ -135,7 +140,7 @@ def _write(report: Report, output_format: str, output: Path | None, source: str)
     elif output_format == "csv":
         text = render.render_csv(report)
     else:
-        text = render.render_html(report, source=source)
+        text = render.render_html(report, source=source, wording=wording)
     if output is None:
         sys.stdout.write(text)
     else:
@@ -161,7 +166,11 @@ def main(argv: list[str]) -> int:
         else:
             report = _report_from_file(arguments.input, intersect, reference, arguments.min_cell)
         source = arguments.input.name if arguments.input else "the app's database"
-        _write(report, arguments.format, arguments.output, source)
+        wording = None
+        if arguments.input is None:
+            # The app's own groups are codes of its vocabulary: name them with its labels.
+            from attune.equity.labels import WORDING as wording
+        _write(report, arguments.format, arguments.output, source, wording)
     except (EquityInputError, SourceUnavailableError, RenderUnavailableError, OSError) as error:
         print(f"attune equity report: {error}", file=sys.stderr)
         return EXIT_UNUSABLE

@@ -9,7 +9,13 @@ from html import escape
 
 from attune.equity.metrics import METRICS
 from attune.equity.report import MetricRow, Report
-from attune.equity.summary import format_interval, format_value, summarize_findings
+from attune.equity.summary import (
+    PLAIN,
+    Wording,
+    format_interval,
+    format_value,
+    summarize_findings,
+)
 
 FIELDS = (
     "metric",
@@ -71,7 +77,7 @@ def _number(value: float | None, digits: int = 3) -> str:
     return f"{value:.{digits}f}".rstrip("0").rstrip(".") if digits else f"{value:.0f}"
 
 
-def _row_html(row: MetricRow) -> str:
+def _row_html(row: MetricRow, wording: Wording = PLAIN) -> str:
     metric = next(metric for metric in METRICS if metric.name == row.metric)
     if row.suppressed:
         value_text = "Suppressed (too few to show safely)"
@@ -84,7 +90,7 @@ def _row_html(row: MetricRow) -> str:
     if is_reference:
         significant = "Reference group"
     cells = [
-        f'<th scope="row">{escape(row.group)}</th>',
+        f'<th scope="row">{escape(wording.group(row.attribute, row.group))}</th>',
         f'<td class="number">{DASH if row.n is None else row.n}</td>',
         f"<td>{escape(value_text)}</td>",
         f"<td>{escape(interval)}</td>",
@@ -96,9 +102,11 @@ def _row_html(row: MetricRow) -> str:
     return "<tr>" + "".join(cells) + "</tr>"
 
 
-def render_html(report: Report, *, title: str = "Equity report", source: str = "") -> str:
-    """Return a self-contained, accessible HTML page of the report."""
-    findings = summarize_findings(report)
+def render_html(
+    report: Report, *, title: str = "Equity report", source: str = "", wording: Wording = PLAIN
+) -> str:
+    """Return a self-contained, accessible HTML page of the report, groups named by ``wording``."""
+    findings = summarize_findings(report, wording)
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en">',
@@ -136,9 +144,9 @@ def render_html(report: Report, *, title: str = "Equity report", source: str = "
                 continue
             parts.append("<table>")
             parts.append(
-                f"<caption>{escape(metric.title)} by {escape(attribute)}; "
+                f"<caption>{escape(metric.title)} by {escape(wording.attribute(attribute))}; "
                 f"counted among {escape(metric.denominator)}; reference group "
-                f"{escape(rows[0].reference_group)}</caption>"
+                f"{escape(wording.group(attribute, rows[0].reference_group))}</caption>"
             )
             headers = (
                 "Group",
@@ -155,7 +163,7 @@ def render_html(report: Report, *, title: str = "Equity report", source: str = "
                 + "".join(f'<th scope="col">{header}</th>' for header in headers)
                 + "</tr></thead>"
             )
-            parts.append("<tbody>" + "".join(_row_html(row) for row in rows) + "</tbody>")
+            parts.append("<tbody>" + "".join(_row_html(row, wording) for row in rows) + "</tbody>")
             parts.append("</table>")
     parts += ["</main>", "</body>", "</html>"]
     return "\n".join(parts) + "\n"

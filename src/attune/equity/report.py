@@ -219,10 +219,20 @@ def _choose_references(
         if attribute.name in requested:
             chosen[attribute.name] = requested[attribute.name]
         else:
-            chosen[attribute.name] = min(
-                attribute.groups.values(), key=lambda group: (-group.episodes, group.name)
-            ).name
+            chosen[attribute.name] = default_reference(attribute)
     return chosen
+
+
+def default_reference(attribute: AttributeSummaries) -> str:
+    """Return the group others are compared with unless one is asked for: the largest.
+
+    The largest group gives the steadiest comparison. "Not disclosed" is a reference only
+    when no group that answered exists: it mixes people of every group, so a gap against it
+    would say little about any of them.
+    """
+    groups = list(attribute.groups.values())
+    disclosed = [group for group in groups if schema.NOT_DISCLOSED not in group.parts]
+    return min(disclosed or groups, key=lambda group: (-group.episodes, group.name)).name
 
 
 def _ordered_groups(attribute: AttributeSummaries) -> list[str]:

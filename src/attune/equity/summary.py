@@ -6,6 +6,8 @@ say the same thing in the same words.
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from attune.equity import schema
 from attune.equity.metrics import METRICS_BY_NAME, Metric
 from attune.equity.report import MetricRow, Report
@@ -38,8 +40,44 @@ def format_interval(metric: Metric, low: float | None, high: float | None) -> st
     return f"95% CI {low:.1f}{dash}{high:.1f}"
 
 
+class Wording(Protocol):
+    """How groups are named: a short label for tables, and who they are in a sentence.
+
+    The command line names groups as its file does (``PlainWording``); the dashboard uses the
+    vocabulary's labels (``attune.equity.labels``).
+    """
+
+    def attribute(self, attribute: str) -> str:
+        """Return an attribute or intersection in words ("race and ethnicity")."""
+        ...
+
+    def group(self, attribute: str, group: str) -> str:
+        """Return a group's short label ("Hispanic or Latino")."""
+        ...
+
+    def clients(self, attribute: str, group: str) -> str:
+        """Return who a group is ("clients who identify as Hispanic or Latino")."""
+        ...
+
+
+class PlainWording:
+    """Groups named by the values of an episode file, as the file gives them."""
+
+    def attribute(self, attribute: str) -> str:
+        return " and ".join(attribute.split(schema.INTERSECTION_JOINER))
+
+    def group(self, attribute: str, group: str) -> str:
+        return group
+
+    def clients(self, attribute: str, group: str) -> str:
+        return describe_group(attribute, group)
+
+
+PLAIN = PlainWording()
+
+
 def describe_group(attribute: str, group: str) -> str:
-    """Return who a group is, in words ("clients whose language includes Spanish")."""
+    """Return who a group is, in the file's own words ("clients whose language includes es")."""
     components = attribute.split(schema.INTERSECTION_JOINER)
     parts = group.split(schema.INTERSECTION_JOINER)
     if len(components) != len(parts):
@@ -57,54 +95,67 @@ def _sentence_case(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _times(ratio: float) -> str:
+def format_q(q_value: float | None) -> str:
+    """Return a q-value for a sentence ("q = 0.012", "q < 0.001")."""
+    if q_value is None:
+        return "q not computed"
+    return "q < 0.001" if q_value < 0.001 else f"q = {q_value:.3f}"
+
+
+def _times(ratio: float | None) -> str:
+    """Return how many times as often, for a rate above the reference's ("3.2 times")."""
+    if ratio is None:
+        return ""
     if abs(ratio - 2) < 0.05:
-        return "twice"
-    if abs(ratio - 0.5) < 0.025:
-        return "half"
-    # Two decimals near and below one, so a real but small gap never reads "1.0 times".
-    return f"{ratio:.1f} times" if ratio >= 1.05 else f"{ratio:.2f} times"
+        return " (twice as often)"
+    return f" ({ratio:.1f} times as often)"
 
 
-def describe_finding(row: MetricRow, reference: MetricRow, n_tests: int) -> str:
-    """Return one sentence on a group's gap against its reference group.
+def describe_finding(
+    row: MetricRow, reference: MetricRow, n_tests: int, wording: Wording = PLAIN
+) -> str:
+    """Return one plain sentence on a group's gap against its reference group.
 
-    ``n_tests`` is the number of comparisons the q-values account for.
+    It says who, what, how large the gap is and against whom, then that the gap is unlikely to
+    be chance with its q-value (the p-value adjusted for the ``n_tests`` comparisons made,
+    which the page around the sentences states once).
     """
     metric = METRICS_BY_NAME[row.metric]
-    who = describe_group(row.attribute, row.group)
-    whom = describe_group(reference.attribute, reference.group)
-    these = (
-        f"({format_value(metric, row.value)}, {format_interval(metric, row.ci_low, row.ci_high)}, "
-        f"against {format_value(metric, reference.value)}, "
-        f"{format_interval(metric, reference.ci_low, reference.ci_high)})"
-    )
+    who = _sentence_case(wording.clients(row.attribute, row.group))
+    whom = f"{wording.clients(reference.attribute, reference.group)} (the reference group)"
+    value = format_value(metric, row.value)
+    against = format_value(metric, reference.value)
     difference = row.difference or 0.0
-    subject = f"{_sentence_case(who)} {metric.comparison}"
     if metric.kind == "mean":
         direction = "higher" if difference > 0 else "lower"
-        sentence = f"{subject} {abs(difference):.1f} points {direction} on average than {whom}"
+        sentence = (
+            f"{who} {metric.comparison} {abs(difference):.1f} points {direction} on average "
+            f"than {whom}: {value} against {against}, out of 100"
+        )
     elif metric.kind == "median" and difference == 0:
         sentence = (
-            f"{_sentence_case(metric.title)} differs between {who} and {whom} beyond the "
-            "median, which is the same"
+            f"{who} {metric.comparison} as long as {whom} at the median ({value}), but their "
+            "waits are spread differently"
         )
-    elif metric.kind == "median" and row.ratio is None:
-        direction = "longer" if difference > 0 else "shorter"
-        sentence = f"{subject} a median {abs(difference):g} days {direction} than {whom}"
     elif metric.kind == "median":
-        sentence = f"{subject} {_times(row.ratio)} as long as {whom}, at the median"  # type: ignore[arg-type]
-    elif row.ratio is None:
-        # The reference rate is zero, so a ratio means nothing; say which way it goes.
-        sentence = f"{subject} {'more' if difference > 0 else 'less'} often than {whom}"
+        direction = "longer" if difference > 0 else "less"
+        days = format_value(metric, abs(difference))
+        sentence = (
+            f"{who} {metric.comparison} {days} {direction} than {whom} at the median: "
+            f"{value} against {against}"
+        )
+    elif difference > 0:
+        sentence = (
+            f"{who} {metric.comparison} more often than {whom}: {value} against {against}"
+            f"{_times(row.ratio)}"
+        )
     else:
-        sentence = f"{subject} {_times(row.ratio)} as often as {whom}"
-    sentence = f"{sentence} {these}"
-    plural = "comparison" if n_tests == 1 else "comparisons"
-    return f"{sentence}, after accounting for {n_tests} {plural}."
+        sentence = f"{who} {metric.comparison} less often than {whom}: {value} against {against}"
+    del n_tests  # the page says once how many comparisons the q-values account for
+    return f"{sentence}; this is unlikely to be chance ({format_q(row.q_value)})."
 
 
-def summarize_findings(report: Report) -> list[str]:
+def summarize_findings(report: Report, wording: Wording = PLAIN) -> list[str]:
     """Return one sentence per significant gap, in report order."""
     by_key = {(row.metric, row.attribute, row.group): row for row in report.rows}
     sentences = []
@@ -114,5 +165,5 @@ def summarize_findings(report: Report) -> list[str]:
         reference = by_key.get((row.metric, row.attribute, row.reference_group))
         if reference is None or reference.value is None:
             continue
-        sentences.append(describe_finding(row, reference, report.n_tests))
+        sentences.append(describe_finding(row, reference, report.n_tests, wording))
     return sentences

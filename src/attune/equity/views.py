@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -29,39 +30,28 @@ from attune.equity.dashboard_figures import (
     request_refresh,
 )
 from attune.equity.database import ATTRIBUTES, QUARTER
+from attune.equity.labels import ATTRIBUTE_LABELS, NOT_SHARED, WORDING, attribute_label
 from attune.equity.metrics import METRICS, METRICS_BY_NAME
 from attune.equity.models import DashboardRefresh
 from attune.equity.render import RenderUnavailableError, render_html, render_pdf
 from attune.equity.report import Report, report_from_statistics
-from attune.equity.summary import describe_finding, describe_group, format_interval, format_value
+from attune.equity.summary import describe_finding, format_interval, format_value
 
 PERMISSION = "equity.view_dashboard"
-ATTRIBUTE_LABELS = {
-    "gender": "Gender",
-    "sex_at_birth": "Sex assigned at birth",
-    "orientation": "Sexual orientation",
-    "race_ethnicity": "Race and ethnicity",
-    "languages": "Languages",
-    "interpreter": "Interpreter",
-    "accessibility": "Accessibility needs",
-    "fee_tier": "Fee",
-    QUARTER: "Referral quarter",
-}
-CHART_WIDTH = 640
-BAR_HEIGHT = 28
-LABEL_WIDTH = 220
-
-
-def _label(view: str) -> str:
-    return " and ".join(ATTRIBUTE_LABELS[name] for name in view.split(schema.INTERSECTION_JOINER))
+# Where a leader lands: who waits longer, by race and ethnicity (the SPD 15 categories).
+DEFAULT_METRIC = "days_to_first_session"
+DEFAULT_VIEW = "race_ethnicity"
+# The scale of the bars: a bar as long as the track is the largest value or interval shown.
+BAR_TRACK = 100.0
 
 
 @dataclass(frozen=True)
 class Bar:
+    """One group in the chart: a bar only for a value above zero, a line for its interval."""
+
     label: str
     text: str
-    y: int
-    width: float
+    width: float | None
     low: float | None
     high: float | None
     is_reference: bool
@@ -76,10 +66,26 @@ def _choice(request) -> tuple[str, str]:
     metric = request.GET.get("metric", "")
     view = request.GET.get("attribute", "")
     if metric not in METRICS_BY_NAME:
-        metric = METRICS[0].name
+        metric = DEFAULT_METRIC
     if view not in ATTRIBUTES and view != QUARTER and view not in INTERSECTIONS:
-        view = ATTRIBUTES[0]
+        view = DEFAULT_VIEW
     return metric, view
+
+
+def _view_groups() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Return the "Group by" choices in three groups: one characteristic, two, over time."""
+    single = [(name, attribute_label(name)) for name in ATTRIBUTES]
+    pairs = [(name, attribute_label(name)) for name in INTERSECTIONS if QUARTER not in name]
+    time = [(QUARTER, attribute_label(QUARTER))] + [
+        (name, f"Referral quarter, by {ATTRIBUTE_LABELS[pair[1]].lower()}")
+        for name, pair in INTERSECTIONS.items()
+        if pair[0] == QUARTER
+    ]
+    return [
+        ("One characteristic", single),
+        ("Two characteristics together", pairs),
+        ("Over time (by quarter of referral)", time),
+    ]
 
 
 def _report(view: str, figures: DashboardRefresh) -> Report:
@@ -92,25 +98,71 @@ def _report(view: str, figures: DashboardRefresh) -> Report:
     return report_from_statistics(statistics)
 
 
-def _bars(metric, rows, min_cell: int) -> tuple[list[Bar], int]:  # type: ignore[no-untyped-def]
+def _bars(metric, rows) -> list[Bar]:  # type: ignore[no-untyped-def]
+    """Return the chart: the groups shown, each with a bar only if its value is above zero.
+
+    Hidden groups and groups without a value get no row (the table lists them), and when no
+    group shown has a value above zero there is no chart at all: intervals alone drawn from
+    zero would read as bars of different lengths for values that are all the same.
+    """
     shown = [row for row in rows if not row.suppressed and row.value is not None]
-    top = max([row.ci_high or row.value for row in shown] + [row.value for row in shown] + [0])
-    scale = (CHART_WIDTH - LABEL_WIDTH - 150) / top if top else 0.0
+    top = max([row.ci_high or 0.0 for row in shown] + [row.value for row in shown] + [0.0])
+    if not any(row.value for row in shown) or top <= 0:
+        return []
+    scale = BAR_TRACK / top
     bars = []
-    for index, row in enumerate(rows):
-        y = index * BAR_HEIGHT
-        if row.suppressed or row.value is None:
-            text = f"fewer than {min_cell} (not shown)"
-            bars.append(Bar(row.group, text, y, 0.0, None, None, False))
-            continue
-        text = format_value(metric, row.value)
+    for row in shown:
         is_reference = row.group == row.reference_group
-        if is_reference:
-            text += " (reference)"
-        low = row.ci_low * scale if row.ci_low is not None else None
-        high = row.ci_high * scale if row.ci_high is not None else None
-        bars.append(Bar(row.group, text, y, row.value * scale, low, high, is_reference))
-    return bars, len(rows) * BAR_HEIGHT
+        bars.append(
+            Bar(
+                WORDING.group(row.attribute, row.group),
+                format_value(metric, row.value) + (" (reference)" if is_reference else ""),
+                row.value * scale if row.value > 0 else None,
+                row.ci_low * scale if row.ci_low is not None else None,
+                row.ci_high * scale if row.ci_high is not None else None,
+                is_reference,
+            )
+        )
+    return bars
+
+
+def _findings(report: Report, view: str, metric_name: str) -> list[str]:
+    """Return the view's findings, the chosen measure's first, then in the measures' order."""
+    rows = [row for row in report.rows if row.attribute == view and row.significant]
+    rows.sort(key=lambda row: row.metric != metric_name)  # stable: keeps the report's order
+    sentences = []
+    for row in rows:
+        reference = report.reference_row(row)
+        if reference is not None and reference.value is not None:
+            sentences.append(describe_finding(row, reference, report.n_tests, WORDING))
+    return sentences
+
+
+def _elsewhere(report: Report, view: str) -> list[tuple[str, str, int]]:
+    """Return the other characteristics with findings: (attribute, label, how many)."""
+    counts: dict[str, int] = {}
+    for row in report.rows:
+        if row.significant and row.attribute != view and row.attribute in ATTRIBUTES:
+            counts[row.attribute] = counts.get(row.attribute, 0) + 1
+    return [(name, attribute_label(name), counts[name]) for name in ATTRIBUTES if name in counts]
+
+
+def _reference_words(view: str, rows) -> str:  # type: ignore[no-untyped-def]
+    """Say which group is the reference and why: the largest that shared its answer."""
+    if not rows:
+        return ""
+    reference = rows[0].reference_group
+    who = WORDING.clients(view, reference)
+    count = next((row.n for row in rows if row.group == reference), None)
+    size = f" (n = {count})" if count else ""
+    components = view.split(schema.INTERSECTION_JOINER)
+    if schema.NOT_DISCLOSED in reference.split(schema.INTERSECTION_JOINER):
+        why = "the largest group, since no group that answered is large enough"
+    elif len(components) == 1:
+        why = f"the largest group that shared its {NOT_SHARED.get(view, view)}"
+    else:
+        why = "the largest of these groups"
+    return f"{who}{size}, {why}"
 
 
 @login_required
@@ -122,13 +174,13 @@ def dashboard(request):
     context = {
         "metrics": METRICS,
         "metric": metric,
-        "views": [(name, ATTRIBUTE_LABELS[name]) for name in (*ATTRIBUTES, QUARTER)]
-        + [(name, _label(name)) for name in INTERSECTIONS],
+        "view_groups": _view_groups(),
         "view": view,
-        "view_label": _label(view),
+        "view_label": attribute_label(view),
         "figures": figures,
         "pending": pending_refresh(),
         "failed": last_failure(),
+        "demo": settings.ATTUNE_DEMO,
     }
     if figures is None:
         return render(request, "equity/dashboard.html", context)
@@ -136,37 +188,39 @@ def dashboard(request):
     rows = [row for row in report.rows if row.metric == metric_name and row.attribute == view]
     table = [
         {
-            "group": row.group,
+            "group": WORDING.group(view, row.group),
             "suppressed": row.suppressed,
             "n": row.n,
             "value": format_value(metric, row.value),
             "interval": format_interval(metric, row.ci_low, row.ci_high),
             "ratio": None if row.ratio is None else f"{row.ratio:.2f}",
-            "q_value": None if row.q_value is None else f"{row.q_value:.3f}",
+            "q_value": None
+            if row.q_value is None
+            else "< 0.001"
+            if row.q_value < 0.001
+            else f"{row.q_value:.3f}",
             "is_reference": row.group == row.reference_group,
             "significant": row.significant,
         }
         for row in rows
     ]
-    findings = []
-    for row in rows:
-        reference = report.reference_row(row)
-        if row.significant and reference is not None:
-            findings.append(describe_finding(row, reference, report.n_tests))
-    bars, chart_height = _bars(metric, rows, report.min_cell)
-    reference_group = rows[0].reference_group if rows else ""
     return render(
         request,
         "equity/dashboard.html",
         {
             **context,
             "table": table,
-            "findings": findings,
-            "bars": bars,
-            "chart_width": CHART_WIDTH,
-            "chart_height": chart_height,
-            "label_width": LABEL_WIDTH,
-            "reference": describe_group(view, reference_group) if reference_group else "",
+            "zero": format_value(metric, 0.0),
+            "all_hidden": bool(rows) and all(row.suppressed for row in rows),
+            "findings": _findings(report, view, metric_name),
+            "metric_findings": sum(
+                1 for row in rows if row.significant and row.group != row.reference_group
+            ),
+            "elsewhere": _elsewhere(report, view),
+            "bars": _bars(metric, rows),
+            "n_hidden": sum(1 for row in rows if row.suppressed or row.value is None),
+            "hidden_groups": [item["group"] for item in table if item["suppressed"]],
+            "reference": _reference_words(view, rows),
             "min_cell": report.min_cell,
             "n_episodes": report.n_episodes,
             "n_tests": report.n_tests,
@@ -186,7 +240,7 @@ def report_pdf(request):
     computed = timezone.localtime(figures.finished_at).strftime("%d %B %Y at %H:%M")
     source = f"the app's database (figures computed on {computed})"
     try:
-        data = render_pdf(render_html(report, source=source))
+        data = render_pdf(render_html(report, source=source, wording=WORDING))
     except RenderUnavailableError as error:
         return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
     response = HttpResponse(data, content_type="application/pdf")
