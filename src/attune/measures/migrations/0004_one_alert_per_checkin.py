@@ -61,6 +61,12 @@ def _humility_summary(facts: dict, labels: dict[str, str], fallback: str) -> str
         return fallback
 
 
+def _settle(schema_editor) -> None:
+    """Check PostgreSQL's deferred foreign keys now, so the table can be altered next."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
 def merge_signals(apps, schema_editor):
     Signal = apps.get_model("measures", "Signal")
     RepairLog = apps.get_model("care", "RepairLog")
@@ -117,6 +123,18 @@ def merge_signals(apps, schema_editor):
         if others:
             RepairLog.objects.filter(signal_id__in=others).update(signal_id=kept.pk)
             Signal.objects.filter(pk__in=others).delete()
+    _settle(schema_editor)
+
+
+def shorten_summaries(apps, schema_editor):
+    """Going back: the alerts stay merged (still one per rule), their sentences fit 300 again."""
+    from django.db.models.functions import Length, Substr
+
+    Signal = apps.get_model("measures", "Signal")
+    Signal.objects.annotate(length=Length("summary")).filter(length__gt=300).update(
+        summary=Substr("summary", 1, 300)
+    )
+    _settle(schema_editor)
 
 
 class Migration(migrations.Migration):
@@ -137,7 +155,7 @@ class Migration(migrations.Migration):
             field=models.CharField(max_length=1000),
         ),
         migrations.RemoveConstraint(model_name="signal", name="one_signal_per_rule"),
-        migrations.RunPython(merge_signals, migrations.RunPython.noop, elidable=False),
+        migrations.RunPython(merge_signals, shorten_summaries, elidable=False),
         migrations.AddConstraint(
             model_name="signal",
             constraint=models.UniqueConstraint(
