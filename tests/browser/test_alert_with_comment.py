@@ -59,3 +59,13 @@ def test_a_low_check_in_with_a_comment_is_one_alert_on_today_with_the_words(
     desktop.get_by_text("Acknowledged.").wait_for()
     assert panel.locator("li.today-signal").count() == 1
     assert WORDS in panel.locator("li.today-signal").first.inner_text()
+
+    # The client's next check-in is back at their usual: closing is offered, never done alone.
+    answered_checkin(agency.client_a, 9)
+    desktop.goto(f"{live_server.url}/today/")
+    alert = desktop.locator("li.today-signal").first
+    assert "Back to usual since" in alert.inner_text()
+    assert_accessible(desktop)
+    alert.get_by_role("button", name=re.compile("^Close this alert")).click()
+    desktop.get_by_text("Closed. It stays in the client's measures history.").wait_for()
+    assert desktop.get_by_role("heading", name="Possible ruptures (0)").count() == 1
