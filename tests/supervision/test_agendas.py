@@ -181,6 +181,9 @@ def test_shared_reflections_and_repairs_slot_into_their_categories(agency):
     assert repair.title == "Repair: open" and repair.case_code == agency.client_a.case_code
     assert repair.link == reverse("care:repair_detail", args=[log.pk])
     assert "No check-in since says yet" in repair.detail
+    # The check-in it came from is said on the repair's line, not on a second one.
+    assert "(possible rupture: below the low check-in threshold;" in repair.detail
+    assert [item.title for item in _items(agenda, agendas.RUPTURES)] == ["Repair: open"]
 
 
 def test_the_supervisee_chooses_what_to_bring_from_the_meeting_page(agency):

@@ -353,11 +353,15 @@ def fee_concerns(*, supervisee, since: date, until: date) -> list[AgendaItem]:
 
 
 # --- Missteps and ruptures ----------------------------------------------------------------------
-def rupture_signals(*, supervisee, since: date, until: date) -> list[AgendaItem]:
+def rupture_signals(
+    *, supervisee, since: date, until: date, repaired: frozenset[int] = frozenset()
+) -> list[AgendaItem]:
     """Possible ruptures raised by clients' check-ins in the window, with where they stand.
 
     One line per check-in: its one alert lists every reason, the items named by their words.
-    The client's comment is never on the agenda (it was written for the therapist).
+    An alert with a repair log on the agenda (``repaired``: signal ids) is said on the log's
+    line instead.  The client's comment is never on the agenda (it was written for the
+    therapist).
     """
     start, end = _bounds(since, until)
     rows = (
@@ -372,7 +376,7 @@ def rupture_signals(*, supervisee, since: date, until: date) -> list[AgendaItem]
     )
     items, seen = [], set()
     for signal in rows:
-        if signal.response_id in seen:  # never twice for one check-in
+        if signal.response_id in seen or signal.pk in repaired:  # never twice for one check-in
             continue
         seen.add(signal.response_id)
         items.append(
@@ -461,11 +465,19 @@ def repair_items(logs) -> list[AgendaItem]:
             True: "The client's check-ins since are back to their baseline.",
             False: "The client's check-ins since are still below their baseline.",
         }.get(held, "No check-in since says yet whether the repair held.")
+        signal = getattr(log, "signal", None)
+        origin = ""
+        if signal is not None:
+            reasons = getattr(signal, "reason_labels", "") or "possible rupture"
+            origin = (
+                f"From the check-in of {timezone.localdate(signal.raised_at):%-d %b %Y} "
+                f"(possible rupture: {reasons.lower()}). "
+            )
         items.append(
             AgendaItem(
                 category=RUPTURES,
                 title=f"Repair: {status}",
-                detail=f"{when.capitalize()}. {evidence}",
+                detail=f"{origin}{when.capitalize()}. {evidence}",
                 link=reverse("care:repair_detail", args=[log.pk]),
                 case_code=client.case_code if client else "",
                 on=timezone.localdate(log.opened_at),
@@ -539,14 +551,16 @@ def meeting_agenda(*, actor: Actor, meeting: SupervisionMeeting) -> Agenda:
     supervisee = pair.supervisee
     since, reason, until, ended_on = window(meeting)
     scope = {"supervisee": supervisee, "since": since, "until": until}
+    logs = repairs_for_supervision(actor=actor, **scope)
+    repaired = frozenset(log.signal_id for log in logs if getattr(log, "signal_id", None))
     items: list[AgendaItem] = [
         *clients_without_formulation(**scope),
         *interpreter_needs(**scope),
         *repeated_no_shows(**scope),
         *fee_concerns(**scope),
-        *rupture_signals(**scope),
+        *rupture_signals(**scope, repaired=repaired),
         *reflection_items(shared_reflections(actor=actor, supervisor=pair.supervisor, **scope)),
-        *repair_items(repairs_for_supervision(actor=actor, **scope)),
+        *repair_items(logs),
     ]
     sections = [Section(key, label, description) for key, label, description in CATEGORIES]
     by_key = {section.key: section for section in sections}
