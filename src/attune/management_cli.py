@@ -111,6 +111,7 @@ def demo(argv: list[str]) -> int:
     from django.core.management import call_command
 
     from attune.demo.agency import demo_logins, generate_agency, is_seeded
+    from attune.demo.comments import seed_checkin_comments
     from attune.demo.consultation import seed_consultation
     from attune.demo.equity import seed_equity_gaps
     from attune.demo.notes import seed_notes
@@ -131,6 +132,7 @@ def demo(argv: list[str]) -> int:
         call_command("seed_care_plans")
         seed_reflections()
         seed_repairs()
+        seed_checkin_comments()
         seed_supervision()
         seed_consultation()
         seed_notes()

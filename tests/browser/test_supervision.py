@@ -48,8 +48,8 @@ def test_a_shared_reflection_and_a_repair_reach_the_agenda_and_its_pdf(
     assert "No cultural formulation yet" in contexts and agency.client_a.case_code in contexts
     assert "A reflection shared for supervision" in systemic
     assert "A reflection shared for supervision" not in contexts  # the unshared one stays hers
-    assert "Possible rupture from a check-in" in ruptures
     assert "Repair: open" in ruptures
+    assert "possible rupture: below the low check-in threshold" in ruptures  # one line for both
     assert "Nothing in this period." in desktop.locator("#section-countertransference").inner_text()
     assert agency.client_a.chosen_name not in desktop.content()
     assert "A thought I keep to myself" not in desktop.content()

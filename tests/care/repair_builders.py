@@ -21,10 +21,10 @@ def history(client, *values: int) -> list:
 
 
 def rupture_signal(client, *, usual: int = 8, low: int = 3):
-    """Three usual check-ins, then a low one; return the low one's drop-from-baseline signal."""
+    """Three usual check-ins, then a low one; return the low one's one rupture alert."""
     history(client, usual, usual, usual)
     (response,) = history(client, low)
-    return response.signals.get(rule="drop_from_baseline")
+    return response.signals.get(kind="rupture")
 
 
 def open_log(client, *, signal=None, follow_up_in: int = 7, **texts):

@@ -82,7 +82,7 @@ def test_back_to_baseline_allows_half_a_point(agency):
 
 def test_without_three_earlier_check_ins_the_low_threshold_is_the_reference(agency):
     (low,) = history(agency.client_a, 2)
-    signal = low.signals.get(rule="low_session_total")
+    signal = low.signals.get(kind="rupture")
     log = open_log(agency.client_a, signal=signal)
     answered(agency.client_a, 6)
     progress = queries.repair_progress(log)

@@ -54,7 +54,12 @@ def test_the_signals_page_offers_a_log_and_opening_it_acknowledges_the_signal(ag
     url = reverse("care:repair_from_signal", args=[signal.pk])
     assert url in page
     form_page = http.get(url).content.decode()
-    assert escape(signal.summary) in form_page and 'name="occurred_on"' not in form_page
+    assert 'name="occurred_on"' not in form_page
+    # The alert's reasons, each by its label, the items by their words.
+    for reason in signal.reasons:
+        assert escape(reason["summary"]) in form_page
+    assert "Lower than the client&#x27;s usual:" in form_page
+    assert "respected-values" not in form_page
     fields = new_log_form()
     del fields["occurred_on"]
     response = http.post(url, fields)

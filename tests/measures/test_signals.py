@@ -32,11 +32,32 @@ def test_it_raises_nothing_for_a_good_session(agency):
     assert not Signal.objects.exists()
 
 
-def test_it_raises_a_rupture_signal_for_a_low_checkin(agency):
+def test_a_low_checkin_raises_one_alert_listing_all_its_reasons(agency):
     answered_checkin(agency.client_a, 3)
-    rules = set(Signal.objects.values_list("rule", flat=True))
-    assert rules == {"low_session_total", "low_humility_item"}
-    assert set(Signal.objects.values_list("kind", flat=True)) == {SignalKind.RUPTURE}
+    alert = Signal.objects.get()
+    assert alert.kind == SignalKind.RUPTURE
+    assert [reason["rule"] for reason in alert.reasons] == [
+        "low_session_total",
+        "low_humility_item",
+    ]
+    assert alert.rule == "low_session_total"
+    assert set(alert.facts) == {"low_session_total", "low_humility_item"}
+    assert alert.reason_labels == "Below the low check-in threshold; Cultural-humility rating low"
+
+
+def test_a_drop_below_threshold_with_low_items_is_still_one_alert(agency):
+    for _ in range(3):
+        answered_checkin(agency.client_a, 9)
+    answered_checkin(agency.client_a, 2)
+    alert = Signal.objects.get()
+    assert [reason["rule"] for reason in alert.reasons] == [
+        "low_session_total",
+        "drop_from_baseline",
+        "low_humility_item",
+    ]
+    # The items by their own words, not their ids.
+    assert "respected-values" not in alert.summary
+    assert "“My therapist respected my values and beliefs” 2" in alert.summary
 
 
 def test_it_raises_a_drop_from_the_clients_own_baseline(agency):
@@ -45,7 +66,7 @@ def test_it_raises_a_drop_from_the_clients_own_baseline(agency):
     answered_checkin(agency.client_a, 7)
     signal = Signal.objects.get()
     assert signal.rule == "drop_from_baseline"
-    assert signal.facts["baseline"] == 10
+    assert signal.facts["drop_from_baseline"]["baseline"] == 10
 
 
 def test_it_raises_a_flagged_safety_signal_for_phq9_item_9(agency):

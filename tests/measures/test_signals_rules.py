@@ -126,3 +126,86 @@ def test_it_never_signals_a_drop_when_the_total_is_at_the_baseline_or_above(prev
     reference = rules.baseline(previous, 3)
     found = evaluate(session(min(10.0, reference + extra)), previous)
     assert rules.DROP_FROM_BASELINE not in names(found)
+
+
+# --- One alert per response, its reasons, and back to usual ------------------------------------
+
+
+def test_a_responses_findings_make_one_rupture_alert_with_every_reason():
+    found = evaluate(session(2.0, curious=2), [9.0, 9.0, 9.0])
+    (alert,) = rules.alerts(found)
+    assert alert.kind == rules.RUPTURE
+    assert [reason.rule for reason in alert.reasons] == [
+        rules.LOW_SESSION_TOTAL,
+        rules.DROP_FROM_BASELINE,
+        rules.LOW_HUMILITY_ITEM,
+    ]
+    assert alert.rule == rules.LOW_SESSION_TOTAL
+    assert alert.summary.startswith("The session check-in was 2 out of 10")
+
+
+def test_a_safety_finding_is_its_own_alert_and_first():
+    facts = ResponseFacts("phq9", 20.0, safety_items=("phq9-9",), reliable_change_threshold=6)
+    grouped = rules.alerts(evaluate(facts, [5.0]))
+    assert [(alert.kind, alert.rule) for alert in grouped] == [
+        (rules.SAFETY, rules.SAFETY_ITEM),
+        (rules.RUPTURE, rules.RELIABLE_DETERIORATION),
+    ]
+
+
+def test_reasons_are_an_enum_with_a_label_each():
+    assert {reason.value for reason in rules.Reason} == set(rules.REASON_LABELS)
+    assert rules.reason_label("low_humility_item") == "Cultural-humility rating low"
+    assert rules.reason_label("not_on_track") == "Not on track"  # a future reason still reads
+
+
+def test_low_items_are_named_by_their_own_words():
+    facts = ResponseFacts(
+        "session-checkin",
+        8.0,
+        {"respected-values": 2, "fully-myself": 2, "curious": 8, "could-talk-about-it": 8},
+        item_labels={"respected-values": "My therapist respected my values and beliefs."},
+    )
+    (finding,) = evaluate(facts, [])
+    assert "“My therapist respected my values and beliefs” 2" in finding.summary
+    assert "“fully-myself” 2" in finding.summary  # no label: the id, as a last resort
+
+
+def test_the_deterioration_sentence_names_the_instrument_by_its_title():
+    facts = ResponseFacts("phq9", 15.0, reliable_change_threshold=6, instrument_title="PHQ-9")
+    (finding,) = evaluate(facts, [5.0])
+    assert finding.summary.startswith("PHQ-9: 15 against a first score of 5")
+
+
+def test_back_to_usual_needs_the_latest_check_ins_at_the_clients_usual_level():
+    usual = [8.0, 9.0, 8.0]  # baseline 8
+    assert rules.back_to_usual(usual, []) is None
+    assert rules.back_to_usual(usual, [8.0]) == 0
+    assert rules.back_to_usual(usual, [7.5]) == 0  # within half a point
+    assert rules.back_to_usual(usual, [7.4]) is None
+    assert rules.back_to_usual(usual, [5.0, 8.0, 9.0]) == 1
+    assert rules.back_to_usual(usual, [8.0, 5.0]) is None
+    assert rules.back_to_usual(usual, [8.0, None]) == 0  # a skipped one neither breaks nor counts
+
+
+def test_without_a_baseline_back_to_usual_means_back_to_the_threshold():
+    assert rules.back_to_usual([9.0], [6.0]) == 0
+    assert rules.back_to_usual([9.0], [5.0]) is None
+
+
+def test_an_agency_can_ask_for_more_check_ins_back_before_offering_to_close():
+    two = rules.rule_settings({"back_to_usual_checkins": 2})
+    assert rules.back_to_usual([8.0, 8.0, 8.0], [8.0], two) is None
+    assert rules.back_to_usual([8.0, 8.0, 8.0], [4.0, 8.0, 9.0], two) == 1
+    with pytest.raises(ValueError):
+        rules.rule_settings({"back_to_usual_checkins": 0})
+
+
+@given(
+    before=st.lists(st.none() | st.floats(0, 10), max_size=8),
+    after=st.lists(st.none() | st.floats(0, 10), max_size=8),
+)
+def test_back_to_usual_points_into_after_at_a_scored_total(before, after):
+    start = rules.back_to_usual(before, after)
+    if start is not None:
+        assert 0 <= start < len(after) and after[start] is not None

@@ -124,7 +124,7 @@ def test_it_lists_rupture_signals_since_the_last_meeting_only(agency):
     answered_checkin(agency.client_a, 3)
     ruptures = _items(_agenda(agency), agendas.RUPTURES)
     assert ruptures and all(item.case_code == agency.client_a.case_code for item in ruptures)
-    assert all(item.title == "Possible rupture from a check-in" for item in ruptures)
+    assert all(item.title.startswith("Possible rupture from a check-in") for item in ruptures)
     # A meeting held today: the next meeting's agenda starts from it, so nothing older shows.
     pair = pair_of(agency.therapist_a)
     held = meeting(pair, timezone.localdate())
@@ -181,6 +181,9 @@ def test_shared_reflections_and_repairs_slot_into_their_categories(agency):
     assert repair.title == "Repair: open" and repair.case_code == agency.client_a.case_code
     assert repair.link == reverse("care:repair_detail", args=[log.pk])
     assert "No check-in since says yet" in repair.detail
+    # The check-in it came from is said on the repair's line, not on a second one.
+    assert "(possible rupture: below the low check-in threshold;" in repair.detail
+    assert [item.title for item in _items(agenda, agendas.RUPTURES)] == ["Repair: open"]
 
 
 def test_the_supervisee_chooses_what_to_bring_from_the_meeting_page(agency):
@@ -263,3 +266,96 @@ def test_the_agenda_prints_to_pdf(agency):
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     assert agency.client_a.chosen_name.encode() not in response.content
+
+
+# --- An agenda that helps: repeats said once, one line per check-in, interpreters as recorded --
+
+
+def _more_clients(agency, count: int, **fields) -> list:
+    return [
+        client_services.client_create(
+            actor=Actor.system(),
+            therapist=agency.therapist_a,
+            chosen_name=f"Extra {n}",
+            **fields,
+        )
+        for n in range(count)
+    ]
+
+
+def test_clients_without_a_formulation_are_one_line_with_their_list(agency):
+    extra = _more_clients(agency, 4)
+    contexts = _items(_agenda(agency), agendas.CONTEXTS)
+    lines = [item for item in contexts if "cultural formulation" in item.title]
+    assert len(lines) == 1
+    (line,) = lines
+    # client_a and the four new ones have none; the agency's own count of open clients.
+    open_now = agency.therapist_a.clients.filter(closed_at__isnull=True).count()
+    assert line.title == f"5 of {open_now} clients have no cultural formulation yet"
+    codes = [member.case_code for member in line.members]
+    assert codes == sorted([agency.client_a.case_code, *(c.case_code for c in extra)])
+    assert line.detail.startswith("What is still unknown")
+
+
+def test_two_clients_without_a_formulation_stay_two_lines(agency):
+    _more_clients(agency, 1)
+    contexts = _items(_agenda(agency), agendas.CONTEXTS)
+    assert [item.title for item in contexts].count("No cultural formulation yet") == 2
+
+
+def test_the_summary_and_its_list_are_on_screen_and_in_the_pdf(agency):
+    import io
+
+    import pdfplumber
+
+    extra = _more_clients(agency, 3)
+    found = meeting(pair_of(agency.therapist_a))
+    http = HttpClient()
+    http.force_login(agency.supervisor)
+    page = http.get(reverse("supervision:agenda", args=[found.pk])).content.decode()
+    assert page.count("No cultural formulation yet") == 0
+    assert "clients have no cultural formulation yet" in page
+    assert all(client.case_code in page for client in extra)
+    pdf = http.get(reverse("supervision:agenda_pdf", args=[found.pk])).content
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        text = " ".join(p.extract_text() or "" for p in document.pages)
+    assert text.count("cultural formulation yet") == 1
+    assert all(client.case_code in text for client in extra)
+
+
+def test_one_line_per_check_in_whatever_its_reasons(agency):
+    for _ in range(3):
+        answered_checkin(agency.client_a, 9)
+    answered_checkin(agency.client_a, 2)  # below threshold, below usual, humility items low
+    (line,) = _items(_agenda(agency), agendas.RUPTURES)
+    assert line.title == (
+        "Possible rupture from a check-in: below the low check-in threshold; "
+        "lower than the client's usual; cultural-humility rating low"
+    )
+    assert "respected-values" not in line.detail
+    assert "My therapist respected my values and beliefs" in line.detail
+
+
+def test_a_recorded_family_interpreter_is_not_shown_as_not_sure(agency):
+    from attune.clients.models import Client
+
+    Client.objects.filter(pk=agency.client_a.pk).update(interpreter_needed="not_sure")
+    _held(agency, 2, "family_or_friend")
+    _held(agency, 1, "family_or_friend")
+    contexts = _items(_agenda(agency), agendas.CONTEXTS)
+    (item,) = [
+        item
+        for item in contexts
+        if item.case_code == agency.client_a.case_code and "interpret" in item.title.lower()
+    ]
+    assert item.title == "A family member or friend interpreted at 2 of 2 sessions"
+    assert "not sure" not in item.title.lower()
+    assert "recorded as not sure" in item.detail
+
+
+def test_interpreter_lines_with_different_details_keep_each_detail(agency):
+    extra = _more_clients(agency, 3, preferred_language="ko", interpreter_needed="not_sure")
+    contexts = _items(_agenda(agency), agendas.CONTEXTS)
+    (line,) = [item for item in contexts if item.title.startswith("Not sure about an interpreter")]
+    assert line.title == f"Not sure about an interpreter: 3 of {len(extra) + 1} clients"
+    assert [member.case_code for member in line.members] == sorted(c.case_code for c in extra)

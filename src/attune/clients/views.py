@@ -23,7 +23,7 @@ from attune.clients.identity_display import author_of, formulation_rows, identit
 from attune.clients.identity_forms import CulturalFormulationForm, SelfIdentificationForm
 from attune.clients.models import LinkPurpose
 from attune.clients.services import CLIENT_FIELDS
-from attune.measures.queries import open_signal_counts
+from attune.measures.queries import client_comments, open_signal_counts
 
 
 def _form_context(form) -> dict:
@@ -78,6 +78,8 @@ def client_detail(request, client_id: int):
         context.update(
             care_queries.client_page_section(actor=Actor.from_request(request), client=client)
         )
+        if client.therapist_id == request.user.pk:  # the client wrote them for their therapist
+            context["checkin_comments"] = client_comments(client=client)
     return render(request, "clients/client_detail.html", context)
 
 

@@ -422,9 +422,17 @@ class _ClientHistory:
                 response_id=response.pk,
                 kind=SignalKind.RUPTURE,
                 rule=signals_rules.LOW_SESSION_TOTAL,
-                summary=f"The session check-in was {total:g} out of 10, below "
-                f"{SIGNAL_RULES.session_total_below:g}.",
-                facts={"total": total, "threshold": SIGNAL_RULES.session_total_below},
+                summary=(
+                    summary := f"The session check-in was {total:g} out of 10, below "
+                    f"{SIGNAL_RULES.session_total_below:g}."
+                ),
+                reasons=[{"rule": signals_rules.LOW_SESSION_TOTAL, "summary": summary}],
+                facts={
+                    signals_rules.LOW_SESSION_TOTAL: {
+                        "total": total,
+                        "threshold": SIGNAL_RULES.session_total_below,
+                    }
+                },
                 raised_at=response.submitted_at,
             )
             if still_open:
@@ -489,7 +497,18 @@ class _ClientHistory:
                 kind=SignalKind.SAFETY,
                 rule=signals_rules.SAFETY_ITEM,
                 summary="A safety question was answered above its lowest option.",
-                facts={"instrument": "phq9", "items": list(result.safety_items)},
+                reasons=[
+                    {
+                        "rule": signals_rules.SAFETY_ITEM,
+                        "summary": "A safety question was answered above its lowest option.",
+                    }
+                ],
+                facts={
+                    signals_rules.SAFETY_ITEM: {
+                        "instrument": "phq9",
+                        "items": list(result.safety_items),
+                    }
+                },
                 raised_at=response.submitted_at,
             )
         )

@@ -43,7 +43,7 @@ def _checkin(therapist, client, value: int, days_ago: float, comment: str = "") 
 
 
 def _open_from(therapist, client, low: Response, days_ago: float, follow_up_on, **texts):
-    signal = low.signals.get(rule="drop_from_baseline")
+    signal = low.signals.get(kind="rupture")
     log = care_services.repair_open(
         actor=Actor(user=therapist),
         client=client,

@@ -286,14 +286,23 @@ class SignalState(models.TextChoices):
 
 
 class Signal(models.Model):
-    """A prompt for the therapist raised by a response: a safety item, or a possible rupture."""
+    """An alert for the therapist raised by a check-in: a safety item, or a possible rupture.
+
+    One per check-in response and kind: a low check-in raises one rupture alert that lists all
+    its reasons (``reasons``), and a safety answer one safety alert beside it.
+    """
 
     client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="signals")
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="signals")
     kind = models.CharField(max_length=10, choices=SignalKind.choices)
+    # The first reason (``signals_rules.Reason``): the one the conversation prompt is chosen for.
     rule = models.CharField(max_length=40)
-    summary = models.CharField(max_length=300)
-    # What triggered it: the values and thresholds compared (no free text of the client's).
+    # Every reason's sentence, in order.
+    summary = models.CharField(max_length=1000)
+    # Each reason in order: {"rule": a ``signals_rules.Reason`` value, "summary": its sentence}.
+    reasons = models.JSONField(default=list, blank=True)
+    # What triggered it, by reason: the values and thresholds compared (no free text of the
+    # client's).
     facts = models.JSONField(default=dict)
     state = models.CharField(max_length=14, choices=SignalState.choices, default=SignalState.OPEN)
     raised_at = models.DateTimeField()
@@ -310,7 +319,9 @@ class Signal(models.Model):
     class Meta:
         ordering = ["-raised_at"]
         constraints = [
-            models.UniqueConstraint(fields=["response", "rule"], name="one_signal_per_rule"),
+            models.UniqueConstraint(
+                fields=["response", "kind"], name="one_alert_per_response_kind"
+            ),
             models.CheckConstraint(
                 condition=Q(state__in=["open", "acknowledged"]) | Q(closed_at__isnull=False),
                 name="closed_signal_has_time",
@@ -324,3 +335,23 @@ class Signal(models.Model):
     @property
     def is_safety(self) -> bool:
         return self.kind == SignalKind.SAFETY
+
+    @property
+    def reason_rows(self) -> list[dict[str, str]]:
+        """Each reason as people read it: its label and its sentence."""
+        from attune.measures.signals_rules import reason_label
+
+        reasons = self.reasons or [{"rule": self.rule, "summary": self.summary}]
+        return [
+            {
+                "rule": str(reason.get("rule", "")),
+                "label": reason_label(str(reason.get("rule", ""))),
+                "summary": str(reason.get("summary", "")),
+            }
+            for reason in reasons
+        ]
+
+    @property
+    def reason_labels(self) -> str:
+        """The reasons' labels in one line: "Below the low check-in threshold; Lower than…"."""
+        return "; ".join(row["label"] for row in self.reason_rows)

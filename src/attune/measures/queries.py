@@ -31,12 +31,18 @@ from attune.measures.models import (
 from attune.measures.scoring import reliable_change
 
 TREND_LENGTH = 8
+# Open alerts: still on the therapist's pages.  Every count of alerts (Today, the caseload, the
+# signals page) counts these, one per check-in and kind.
 OPEN_STATES = (SignalState.OPEN, SignalState.ACKNOWLEDGED)
+# Today shows the client's words from check-ins answered within this many days, besides those
+# that came with an open alert (docs/rupture-signals.md).
+RECENT_COMMENT_DAYS = 7
+RECENT_COMMENT_LIMIT = 20
 
 
 @dataclass
 class SignalRow:
-    """A signal as the therapist's page shows it: what, whose, the trend, an opening."""
+    """An alert as the therapist's page shows it: what, whose, the trend, an opening."""
 
     signal: Signal
     client_name: str
@@ -45,6 +51,11 @@ class SignalRow:
     opening: str
     # The repair log opened from this signal, when a page needs it (the therapist's "Today").
     repair_id: int | None = None
+    # The client's own words on the check-in that raised it (decrypted; the page trails it).
+    comment: str = ""
+    # When the client's session check-ins since are back at their usual level: the first
+    # such check-in's time (the alert is offered for closing, never closed by itself).
+    back_since: object = None
 
 
 @dataclass
@@ -52,72 +63,192 @@ class SignalsPage:
     safety: list[SignalRow] = field(default_factory=list)
     rupture: list[SignalRow] = field(default_factory=list)
 
+    def comment_reads(self, actor: Actor, where: str) -> list[trail.Entry]:
+        """Trail entries for the clients whose words the page shows, one per client."""
+        shown = {}
+        for row in [*self.safety, *self.rupture]:
+            if row.comment:
+                shown.setdefault(row.signal.client_id, []).append(row.signal.response_id)
+        return comment_entries(actor, shown, where)
+
+
+def comment_entries(actor: Actor, shown: dict[int, list[int]], where: str) -> list[trail.Entry]:
+    """One trail entry per client whose check-in comments a page shows (``shown``: responses)."""
+    return [
+        trail.Entry(
+            actor=actor,
+            action=TrailAction.VIEW,
+            client_id=client_id,
+            object_type="measure_response",
+            object_ref=",".join(str(pk) for pk in sorted(set(response_ids))),
+            section="checkin_comments",
+            detail=f"the client's check-in comments read on {where}",
+        )
+        for client_id, response_ids in sorted(shown.items())
+    ]
+
 
 def open_signals(*, actor: Actor) -> SignalsPage:
     """Return the open and acknowledged signals of ``actor``'s own clients, safety apart.
 
-    Records one trail entry for the listing, like the caseload.
+    Records one trail entry for the listing, like the caseload, and one for each client whose
+    check-in comment it shows, in one write.
     """
     page = open_signal_rows(actor.user)
-    trail.record(
-        actor=actor,
-        action=TrailAction.VIEW,
-        object_type="signals",
-        object_ref=actor.user.pk,
-        section="signals",
-        detail=f"{len(page.safety)} safety and {len(page.rupture)} rupture signals listed",
+    trail.record_many(
+        [
+            trail.Entry(
+                actor=actor,
+                action=TrailAction.VIEW,
+                object_type="signals",
+                object_ref=actor.user.pk,
+                section="signals",
+                detail=f"{len(page.safety)} safety and {len(page.rupture)} rupture alerts listed",
+            ),
+            *page.comment_reads(actor, "the signals page"),
+        ]
     )
     return page
 
 
 def open_signal_rows(user) -> SignalsPage:
-    """Return the open and acknowledged signals of ``user``'s own clients, in two queries.
+    """Return the open and acknowledged alerts of ``user``'s own clients, in two queries.
 
-    Records nothing: the page that shows them records its own trail entry.
+    Each row carries the client's comment on that check-in (``user`` is their therapist: the
+    scope is their own clients) and, for a session check-in alert, whether the check-ins since
+    are back at the client's usual level.  Records nothing: the page that shows them records
+    its own trail entries (``SignalsPage.comment_reads``).
     """
     signals = list(
         Signal.objects.filter(own_clients_scope(user), state__in=OPEN_STATES)
         .select_related("client", "response__instrument")
-        .defer("response__instrument__source")  # only the title is shown
         .order_by("-raised_at", "-pk")
     )
-    trends = session_trends({signal.client_id for signal in signals})
+    histories = session_histories({signal.client_id for signal in signals})
+    rules = services.rule_settings()
     page = SignalsPage()
     for signal in signals:
+        history = histories.get(signal.client_id, [])
         row = SignalRow(
             signal=signal,
             client_name=signal.client.chosen_name,
             client_pronouns=signal.client.pronouns,
-            trend=trends.get(signal.client_id, []),
+            trend=[total for _, _, total in history][-TREND_LENGTH:],
             opening=signals_rules.suggested_opening(signal.rule),
+            comment=services.comment_of(signal.response),
         )
-        (page.safety if signal.kind == SignalKind.SAFETY else page.rupture).append(row)
+        if signal.kind == SignalKind.SAFETY:
+            page.safety.append(row)
+        else:
+            row.back_since = back_to_usual_since(signal, history, rules)
+            page.rupture.append(row)
     return page
 
 
+def back_to_usual_since(signal: Signal, history, rules):
+    """Return when the client's session check-ins after ``signal`` came back to usual, or None.
+
+    ``history`` is the client's session check-ins, oldest first, as (pk, submitted_at, total).
+    Only an alert raised by a session check-in is compared (``signals_rules.back_to_usual``).
+    """
+    position = next(
+        (index for index, (pk, _, _) in enumerate(history) if pk == signal.response_id), None
+    )
+    if position is None:
+        return None
+    before = [total for _, _, total in history[:position]]
+    after = history[position + 1 :]
+    start = signals_rules.back_to_usual(before, [total for _, _, total in after], rules)
+    return None if start is None else after[start][1]
+
+
 def open_signal_counts(*, user) -> dict[str, int]:
-    """Return how many safety and rupture signals are open for ``user``'s clients (home page)."""
+    """Return how many safety and rupture alerts are open or acknowledged for ``user``'s clients.
+
+    The same alerts Today and the signals page list: one per check-in and kind.
+    """
     rows = (
-        Signal.objects.filter(own_clients_scope(user), state=SignalState.OPEN)
+        Signal.objects.filter(own_clients_scope(user), state__in=OPEN_STATES)
         .values("kind")
         .annotate(n=Count("id"))
     )
     return {"safety": 0, "rupture": 0} | {row["kind"]: row["n"] for row in rows}
 
 
-def session_trends(client_ids: set[int]) -> dict[int, list[float | None]]:
-    """Return each client's last session check-in totals, oldest first, in one query."""
+def session_histories(client_ids: set[int]) -> dict[int, list[tuple[int, object, float | None]]]:
+    """Return each client's session check-ins as (pk, submitted_at, total), oldest first."""
     if not client_ids:
         return {}
     rows = (
         Response.objects.filter(client_id__in=client_ids, instrument__name=services.SESSION_CHECKIN)
         .order_by("client_id", "submitted_at", "pk")
-        .values_list("client_id", "total")
+        .values_list("client_id", "pk", "submitted_at", "total")
     )
-    trends: dict[int, list[float | None]] = defaultdict(list)
-    for client_id, total in rows:
-        trends[client_id].append(total)
-    return {client_id: totals[-TREND_LENGTH:] for client_id, totals in trends.items()}
+    histories: dict[int, list[tuple[int, object, float | None]]] = defaultdict(list)
+    for client_id, pk, submitted_at, total in rows:
+        histories[client_id].append((pk, submitted_at, total))
+    return dict(histories)
+
+
+def session_trends(client_ids: set[int]) -> dict[int, list[float | None]]:
+    """Return each client's last session check-in totals, oldest first, in one query."""
+    return {
+        client_id: [total for _, _, total in history][-TREND_LENGTH:]
+        for client_id, history in session_histories(client_ids).items()
+    }
+
+
+@dataclass
+class CommentRow:
+    """A check-in the client wrote words on, beside its score."""
+
+    response: Response
+    comment: str
+    client_name: str = ""
+
+
+def recent_comments(*, user, since, exclude_responses=()) -> list[CommentRow]:
+    """Return the comments on check-ins ``user``'s open clients answered since ``since``.
+
+    Newest first, at most ``RECENT_COMMENT_LIMIT``, in one query; ``user`` is their therapist.
+    Records nothing: the page records the read (``comment_entries``).
+    """
+    rows = (
+        Response.objects.filter(
+            client__therapist=user, client__closed_at__isnull=True, submitted_at__gte=since
+        )
+        .exclude(pk__in=list(exclude_responses))
+        .select_related("client", "instrument")
+        .order_by("-submitted_at", "-pk")
+    )
+    found = []
+    for response in rows[: RECENT_COMMENT_LIMIT * 3]:
+        comment = services.comment_of(response)
+        if comment:
+            found.append(CommentRow(response, comment, response.client.chosen_name))
+        if len(found) == RECENT_COMMENT_LIMIT:
+            break
+    return found
+
+
+def client_comments(*, client: Client, limit: int = 3) -> list[CommentRow]:
+    """Return the client's latest check-in comments with their scores (one query).
+
+    For the client's own therapist only; the caller's read of the record is in the trail.
+    """
+    found = []
+    rows = (
+        Response.objects.filter(client=client)
+        .select_related("instrument")
+        .order_by("-submitted_at", "-pk")
+    )
+    for response in rows[:50]:
+        comment = services.comment_of(response)
+        if comment:
+            found.append(CommentRow(response, comment, client.chosen_name))
+        if len(found) == limit:
+            break
+    return found
 
 
 def signal_for_action(*, actor: Actor, signal_id: int) -> Signal:
@@ -153,10 +284,16 @@ class ClientMeasures:
     signals: list[Signal]
     checkins: list[CheckIn]
     schedules: list[CheckInSchedule] = field(default_factory=list)
+    # The client's words by response id: for their own therapist only (never a supervisor's).
+    comments: dict[int, str] = field(default_factory=dict)
 
 
 def client_measures(*, actor: Actor, client_id: int) -> ClientMeasures:
-    """Return a client's measures, trends, signals and check-ins, recording the read."""
+    """Return a client's measures, trends, signals and check-ins, recording the read.
+
+    The client's check-in comments come with them for the client's own therapist only; a
+    supervisor sees the scores without the words (docs/rupture-signals.md).
+    """
     client = client_queries.client_record(actor=actor, client_id=client_id, section="measures")
     if not actor.user.has_perm("measures.view_measures", client):
         raise Http404
@@ -200,8 +337,20 @@ def client_measures(*, actor: Actor, client_id: int) -> ClientMeasures:
         .exclude(state=ScheduleState.STOPPED)
         .select_related("instrument")
     )
+    comments = {}
+    if client.therapist_id == actor.user.pk:
+        comments = {
+            response.pk: words for response in responses if (words := services.comment_of(response))
+        }
+    for signal in signals:
+        signal.comment = comments.get(signal.response_id, "")
     return ClientMeasures(
-        client=client, series=series, signals=signals, checkins=checkins, schedules=schedules
+        client=client,
+        series=series,
+        signals=signals,
+        checkins=checkins,
+        schedules=schedules,
+        comments=comments,
     )
 
 

@@ -30,7 +30,7 @@ from attune.measures.errors import InstrumentError, MeasuresError
 from attune.measures.fhir_export import questionnaire_from_instrument
 from attune.measures.fhir_import import load_questionnaire_json
 from attune.measures.goals import GOALS_CHECKIN, checked_goals, stored_goals_checkin
-from attune.measures.instrument import Instrument
+from attune.measures.instrument import Instrument, ItemType
 from attune.measures.loading import load_questionnaire_file
 from attune.measures.models import (
     MAX_INTERVAL_WEEKS,
@@ -604,18 +604,22 @@ def _signals_store(
         safety_items=tuple(response.safety_items),
         reliable_change_threshold=threshold,
         lower_is_better=scoring is None or scoring.direction == "lower_is_better",
+        item_labels=item_labels(instrument),
+        instrument_title=response.instrument.title,
     )
+    findings = signals_rules.evaluate(facts, previous, rule_settings())
     raised = [
         Signal(
             client_id=response.client_id,
             response=response,
-            kind=finding.kind,
-            rule=finding.rule,
-            summary=finding.summary[:300],
-            facts=dict(finding.facts),
+            kind=alert.kind,
+            rule=alert.rule,
+            summary=alert.summary[:1000],
+            reasons=[{"rule": reason.rule, "summary": reason.summary} for reason in alert.reasons],
+            facts={reason.rule: dict(reason.facts) for reason in alert.reasons},
             raised_at=response.submitted_at,
         )
-        for finding in signals_rules.evaluate(facts, previous, rule_settings())
+        for alert in signals_rules.alerts(findings)
     ]
     if raised:
         Signal.objects.bulk_create(raised)
@@ -628,11 +632,47 @@ def _signals_store(
                 object_type="signal",
                 object_ref=signal.pk,
                 section="signals",
-                detail=f"{signal.kind}: {signal.rule}",
+                detail=f"{signal.kind}: " + ", ".join(r["rule"] for r in signal.reasons),
                 flagged=signal.kind == SignalKind.SAFETY,
             )
         )
     return raised
+
+
+def item_labels(instrument: Instrument) -> dict[str, str]:
+    """Return what each item is called where people read it, by linkId: its own text.
+
+    The instrument's English words (or its own language's), so signals, repair logs and agendas say
+    "My therapist respected my values and beliefs" rather than ``respected-values``.
+    """
+    labels = {}
+    for item in instrument.all_items():
+        text = item.text.in_language("en") if item.text is not None else ""
+        if text:
+            labels[item.link_id] = text.strip()
+    return labels
+
+
+def comment_of(response: Response) -> str:
+    """Return the client's own words in a response (its free-text answers), or "".
+
+    Decrypting them is a read of the client's record: callers show them only to the client's
+    therapist, and the page that shows them records the read.
+    """
+    answers = response.answers
+    if not isinstance(answers, dict):
+        return ""
+    text_ids = _text_link_ids(response.instrument)
+    words = [str(answers.get(link_id) or "").strip() for link_id in text_ids]
+    return "\n".join(word for word in words if word)
+
+
+def _text_link_ids(stored: StoredInstrument) -> tuple[str, ...]:
+    if stored.name == GOALS_CHECKIN:
+        return ()
+    return tuple(
+        item.link_id for item in instrument_of(stored).all_items() if item.type == ItemType.TEXT
+    )
 
 
 class SignalStateError(ValueError):

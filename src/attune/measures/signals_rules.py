@@ -15,16 +15,50 @@ import math
 import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
+from enum import StrEnum
 from typing import Any
 
 SAFETY = "safety"
 RUPTURE = "rupture"
 
-LOW_SESSION_TOTAL = "low_session_total"
-DROP_FROM_BASELINE = "drop_from_baseline"
-LOW_HUMILITY_ITEM = "low_humility_item"
-RELIABLE_DETERIORATION = "reliable_deterioration"
-SAFETY_ITEM = "safety_item"
+
+class Reason(StrEnum):
+    """Why a check-in raised an alert.  One alert lists all its reasons; the list can grow.
+
+    A new rule adds a member here, a label in ``REASON_LABELS`` and a prompt in
+    ``SUGGESTED_OPENINGS``; the stored alerts keep the value (the rule's name).
+    """
+
+    SAFETY_ITEM = "safety_item"
+    LOW_SESSION_TOTAL = "low_session_total"
+    DROP_FROM_BASELINE = "drop_from_baseline"
+    LOW_HUMILITY_ITEM = "low_humility_item"
+    RELIABLE_DETERIORATION = "reliable_deterioration"
+
+
+LOW_SESSION_TOTAL = Reason.LOW_SESSION_TOTAL.value
+DROP_FROM_BASELINE = Reason.DROP_FROM_BASELINE.value
+LOW_HUMILITY_ITEM = Reason.LOW_HUMILITY_ITEM.value
+RELIABLE_DETERIORATION = Reason.RELIABLE_DETERIORATION.value
+SAFETY_ITEM = Reason.SAFETY_ITEM.value
+
+# What each reason is called where people read it (Today, Signals, repair logs, agendas).
+REASON_LABELS = {
+    SAFETY_ITEM: "Safety question answered",
+    LOW_SESSION_TOTAL: "Below the low check-in threshold",
+    DROP_FROM_BASELINE: "Lower than the client's usual",
+    LOW_HUMILITY_ITEM: "Cultural-humility rating low",
+    RELIABLE_DETERIORATION: "Reliably worse than at the start",
+}
+
+# A later total within this many points of the client's usual (or above it) is "back to usual":
+# totals are means of 0-10 ratings, and half a point is one rating in eight four points lower.
+BACK_TO_USUAL_MARGIN = 0.5
+
+
+def reason_label(rule: str) -> str:
+    """Return the words for a reason; an unknown (older or newer) name is shown as it is."""
+    return REASON_LABELS.get(rule, rule.replace("_", " ").capitalize())
 
 
 @dataclass(frozen=True)
@@ -49,6 +83,9 @@ class RuleSettings:
     )
     # Symptom measures whose reliable deterioration from the first score raises a signal.
     deterioration_instruments: tuple[str, ...] = ("phq9", "gad7")
+    # An open alert is offered for closing once this many session check-ins in a row since it
+    # are back at the client's usual level (never closed by itself).
+    back_to_usual_checkins: int = 1
 
     def __post_init__(self) -> None:
         for name in ("session_total_below", "drop_from_baseline", "humility_item_at_or_below"):
@@ -61,6 +98,9 @@ class RuleSettings:
             raise ValueError("signal rule baseline_size must be a whole number")
         if not 1 <= self.baseline_size <= 20:
             raise ValueError("signal rule baseline_size must be between 1 and 20")
+        count = self.back_to_usual_checkins
+        if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= 10:
+            raise ValueError("signal rule back_to_usual_checkins must be a whole number 1 to 10")
         for name in ("humility_items", "deterioration_instruments"):
             value = getattr(self, name)
             if isinstance(value, str) or not all(isinstance(entry, str) for entry in value):
@@ -98,6 +138,11 @@ class ResponseFacts:
     # The smallest change in total that counts as reliable, when the instrument defines one.
     reliable_change_threshold: float | None = None
     lower_is_better: bool = True
+    # What each item is called where people read it (the instrument's own short text or item
+    # text), by linkId; an item without one is named by its linkId.
+    item_labels: Mapping[str, str] = field(default_factory=dict)
+    # The instrument's title for people ("PHQ-9"); without one, its short name.
+    instrument_title: str = ""
 
 
 @dataclass(frozen=True)
@@ -108,6 +153,67 @@ class Finding:
     rule: str
     summary: str
     facts: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Alert:
+    """What one response raises for the therapist: a kind, and every reason it was raised."""
+
+    kind: str
+    reasons: tuple[Finding, ...]
+
+    @property
+    def rule(self) -> str:
+        """The first reason: the one the conversation prompt is chosen for."""
+        return self.reasons[0].rule
+
+    @property
+    def summary(self) -> str:
+        return " ".join(reason.summary for reason in self.reasons)
+
+
+def alerts(findings: Sequence[Finding]) -> list[Alert]:
+    """Group one response's findings into alerts: safety apart and first, one rupture alert.
+
+    A low check-in that is below the threshold, below the client's usual and low on a humility
+    item is one alert with three reasons, acknowledged once and repaired once.
+    """
+    grouped = []
+    for kind in (SAFETY, RUPTURE):
+        reasons = tuple(finding for finding in findings if finding.kind == kind)
+        if reasons:
+            grouped.append(Alert(kind, reasons))
+    return grouped
+
+
+def back_to_usual(
+    before: Sequence[float | None],
+    after: Sequence[float | None],
+    rules: RuleSettings = DEFAULT_RULES,
+) -> int | None:
+    """Return where the latest run of totals back at the client's usual level starts, or None.
+
+    ``before`` are the client's session totals before the alert's check-in, ``after`` those
+    since, both oldest first.  The usual level is the baseline the rules use (the median of the
+    last ``baseline_size`` totals before it); without one, the low check-in threshold.  A total
+    within ``BACK_TO_USUAL_MARGIN`` of it, or above, is back.  The run must end with the latest
+    scored total and hold at least ``back_to_usual_checkins`` totals; the index is into
+    ``after``.  Skipped check-ins (no total) neither break nor count for the run.
+    """
+    reference = baseline(before, rules.baseline_size)
+    if reference is None:
+        reference = rules.session_total_below
+    start, run = None, 0
+    for index in range(len(after) - 1, -1, -1):
+        total = after[index]
+        if not _is_number(total):
+            continue
+        if total < reference - BACK_TO_USUAL_MARGIN:
+            break
+        start, run = index, run + 1
+    if start is None or run < rules.back_to_usual_checkins:
+        return None
+    return start
 
 
 def baseline(previous_totals: Sequence[float | None], size: int) -> float | None:
@@ -190,7 +296,10 @@ def _session_findings(
                 RUPTURE,
                 LOW_HUMILITY_ITEM,
                 f"Cultural-humility ratings at or below {_show(rules.humility_item_at_or_below)}: "
-                + ", ".join(f"{link_id} {_show(value)}" for link_id, value in low_items.items())
+                + "; ".join(
+                    f"“{item_label(link_id, current.item_labels)}” {_show(value)}"
+                    for link_id, value in low_items.items()
+                )
                 + ".",
                 {"items": low_items, "threshold": rules.humility_item_at_or_below},
             )
@@ -213,7 +322,8 @@ def _deterioration_findings(
         Finding(
             RUPTURE,
             RELIABLE_DETERIORATION,
-            f"{current.instrument}: {_show(current.total)} against a first score of "
+            f"{current.instrument_title or current.instrument}: {_show(current.total)} "
+            "against a first score of "
             f"{_show(first)}, a reliable worsening (at least {_show(threshold)} points).",
             {"total": current.total, "first": first, "threshold": threshold},
         )
@@ -248,6 +358,12 @@ SUGGESTED_OPENINGS = {
 def suggested_opening(rule: str) -> str:
     """Return a prompt (not a script) for opening the conversation a finding calls for."""
     return SUGGESTED_OPENINGS.get(rule, "You might ask the client how things are from their side.")
+
+
+def item_label(link_id: str, labels: Mapping[str, str]) -> str:
+    """Return an item's words for people: its label without a closing full stop, or its id."""
+    label = str(labels.get(link_id) or "").strip()
+    return label.rstrip(".") if label else link_id
 
 
 def _is_number(value: Any) -> bool:

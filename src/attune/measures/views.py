@@ -37,7 +37,7 @@ def safety_protocol() -> str:
 CHART_WIDTH, CHART_HEIGHT, CHART_PAD = 600, 220, 40
 
 
-def trend_chart(series: queries.Series) -> dict:
+def trend_chart(series: queries.Series, comments: dict[int, str] | None = None) -> dict:
     """Return what the template needs to draw one instrument's totals as an SVG line.
 
     The chart is for sighted readers; the same numbers are in a table beside it, and each
@@ -68,9 +68,11 @@ def trend_chart(series: queries.Series) -> dict:
                 "date": response.submitted_at,
                 "missing": response.items_missing,
                 "problem": response.score_problem,
+                "comment": (comments or {}).get(response.pk, ""),
             }
         )
     drawn = [point for point in points if point["y"] is not None]
+    has_comments = any(point["comment"] for point in points)
     threshold = None
     if series.name == services.SESSION_CHECKIN:
         value = services.rule_settings().session_total_below
@@ -78,6 +80,7 @@ def trend_chart(series: queries.Series) -> dict:
     return {
         "series": series,
         "points": points,
+        "has_comments": has_comments,
         "polyline": " ".join(f"{point['x']},{point['y']}" for point in drawn),
         "threshold": threshold,
         "width": CHART_WIDTH,
@@ -128,7 +131,7 @@ def signal_close(request, signal_id: int):
     if not form.is_valid():
         problems = "; ".join(error for errors in form.errors.values() for error in errors)
         messages.error(request, f"Nothing changed: {problems}")
-        return redirect("measures:signals")
+        return redirect_back(request, "measures:signals")
     try:
         services.signal_close(
             actor=actor,
@@ -139,7 +142,7 @@ def signal_close(request, signal_id: int):
         messages.success(request, "Closed. It stays in the client's measures history.")
     except services.SignalStateError as error:
         messages.error(request, f"Nothing changed: {error}.")
-    return redirect("measures:signals")
+    return redirect_back(request, "measures:signals")
 
 
 @login_required
@@ -152,8 +155,9 @@ def client_measures(request, client_id: int, schedule_form=None, status=200):
         "measures/client_measures.html",
         {
             "client": measures.client,
-            "charts": [trend_chart(series) for series in measures.series],
+            "charts": [trend_chart(series, measures.comments) for series in measures.series],
             "signals": measures.signals,
+            "comments": measures.comments,
             "checkins": measures.checkins,
             "send_form": SendMeasureForm(),
             "can_send": request.user.has_perm("measures.send_checkin", measures.client),

@@ -1,8 +1,10 @@
 """The therapist's "Today" page: what needs them today, in a fixed number of queries.
 
-Safety signals come first, apart from everything else; then today's sessions, open rupture
-signals, repairs due for follow-up, plans due for review, and check-ins sent but not yet
-answered. One trail entry records the listing, like the caseload and the signals page.
+Safety alerts come first, apart from everything else; then today's sessions, open rupture
+alerts (one per check-in, each with all its reasons and the client's comment), the clients' words
+from the last days, repairs due for follow-up, plans due for review, and check-ins sent but not yet
+answered. One trail entry records the listing, like the caseload and the signals page, and one
+more for each client whose comment the page shows, written together.
 """
 
 from __future__ import annotations
@@ -19,7 +21,14 @@ from attune.care.models import RepairLog, TherapySession, TreatmentPlan
 from attune.care.queries.plans import plans_due_for_review
 from attune.care.queries.repairs import repairs_due
 from attune.measures.models import CheckIn
-from attune.measures.queries import SignalRow, open_signal_rows
+from attune.measures.queries import (
+    RECENT_COMMENT_DAYS,
+    CommentRow,
+    SignalRow,
+    comment_entries,
+    open_signal_rows,
+    recent_comments,
+)
 
 
 @dataclass
@@ -31,6 +40,9 @@ class TodayPage:
     repairs_due: list[RepairLog] = field(default_factory=list)
     plans_due: list[TreatmentPlan] = field(default_factory=list)
     unanswered: list[CheckIn] = field(default_factory=list)
+    # Comments on check-ins of the last ``RECENT_COMMENT_DAYS`` days that came without an alert.
+    comments: list[CommentRow] = field(default_factory=list)
+    comment_days: int = RECENT_COMMENT_DAYS
 
     @property
     def is_clear(self) -> bool:
@@ -41,6 +53,7 @@ class TodayPage:
             or self.repairs_due
             or self.plans_due
             or self.unanswered
+            or self.comments
         )
 
 
@@ -103,17 +116,34 @@ def today(*, actor: Actor, now: datetime | None = None) -> TodayPage:
         repairs_due=repairs_due(therapist=therapist, on=day),
         plans_due=plans_due_for_review(therapist=therapist, on=day),
         unanswered=unanswered_checkins(therapist=therapist, now=now),
-    )
-    trail.record(
-        actor=actor,
-        action=TrailAction.VIEW,
-        object_type="today",
-        object_ref=therapist.pk,
-        section="today",
-        detail=(
-            f"{len(page.sessions)} sessions, {len(page.safety)} safety and "
-            f"{len(page.rupture)} rupture signals, {len(page.repairs_due)} repairs and "
-            f"{len(page.plans_due)} plans due, {len(page.unanswered)} unanswered check-ins"
+        comments=recent_comments(
+            user=therapist,
+            since=now - timedelta(days=RECENT_COMMENT_DAYS),
+            exclude_responses=[row.signal.response_id for row in signals.rupture + signals.safety],
         ),
+    )
+    shown: dict[int, list[int]] = {}
+    for row in page.safety + page.rupture:
+        if row.comment:
+            shown.setdefault(row.signal.client_id, []).append(row.signal.response_id)
+    for comment in page.comments:
+        shown.setdefault(comment.response.client_id, []).append(comment.response.pk)
+    trail.record_many(
+        [
+            trail.Entry(
+                actor=actor,
+                action=TrailAction.VIEW,
+                object_type="today",
+                object_ref=therapist.pk,
+                section="today",
+                detail=(
+                    f"{len(page.sessions)} sessions, {len(page.safety)} safety and "
+                    f"{len(page.rupture)} rupture alerts, {len(page.repairs_due)} repairs and "
+                    f"{len(page.plans_due)} plans due, {len(page.unanswered)} unanswered "
+                    f"check-ins, {len(page.comments)} recent comments"
+                ),
+            ),
+            *comment_entries(actor, shown, "Today"),
+        ]
     )
     return page

@@ -57,11 +57,19 @@ CATEGORIES = (
 )
 REPEATED_NO_SHOWS = 2  # missed sessions in the window that make an access question worth asking
 ENGLISH = ("", "en")
+# A standing question that this many clients or more share is one line with the list of them.
+SUMMARY_AT = 3
+NO_FORMULATION = "No cultural formulation yet"
 
 
 @dataclass(frozen=True)
 class AgendaItem:
-    """One thing to talk about; the same shape whatever its source."""
+    """One thing to talk about; the same shape whatever its source.
+
+    ``repeatable`` marks a standing question about a client's record (no formulation yet, an
+    interpreter need, fees): when several clients share it, the agenda says it once with the
+    list (``members``), instead of one identical line per client.
+    """
 
     category: str
     title: str
@@ -70,6 +78,12 @@ class AgendaItem:
     case_code: str = ""
     on: date | None = None
     client_id: int | None = None
+    repeatable: bool = False
+    members: tuple[AgendaItem, ...] = ()
+
+    @property
+    def members_share_detail(self) -> bool:
+        return len({member.detail for member in self.members}) <= 1
 
 
 @dataclass
@@ -138,15 +152,40 @@ def clients_without_formulation(*, supervisee, since: date, until: date) -> list
     return [
         AgendaItem(
             category=CONTEXTS,
-            title="No cultural formulation yet",
+            title=NO_FORMULATION,
             detail="What is still unknown about how this client understands their difficulties?",
             link=_client_url(row["id"]),
             case_code=row["case_code"],
             on=timezone.localdate(row["created_at"]),
             client_id=row["id"],
+            repeatable=True,
         )
         for row in rows
     ]
+
+
+def _recorded_use(row: dict, need: str, language: str) -> tuple[str, str]:
+    """Title and detail for a client whose need is not sure or not asked, when the period's
+    sessions say what actually happened: the record of the sessions comes first."""
+    held = row["held"]
+    if row["informal"]:
+        title = f"A family member or friend interpreted at {row['informal']} of {held} sessions"
+    elif row["professional"]:
+        title = f"A professional interpreter was there at {row['professional']} of {held} sessions"
+    else:
+        title = f"Needed an interpreter at {row['without']} of {held} sessions, and none was there"
+    counts = [
+        (row["professional"], "with a professional interpreter"),
+        (row["informal"], "with a family member or friend interpreting"),
+        (row["without"], "without the interpreter needed"),
+    ]
+    described = "; ".join(f"{count} {what}" for count, what in counts if count)
+    asked = "recorded as not sure" if need == InterpreterNeed.NOT_SURE else "never asked"
+    detail = (
+        f"Preferred language {language}; {described}. The client's need for an interpreter is "
+        f"{asked}: is a professional interpreter the right choice, and does the record say so?"
+    )
+    return title, detail
 
 
 def _interpreter_use(row: dict, language: str) -> tuple[str, str]:
@@ -223,8 +262,11 @@ def interpreter_needs(*, supervisee, since: date, until: date) -> list[AgendaIte
     items = []
     for row in rows:
         language = row["preferred_language"] or "not recorded"
+        recorded = row["professional"] + row["informal"] + row["without"]
         if row["interpreter_needed"] == InterpreterNeed.YES:
             title, detail = _interpreter_use(row, language)
+        elif recorded:  # what the sessions recorded, before what the record is unsure of
+            title, detail = _recorded_use(row, row["interpreter_needed"], language)
         elif row["interpreter_needed"] == InterpreterNeed.NOT_SURE:
             title = "Not sure about an interpreter"
             detail = f"Preferred language {language}. Has the choice been talked through?"
@@ -239,6 +281,7 @@ def interpreter_needs(*, supervisee, since: date, until: date) -> list[AgendaIte
                 link=_client_url(row["id"]),
                 case_code=row["case_code"],
                 client_id=row["id"],
+                repeatable=True,
             )
         )
     return items
@@ -271,6 +314,7 @@ def repeated_no_shows(*, supervisee, since: date, until: date) -> list[AgendaIte
             link=_client_url(row["client_id"]),
             case_code=row["client__case_code"],
             client_id=row["client_id"],
+            repeatable=True,
         )
         for row in rows
     ]
@@ -302,14 +346,23 @@ def fee_concerns(*, supervisee, since: date, until: date) -> list[AgendaItem]:
             case_code=row["self_identification__client__case_code"],
             on=timezone.localdate(row["self_identification__created_at"]),
             client_id=row["self_identification__client_id"],
+            repeatable=True,
         )
         for row in rows
     ]
 
 
 # --- Missteps and ruptures ----------------------------------------------------------------------
-def rupture_signals(*, supervisee, since: date, until: date) -> list[AgendaItem]:
-    """Possible ruptures raised by clients' check-ins in the window, with where they stand."""
+def rupture_signals(
+    *, supervisee, since: date, until: date, repaired: frozenset[int] = frozenset()
+) -> list[AgendaItem]:
+    """Possible ruptures raised by clients' check-ins in the window, with where they stand.
+
+    One line per check-in: its one alert lists every reason, the items named by their words.
+    An alert with a repair log on the agenda (``repaired``: signal ids) is said on the log's
+    line instead.  The client's comment is never on the agenda (it was written for the
+    therapist).
+    """
     start, end = _bounds(since, until)
     rows = (
         Signal.objects.filter(
@@ -321,18 +374,23 @@ def rupture_signals(*, supervisee, since: date, until: date) -> list[AgendaItem]
         .select_related("client")
         .order_by("raised_at", "pk")
     )
-    return [
-        AgendaItem(
-            category=RUPTURES,
-            title="Possible rupture from a check-in",
-            detail=f"{signal.summary} ({signal.get_state_display().lower()})",
-            link=_client_url(signal.client_id),
-            case_code=signal.client.case_code,
-            on=timezone.localdate(signal.raised_at),
-            client_id=signal.client_id,
+    items, seen = [], set()
+    for signal in rows:
+        if signal.response_id in seen or signal.pk in repaired:  # never twice for one check-in
+            continue
+        seen.add(signal.response_id)
+        items.append(
+            AgendaItem(
+                category=RUPTURES,
+                title=f"Possible rupture from a check-in: {signal.reason_labels.lower()}",
+                detail=f"{signal.summary} ({signal.get_state_display().lower()})",
+                link=_client_url(signal.client_id),
+                case_code=signal.client.case_code,
+                on=timezone.localdate(signal.raised_at),
+                client_id=signal.client_id,
+            )
         )
-        for signal in rows
-    ]
+    return items
 
 
 # --- Reflections the supervisee chose to share, and repair logs (built in attune.care) ----------
@@ -407,11 +465,19 @@ def repair_items(logs) -> list[AgendaItem]:
             True: "The client's check-ins since are back to their baseline.",
             False: "The client's check-ins since are still below their baseline.",
         }.get(held, "No check-in since says yet whether the repair held.")
+        signal = getattr(log, "signal", None)
+        origin = ""
+        if signal is not None:
+            reasons = getattr(signal, "reason_labels", "") or "possible rupture"
+            origin = (
+                f"From the check-in of {timezone.localdate(signal.raised_at):%-d %b %Y} "
+                f"(possible rupture: {reasons.lower()}). "
+            )
         items.append(
             AgendaItem(
                 category=RUPTURES,
                 title=f"Repair: {status}",
-                detail=f"{when.capitalize()}. {evidence}",
+                detail=f"{origin}{when.capitalize()}. {evidence}",
                 link=reverse("care:repair_detail", args=[log.pk]),
                 case_code=client.case_code if client else "",
                 on=timezone.localdate(log.opened_at),
@@ -422,6 +488,50 @@ def repair_items(logs) -> list[AgendaItem]:
 
 
 # --- The agenda ---------------------------------------------------------------------------------
+def open_clients(supervisee) -> int:
+    """How many clients the supervisee has in care now (the "of 19" in a summary line)."""
+    return Client.objects.filter(therapist=supervisee, closed_at__isnull=True).count()
+
+
+def _summary_title(title: str, count: int, of: int) -> str:
+    if title == NO_FORMULATION:
+        return f"{count} of {of} clients have no cultural formulation yet"
+    return f"{title}: {count} of {of} clients"
+
+
+def summarise(items: list[AgendaItem], of: int, at_least: int = SUMMARY_AT) -> list[AgendaItem]:
+    """Say a standing question shared by ``at_least`` clients once, followed by their list.
+
+    Items marked ``repeatable`` with the same category and title become one item where the
+    first of them stood; ``members`` keeps each (case code, link, detail), in order.  Other
+    items (ruptures, shared reflections, repairs) are each their own line.
+    """
+    groups: dict[tuple[str, str], list[AgendaItem]] = {}
+    for item in items:
+        if item.repeatable:
+            groups.setdefault((item.category, item.title), []).append(item)
+    result, placed = [], set()
+    for item in items:
+        key = (item.category, item.title)
+        members = groups.get(key, []) if item.repeatable else []
+        if len(members) < at_least:
+            result.append(item)
+            continue
+        if key in placed:
+            continue
+        placed.add(key)
+        shared = len({member.detail for member in members}) == 1
+        result.append(
+            AgendaItem(
+                category=item.category,
+                title=_summary_title(item.title, len(members), max(of, len(members))),
+                detail=members[0].detail if shared else "",
+                members=tuple(members),
+            )
+        )
+    return result
+
+
 def carried_actions(meeting: SupervisionMeeting) -> list[MeetingAction]:
     """Open actions agreed at earlier meetings of the same pair."""
     return list(
@@ -441,18 +551,20 @@ def meeting_agenda(*, actor: Actor, meeting: SupervisionMeeting) -> Agenda:
     supervisee = pair.supervisee
     since, reason, until, ended_on = window(meeting)
     scope = {"supervisee": supervisee, "since": since, "until": until}
+    logs = repairs_for_supervision(actor=actor, **scope)
+    repaired = frozenset(log.signal_id for log in logs if getattr(log, "signal_id", None))
     items: list[AgendaItem] = [
         *clients_without_formulation(**scope),
         *interpreter_needs(**scope),
         *repeated_no_shows(**scope),
         *fee_concerns(**scope),
-        *rupture_signals(**scope),
+        *rupture_signals(**scope, repaired=repaired),
         *reflection_items(shared_reflections(actor=actor, supervisor=pair.supervisor, **scope)),
-        *repair_items(repairs_for_supervision(actor=actor, **scope)),
+        *repair_items(logs),
     ]
     sections = [Section(key, label, description) for key, label, description in CATEGORIES]
     by_key = {section.key: section for section in sections}
-    for item in items:
+    for item in summarise(items, open_clients(supervisee)):
         by_key[item.category].items.append(item)
     for client_id in sorted({item.client_id for item in items if item.client_id}):
         trail.record(
