@@ -153,6 +153,10 @@ def instrument_import_file(*, actor: Actor, path: str | Path) -> tuple[StoredIns
     Value sets the file cites by url come from the agency's loaded terminology (then
     Attune's LOINC answer lists) and are kept with the stored instrument.
     """
+    try:
+        Path(path).read_bytes()  # an unreadable file is refused before the database is read
+    except OSError as error:
+        raise InstrumentError(f"cannot read {path}: {error.strerror}") from None
     available = agency_terminology()
     instrument = load_questionnaire_file(path, terminology=available)
     text = Path(path).read_text(encoding="utf-8-sig")
