@@ -40,6 +40,9 @@ TRANSLATION_EXTENSION = "http://hl7.org/fhir/StructureDefinition/translation"
 CALCULATED_EXPRESSION_EXTENSION = (
     "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-calculatedExpression"
 )
+INITIAL_EXPRESSION_EXTENSION = (
+    "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-initialExpression"
+)
 ENABLE_WHEN_EXPRESSION_EXTENSION = (
     "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-enableWhenExpression"
 )
@@ -210,6 +213,8 @@ def _item(data: Any, value_sets: _ValueSets) -> Item:
         # them as choices, so the item is kept but only option answers are accepted.
         item_type = ItemType.CHOICE
     calculated = _expression_extension(data, CALCULATED_EXPRESSION_EXTENSION, link_id)
+    if calculated is None and item_type in NUMERIC_TYPES:
+        calculated = _total_by_initial_expression(data, link_id)
     enable_expression = _expression_extension(data, ENABLE_WHEN_EXPRESSION_EXTENSION, link_id)
     behavior = data.get("enableBehavior", "all")
     if behavior not in ("all", "any"):
@@ -468,6 +473,25 @@ def _expression_extension(
 ) -> dict[str, str] | None:
     for extension in _extensions(data):
         if extension.get("url") == url:
+            return _fhirpath_expression(extension, link_id)
+    return None
+
+
+def _total_by_initial_expression(data: Mapping[str, Any], link_id: str) -> dict[str, str] | None:
+    """Return an ``initialExpression`` that computes a number from the answers, or None.
+
+    Some files put a total in an initialExpression that reads the response; it is scored
+    like a calculatedExpression.  One that reads launch context (``%patient``) or is not
+    FHIRPath is prepopulation, which Attune does not do, and is left alone.
+    """
+    for extension in _extensions(data):
+        if extension.get("url") != INITIAL_EXPRESSION_EXTENSION:
+            continue
+        expression = _object(extension.get("valueExpression"))
+        text = expression.get("expression")
+        if expression.get("language") != FHIRPATH_LANGUAGE or not isinstance(text, str):
+            return None
+        if "%resource" in text or "answers()" in text:
             return _fhirpath_expression(extension, link_id)
     return None
 
