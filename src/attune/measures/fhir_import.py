@@ -233,6 +233,7 @@ def _item(data: Any, value_sets: _ValueSets) -> Item:
         min_value=_bound(data, MIN_VALUE_EXTENSION, item_type),
         max_value=_bound(data, MAX_VALUE_EXTENSION, item_type),
         calculated_expression=None if calculated is None else calculated["expression"],
+        calculated_name=(calculated or {}).get("name") or None,
         enable_when_expression=None
         if enable_expression is None
         else enable_expression["expression"],
@@ -516,7 +517,18 @@ def _fhirpath_expression(extension: Mapping[str, Any], link_id: str | None) -> d
 def _variables(data: Mapping[str, Any], *, link_id: str | None) -> tuple[Variable, ...]:
     variables: list[Variable] = []
     for extension in _extensions(data):
+        if link_id is None and extension.get("url") == CALCULATED_EXPRESSION_EXTENSION:
+            # A named calculation on the Questionnaire itself (LHC-Forms writes these) is a
+            # variable of every item; an unnamed one has nothing to calculate into.
+            found = _fhirpath_expression(extension, link_id)
+            if found["name"]:
+                variables.append(Variable(name=found["name"], expression=found["expression"]))
         if extension.get("url") == VARIABLE_EXTENSION:
+            language = _object(extension.get("valueExpression")).get("language")
+            if language == "application/x-fhir-query":
+                # A query to the record server, for prepopulation, which Attune does not do:
+                # left out; an expression that reads it is refused as reading an unknown name.
+                continue
             found = _fhirpath_expression(extension, link_id)
             if not found["name"]:
                 raise InstrumentError("a variable has no name", link_id=link_id)
