@@ -177,3 +177,22 @@ def test_fhirpath_sum_reads_values_from_the_resource():
     source = copy.deepcopy(corpus_source("weights-on-options"))
     instrument = import_questionnaire(source)
     assert score(instrument, {"e1": "most", "e2": "most", "e3": "most"}).calculated == {"total": 6}
+
+
+def test_a_prepopulation_query_variable_is_left_out_unless_a_calculation_reads_it():
+    source = corpus_source("weights-on-options")
+    query = {
+        "url": "http://hl7.org/fhir/StructureDefinition/variable",
+        "valueExpression": {
+            "name": "patient",
+            "language": "application/x-fhir-query",
+            "expression": "Patient?_id={{%patient.id}}",
+        },
+    }
+    source["extension"] = [query]
+    assert import_questionnaire(copy.deepcopy(source)).variables == ()
+    source["item"][3]["extension"][0]["valueExpression"]["expression"] = "%patient.count()"
+    with pytest.raises(
+        InstrumentError, match="item 'total': .*reads undeclared variables: %patient"
+    ):
+        import_questionnaire(source)

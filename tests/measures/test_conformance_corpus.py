@@ -142,3 +142,41 @@ def test_enable_when_expression_hides_items_from_scoring_and_missing_counts():
     assert "answers to items not shown were ignored: s2" in result.notes
     shown = score(instrument, {"s1": "most", "event": True})
     assert (shown.total, shown.missing_items) == (None, ("s2", "s3"))
+
+
+def test_named_calculations_are_variables_and_later_values_are_settled():
+    calc = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-calculatedExpression"
+
+    def named(expression, name=None):
+        value = {"language": "text/fhirpath", "expression": expression}
+        if name:
+            value["name"] = name
+        return {"url": calc, "valueExpression": value}
+
+    instrument = import_questionnaire(
+        {
+            "resourceType": "Questionnaire",
+            "url": "urn:attune:test:named",
+            "status": "draft",
+            # Reads the calculated item 'doubled', which comes later in the file.
+            "extension": [named("%resource.item.where(linkId='doubled').answer.value + 1", "plus")],
+            "item": [
+                {"linkId": "n", "type": "integer", "text": "A number"},
+                {
+                    "linkId": "doubled",
+                    "type": "integer",
+                    "text": "Doubled",
+                    "extension": [named("%resource.item.where(linkId='n').answer.value * 2", "d")],
+                    "item": [
+                        {
+                            "linkId": "child",
+                            "type": "integer",
+                            "text": "Child",
+                            "extension": [named("%d + %plus")],
+                        }
+                    ],
+                },
+            ],
+        }
+    )
+    assert score(instrument, {"n": 3}).calculated == {"doubled": 6, "child": 13}

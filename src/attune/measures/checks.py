@@ -101,6 +101,8 @@ def _check_item_expressions(item: Item, visible: set[str]) -> None:
         visible.add(variable.name)
     if item.calculated_expression is not None:
         check_expression(item.calculated_expression, link_id=item.link_id, visible=visible)
+        if item.calculated_name:
+            visible.add(item.calculated_name)
     if item.enable_when_expression is not None:
         try:
             check_expression(item.enable_when_expression, link_id=None, visible=visible)

@@ -134,13 +134,16 @@ def _paged_checkin(request, link, *, actor, checkin, form):
 
 def _render_page(request, link, actor, checkin, form, *, page, version, conflict=False):
     client = client_queries.client_for_link(actor=actor, link=link)
+    # Questions that answers on earlier pages hide (enableWhen, enableWhenExpression) are left
+    # out of this page.
+    known = form.draft_data() if form.is_bound else dict(form.initial)
     return render(
         request,
         "measures/client_checkin.html",
         {
             "form": form,
             "client": client,
-            "blocks": form.blocks(page),
+            "blocks": form.blocks(page, hide=form.hidden_fields(page, known)),
             "paged": True,
             "page": page,
             "page_count": len(form.pages()),

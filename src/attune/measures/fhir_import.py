@@ -40,6 +40,9 @@ TRANSLATION_EXTENSION = "http://hl7.org/fhir/StructureDefinition/translation"
 CALCULATED_EXPRESSION_EXTENSION = (
     "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-calculatedExpression"
 )
+INITIAL_EXPRESSION_EXTENSION = (
+    "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-initialExpression"
+)
 ENABLE_WHEN_EXPRESSION_EXTENSION = (
     "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-enableWhenExpression"
 )
@@ -210,6 +213,8 @@ def _item(data: Any, value_sets: _ValueSets) -> Item:
         # them as choices, so the item is kept but only option answers are accepted.
         item_type = ItemType.CHOICE
     calculated = _expression_extension(data, CALCULATED_EXPRESSION_EXTENSION, link_id)
+    if calculated is None and item_type in NUMERIC_TYPES:
+        calculated = _total_by_initial_expression(data, link_id)
     enable_expression = _expression_extension(data, ENABLE_WHEN_EXPRESSION_EXTENSION, link_id)
     behavior = data.get("enableBehavior", "all")
     if behavior not in ("all", "any"):
@@ -228,6 +233,7 @@ def _item(data: Any, value_sets: _ValueSets) -> Item:
         min_value=_bound(data, MIN_VALUE_EXTENSION, item_type),
         max_value=_bound(data, MAX_VALUE_EXTENSION, item_type),
         calculated_expression=None if calculated is None else calculated["expression"],
+        calculated_name=(calculated or {}).get("name") or None,
         enable_when_expression=None
         if enable_expression is None
         else enable_expression["expression"],
@@ -472,6 +478,25 @@ def _expression_extension(
     return None
 
 
+def _total_by_initial_expression(data: Mapping[str, Any], link_id: str) -> dict[str, str] | None:
+    """Return an ``initialExpression`` that computes a number from the answers, or None.
+
+    Some files put a total in an initialExpression that reads the response; it is scored
+    like a calculatedExpression.  One that reads launch context (``%patient``) or is not
+    FHIRPath is prepopulation, which Attune does not do, and is left alone.
+    """
+    for extension in _extensions(data):
+        if extension.get("url") != INITIAL_EXPRESSION_EXTENSION:
+            continue
+        expression = _object(extension.get("valueExpression"))
+        text = expression.get("expression")
+        if expression.get("language") != FHIRPATH_LANGUAGE or not isinstance(text, str):
+            return None
+        if "%resource" in text or "answers()" in text:
+            return _fhirpath_expression(extension, link_id)
+    return None
+
+
 def _fhirpath_expression(extension: Mapping[str, Any], link_id: str | None) -> dict[str, str]:
     expression = _object(extension.get("valueExpression"))
     if not isinstance(expression.get("expression"), str):
@@ -492,7 +517,18 @@ def _fhirpath_expression(extension: Mapping[str, Any], link_id: str | None) -> d
 def _variables(data: Mapping[str, Any], *, link_id: str | None) -> tuple[Variable, ...]:
     variables: list[Variable] = []
     for extension in _extensions(data):
+        if link_id is None and extension.get("url") == CALCULATED_EXPRESSION_EXTENSION:
+            # A named calculation on the Questionnaire itself (LHC-Forms writes these) is a
+            # variable of every item; an unnamed one has nothing to calculate into.
+            found = _fhirpath_expression(extension, link_id)
+            if found["name"]:
+                variables.append(Variable(name=found["name"], expression=found["expression"]))
         if extension.get("url") == VARIABLE_EXTENSION:
+            language = _object(extension.get("valueExpression")).get("language")
+            if language == "application/x-fhir-query":
+                # A query to the record server, for prepopulation, which Attune does not do:
+                # left out; an expression that reads it is refused as reading an unknown name.
+                continue
             found = _fhirpath_expression(extension, link_id)
             if not found["name"]:
                 raise InstrumentError("a variable has no name", link_id=link_id)

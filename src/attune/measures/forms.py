@@ -7,11 +7,14 @@ answers given so far are kept, and nothing is saved.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from attune.measures.errors import ResponseError
@@ -23,7 +26,8 @@ from attune.measures.models import (
     SignalState,
     StoredInstrument,
 )
-from attune.measures.scoring import score
+from attune.measures.responses import normalise_answers
+from attune.measures.scoring import enabled_items, score
 
 TEXT_LIMIT = 2000
 # A check-in with more questions than this does not fit one phone screen: it is shown in pages
@@ -180,13 +184,69 @@ class CheckInForm(forms.Form):
         )
         return "text-answer", field
 
-    def blocks(self, page: int | None = None) -> list[Block]:
-        """Return the blocks of ``page`` (1-based; default: all) with their bound fields."""
+    def blocks(self, page: int | None = None, hide: frozenset[str] = frozenset()) -> list[Block]:
+        """Return the blocks of ``page`` (1-based; default: all) with their bound fields,
+        leaving out the questions in ``hide`` (see ``hidden_fields``)."""
         shown = self.layout if page is None else self.pages()[page - 1]
         for block in shown:
             if block.field_name:
                 block.bound = self[block.field_name]
-        return [block for block in shown if block.kind != "break"]
+        return [block for block in shown if block.kind != "break" and block.field_name not in hide]
+
+    def hidden_fields(self, page: int, known: Mapping[str, Any]) -> frozenset[str]:
+        """Return the questions of ``page`` that answers on earlier pages hide.
+
+        A question with ``enableWhen`` or ``enableWhenExpression`` (its own or a parent
+        group's) is left out when everything its conditions read was answered (or skipped)
+        on an earlier page and the conditions do not hold.  Conditions on answers of the same
+        page cannot be decided without a script, so those questions stay; scoring ignores
+        answers to questions that turn out hidden.
+        """
+        pages = self.pages()
+        earlier = {name for number in range(page - 1) for name in self.page_fields(number + 1)}
+        on_page = self.page_fields(page)
+        conditioned = {}
+        for name in on_page:
+            stored, item = self.field_items[name]
+            prefix = name[: -len(item.link_id)]
+            instrument = self._instrument_of(stored)
+            depends = _condition_inputs(instrument, item.link_id)
+            if not depends:
+                continue
+            by_link_id = instrument.items_by_link_id()
+            asked = [  # a group's linkId in a path selects, it is not an answer
+                link_id
+                for link_id in depends
+                if link_id not in by_link_id
+                or by_link_id[link_id].type not in (ItemType.GROUP, ItemType.DISPLAY)
+            ]
+            if asked and all(f"{prefix}{link_id}" in earlier for link_id in asked):
+                conditioned[name] = (stored, item)
+        if not conditioned or len(pages) < 2:
+            return frozenset()
+        data = QueryDict(mutable=True)
+        for name, value in known.items():
+            if name in earlier and name in self.fields:
+                data.setlist(name, value if isinstance(value, list) else [value])
+        answered = CheckInForm(data, parts=self.parts, language=self.language)
+        if not answered.is_valid():
+            return frozenset()
+        by_key = answered.answers_by_key()
+        hidden = set()
+        for name, (stored, item) in conditioned.items():
+            instrument = self._instrument_of(stored)
+            try:
+                shown = enabled_items(
+                    instrument, normalise_answers(instrument, by_key.get(stored.key, {}))
+                )
+            except ResponseError:
+                continue
+            if item.link_id not in shown:
+                hidden.add(name)
+        return frozenset(hidden)
+
+    def _instrument_of(self, stored: StoredInstrument) -> Instrument:
+        return next(instrument for part, instrument in self.parts if part is stored)
 
     @property
     def is_long(self) -> bool:
@@ -273,6 +333,34 @@ class CheckInForm(forms.Form):
                     continue
             answers[stored.key][item.link_id] = value
         return answers
+
+
+_LINK_ID_IN_EXPRESSION = re.compile(r"linkId\s*=\s*'([^']+)'")
+
+
+def _condition_inputs(instrument: Instrument, link_id: str) -> set[str] | None:
+    """Return the linkIds an item's show conditions read (its own and its groups'), an empty
+    set when it has none, or None when they cannot be told (an expression reading no linkId)."""
+    path: list[Item] = []
+
+    def find(items: tuple[Item, ...]) -> bool:
+        for item in items:
+            path.append(item)
+            if item.link_id == link_id or find(item.items):
+                return True
+            path.pop()
+        return False
+
+    find(instrument.items)
+    inputs: set[str] = set()
+    for item in path:
+        inputs |= {condition.question for condition in item.enable_when}
+        if item.enable_when_expression is not None:
+            named = set(_LINK_ID_IN_EXPRESSION.findall(item.enable_when_expression))
+            if not named:
+                return None
+            inputs |= named
+    return inputs
 
 
 # Staff forms --------------------------------------------------------------------------------

@@ -126,6 +126,8 @@ class Item:
     max_value: float | None = None
     safety: bool = False
     calculated_expression: str | None = None
+    # A named calculatedExpression: its result is a variable of the item's descendants (SDC).
+    calculated_name: str | None = None
     variables: tuple[Variable, ...] = ()
     items: tuple[Item, ...] = ()
     codes: tuple[tuple[str | None, str], ...] = ()

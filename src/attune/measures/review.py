@@ -177,7 +177,9 @@ def _unweighted_findings(instrument: Instrument) -> list[str]:
         return []
     findings: list[str] = []
     partly = [
-        item for item in choices if not item.has_weights and any(o.weight for o in item.options)
+        item
+        for item in choices
+        if not item.has_weights and any(o.weight is not None for o in item.options)
     ]
     for item in partly:
         findings.append(f"item {item.link_id!r}: some of its answers have weights and others none")

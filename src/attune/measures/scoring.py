@@ -467,10 +467,14 @@ def _calculate(
     calculated: dict[str, Any] = {}
     expression_says: dict[str, bool] = {}
 
+    pass_notes: list[str] = []
+    saw_empty = False
+
     def run(expression: str, what: str, link_id: str, variables: dict[str, Any]) -> list[Any]:
+        nonlocal saw_empty
         response = build_questionnaire_response(instrument, shown, calculated=calculated)
         try:
-            return evaluate_expression(
+            result = evaluate_expression(
                 expression,
                 response=response,
                 questionnaire=questionnaire,
@@ -478,8 +482,10 @@ def _calculate(
                 functions=functions,
             )
         except Exception as error:  # an instrument's formula must not crash scoring
-            notes.append(f"item {link_id!r}: {what} failed ({error})")
+            pass_notes.append(f"item {link_id!r}: {what} failed ({error})")
             return []
+        saw_empty = saw_empty or not result
+        return result
 
     def visit(items: Sequence[Item], inherited: dict[str, Any]) -> None:
         for item in items:
@@ -489,11 +495,11 @@ def _calculate(
                     variable.expression, f"variable %{variable.name}", item.link_id, variables
                 )
             if item.enable_when_expression is not None:
-                failures = len(notes)
+                failures = len(pass_notes)
                 result = run(
                     item.enable_when_expression, "enableWhenExpression", item.link_id, variables
                 )
-                expression_says[item.link_id] = len(notes) > failures or (
+                expression_says[item.link_id] = len(pass_notes) > failures or (
                     plain_value(result) is True
                 )
             if item.calculated_expression is not None and item.link_id in enabled:
@@ -501,12 +507,25 @@ def _calculate(
                     item.calculated_expression, "calculated expression", item.link_id, variables
                 )
                 calculated[item.link_id] = plain_value(result)
+                if item.calculated_name:  # a named expression: a variable of the children
+                    variables[item.calculated_name] = result
             visit(item.items, variables)
 
-    root: dict[str, Any] = {}
-    for variable in instrument.variables:
-        root[variable.name] = run(variable.expression, f"variable %{variable.name}", "", root)
-    visit(instrument.items, root)
+    # A variable may read a calculated item that comes later in the file (LHC-Forms settles
+    # such forms by evaluating again): while something came out empty, evaluate again with
+    # the values found so far, until nothing changes.
+    passes = sum(1 for item in instrument.all_items() if item.is_calculated) + 1
+    for _ in range(passes):
+        before = dict(calculated)
+        pass_notes.clear()
+        saw_empty = False
+        root: dict[str, Any] = {}
+        for variable in instrument.variables:
+            root[variable.name] = run(variable.expression, f"variable %{variable.name}", "", root)
+        visit(instrument.items, root)
+        if not saw_empty or calculated == before:
+            break
+    notes.extend(pass_notes)
     return calculated, expression_says
 
 

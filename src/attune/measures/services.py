@@ -159,8 +159,8 @@ def instrument_import_file(
     Questionnaire (``safety.SAFETY_ITEM_EXTENSION``) and the marking is trailed.
     """
     try:
-        Path(path).stat()
-    except OSError as error:  # say so before the database is asked for terminology
+        Path(path).read_bytes()  # an unreadable file is refused before the database is read
+    except OSError as error:
         raise InstrumentError(f"cannot read {path}: {error.strerror}") from None
     available = agency_terminology()
     instrument = load_questionnaire_file(path, terminology=available)

@@ -5,6 +5,27 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def hold_stored_files_for_review(apps, schema_editor):
+    """Run the import review on FHIR files stored before it existed; hold those with findings.
+
+    A file whose total disagrees with its weights was scored with the file's number until now;
+    from here on it is not sent until a leader has read the findings.
+    """
+    from attune.measures.errors import MeasuresError
+    from attune.measures.fhir_import import load_questionnaire_json
+
+    stored_instrument = apps.get_model("measures", "StoredInstrument")
+    for stored in stored_instrument.objects.filter(source_format="fhir", bundled=False):
+        try:
+            findings = list(load_questionnaire_json(stored.source).review_findings)
+        except MeasuresError as error:
+            findings = [f"the file no longer imports: {error}"]
+        if findings:
+            stored.review_state = "needs_review"
+            stored.review_findings = findings
+            stored.save(update_fields=["review_state", "review_findings"])
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("measures", "0003_checkin_expiry_handled"),
@@ -84,4 +105,5 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
+        migrations.RunPython(hold_stored_files_for_review, migrations.RunPython.noop),
     ]
