@@ -24,7 +24,12 @@ USAGE = """usage: attune COMMAND ...
                       serve Attune with gunicorn (and the background-task worker)
   seed [--clients N] [--therapists N] [--supervisors N] [--seed N]
                       add a synthetic agency to the configured database
-  trail verify        check that no access-trail entry was altered or removed
+  trail verify [--checkpoint FILE]
+                      check that no access-trail entry was altered or removed (and that the
+                      chain still passes through every checkpoint kept in FILE)
+  trail checkpoint    print the trail's signed head, to keep away from the database
+  backup FILE         write an encrypted, consistent backup of the database to FILE
+  restore FILE        restore a backup into an empty database, then check it
   manage ARGS ...     run a Django management command
   lint ...            audit the language of forms, materials and notes
   equity report ...   equity analytics
@@ -254,17 +259,55 @@ def _serve_with_worker(server_command: list[str]) -> int:
     return 1 if worker_failed else code
 
 
+TRAIL_USAGE = "usage: attune trail verify [--checkpoint FILE] | attune trail checkpoint"
+
+
 def trail(argv: list[str]) -> int:
-    """``attune trail verify``: recompute the hash chain; exit 1 if anything was changed."""
-    if argv[:1] != ["verify"]:
-        print("usage: attune trail verify", file=sys.stderr)
-        return 2
+    """``attune trail verify [--checkpoint FILE]`` and ``attune trail checkpoint``.
+
+    verify recomputes the hash chain and, given a file of kept checkpoints, checks that the chain
+    still passes through each of them; it exits 1 on any change.  checkpoint prints the signed
+    head for the operator to keep elsewhere.
+    """
+    parser = argparse.ArgumentParser(prog="attune trail", usage=TRAIL_USAGE)
+    parser.add_argument("action", choices=["verify", "checkpoint"])
+    parser.add_argument("--checkpoint", metavar="FILE", help="file of kept checkpoints")
+    args = parser.parse_args(argv)
     _django_setup()
+    from attune.access import checkpoints
     from attune.access.trail import verify
 
-    result = verify()
-    if result.ok:
-        print(f"ok: {result.checked} entries, chain head {result.head_hash}")
+    if args.action == "checkpoint":
+        try:
+            print(checkpoints.make())
+        except checkpoints.CheckpointError as error:
+            print(f"attune trail checkpoint: {error}", file=sys.stderr)
+            return 2
         return 0
-    print(f"TAMPERED: {result.problem} ({result.checked} entries checked before it)")
-    return 1
+    kept = None
+    if args.checkpoint:
+        try:
+            with open(args.checkpoint, encoding="utf-8") as handle:
+                kept = checkpoints.parse(handle.read())
+        except OSError as error:
+            print(f"attune trail verify: cannot read {args.checkpoint} ({error.strerror})")
+            return 2
+        except checkpoints.CheckpointError as error:
+            print(f"TAMPERED: {args.checkpoint}: {error}")
+            return 1
+    result = verify()
+    if not result.ok:
+        print(f"TAMPERED: {result.problem} ({result.checked} entries checked before it)")
+        return 1
+    if kept is not None:
+        problem = checkpoints.unmatched(kept)
+        if problem:
+            print(f"TAMPERED: the trail no longer extends a kept checkpoint: {problem}")
+            return 1
+        print(
+            f"ok: {result.checked} entries, chain head {result.head_hash}, "
+            f"passes through {len(kept)} kept checkpoint(s)"
+        )
+        return 0
+    print(f"ok: {result.checked} entries, chain head {result.head_hash}")
+    return 0
