@@ -46,7 +46,15 @@ def _django_setup() -> None:
 
 def run(command: str, argv: list[str]) -> int:
     """Run a Django-backed sub-command; return its exit code."""
-    handlers = {"demo": demo, "serve": serve, "manage": manage, "trail": trail, "seed": seed}
+    handlers = {
+        "demo": demo,
+        "serve": serve,
+        "manage": manage,
+        "trail": trail,
+        "seed": seed,
+        "backup": backup,
+        "restore": restore,
+    }
     handler = handlers.get(command)
     if handler is None:
         print(f"attune: unknown command {command!r}\n", file=sys.stderr)
@@ -310,4 +318,58 @@ def trail(argv: list[str]) -> int:
         )
         return 0
     print(f"ok: {result.checked} entries, chain head {result.head_hash}")
+    return 0
+
+
+def backup(argv: list[str]) -> int:
+    """``attune backup FILE``: a consistent, sealed snapshot of the database (operations.md)."""
+    parser = argparse.ArgumentParser(prog="attune backup")
+    parser.add_argument("file", help="where to write the backup (replaced if it exists)")
+    args = parser.parse_args(argv)
+    _django_setup()
+    import time
+
+    from attune.operations.backup import BackupError
+    from attune.operations.backup import backup as write_backup
+
+    started = time.monotonic()
+    try:
+        manifest = write_backup(args.file)
+    except BackupError as error:
+        print(f"attune backup: {error}", file=sys.stderr)
+        return 2
+    size = os.path.getsize(args.file)
+    print(
+        f"backed up {manifest.database}: {len(manifest.rows)} tables, {manifest.total_rows} rows, "
+        f"trail head #{manifest.trail_head['seq']}, {manifest.media_files} files; "
+        f"{size} bytes in {time.monotonic() - started:.1f} s to {args.file}"
+    )
+    return 0
+
+
+def restore(argv: list[str]) -> int:
+    """``attune restore FILE``: restore into an empty database, then verify trail and counts."""
+    parser = argparse.ArgumentParser(prog="attune restore")
+    parser.add_argument("file", help="a file written by attune backup")
+    args = parser.parse_args(argv)
+    _django_setup()
+    from attune.operations.backup import BackupError
+    from attune.operations.backup import restore as restore_backup
+
+    try:
+        report = restore_backup(args.file)
+    except BackupError as error:
+        print(f"attune restore: {error}", file=sys.stderr)
+        return 2
+    manifest = report.manifest
+    if not report.ok:
+        problems = ([report.trail_problem] if not report.trail_ok else []) + report.count_mismatches
+        print(f"attune restore: restored, but the check failed: {'; '.join(problems)}")
+        return 1
+    print(
+        f"restored {manifest.database} backup of {manifest.created}: {len(manifest.rows)} tables, "
+        f"{manifest.total_rows} rows, as the manifest says; trail verified "
+        f"({report.trail_entries} entries); {manifest.media_files} files; "
+        f"{report.seconds:.1f} s"
+    )
     return 0
