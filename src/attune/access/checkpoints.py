@@ -59,8 +59,15 @@ def _sign(key: str, body: str) -> str:
 
 
 def make(now: datetime | None = None) -> str:
-    """Return the signed checkpoint line of the trail's current head."""
+    """Return the signed checkpoint line of the trail's current head.
+
+    The counts of anonymous failures from closed hours are written to the trail first, so the
+    checkpoint covers them (``attune.access.anonymous``).
+    """
+    from attune.access.anonymous import flush
+
     key = _key()
+    flush()
     head = TrailHead.objects.filter(pk=1).first()
     seq, entry_hash = (head.seq, head.entry_hash) if head else (0, trail.GENESIS_HASH)
     at = (now or timezone.now()).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -306,6 +306,8 @@ def _check_schema(manifest: Manifest) -> None:
 
 def _check_empty() -> None:
     connection = connections["default"]
+    if connection.vendor == "sqlite":  # a new installation may not have its folder yet
+        Path(settings.DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     tables = connection.introspection.table_names()
     if tables:
         raise BackupError(
