@@ -294,6 +294,11 @@ def trail(argv: list[str]) -> int:
         return 0
     kept = None
     if args.checkpoint:
+        from django.conf import settings
+
+        if not settings.ATTUNE_TRAIL_CHECKPOINT_KEY:
+            print("attune trail verify: ATTUNE_TRAIL_CHECKPOINT_KEY is not set; it checks the file")
+            return 2
         try:
             with open(args.checkpoint, encoding="utf-8") as handle:
                 kept = checkpoints.parse(handle.read())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 from django.db import connection, transaction
 from django.db.utils import DatabaseError
@@ -124,3 +126,45 @@ def test_the_database_refuses_to_move_the_head_back_or_remove_it(db):
     record(2)  # the application still moves it forward
     assert TrailHead.objects.get(pk=1).seq == 6
     assert trail.verify().ok
+
+
+def test_the_command_line_catches_a_cut_and_reheaded_trail(tmp_path):
+    """As the operator and the insider would: checkpoint, cut with triggers dropped, verify."""
+    from tests.access.test_trail import run_attune
+
+    assert run_attune(tmp_path, "demo", "--no-serve", "--clients", "3").returncode == 0
+    made = run_attune(tmp_path, "trail", "checkpoint")
+    assert made.returncode == 0, made.stderr
+    kept = tmp_path / "kept.txt"
+    kept.write_text(f"# nightly checkpoints\n{made.stdout}")
+    seq = int(made.stdout.split("seq=")[1].split()[0])
+    ok = run_attune(tmp_path, "trail", "verify", "--checkpoint", str(kept))
+    assert ok.returncode == 0, ok.stdout
+    assert "passes through 1 kept checkpoint" in ok.stdout
+
+    database = sqlite3.connect(tmp_path / "attune.sqlite3")
+    for name in (
+        "access_trail_no_delete",
+        "access_trail_head_forward",
+        "access_trail_head_no_delete",
+    ):
+        database.execute(f"DROP TRIGGER {name}")
+    database.execute("DELETE FROM access_accessevent WHERE seq > ?", [seq - 2])
+    database.execute(
+        "UPDATE access_trailhead SET seq = ?, entry_hash = "
+        "(SELECT entry_hash FROM access_accessevent WHERE seq = ?)",
+        [seq - 2, seq - 2],
+    )
+    database.commit()
+    database.close()
+    plain = run_attune(tmp_path, "trail", "verify")
+    assert plain.returncode == 0  # the chain alone cannot tell
+    caught = run_attune(tmp_path, "trail", "verify", "--checkpoint", str(kept))
+    assert caught.returncode == 1
+    assert caught.stdout.count("\n") == 1
+    assert caught.stdout.startswith("TAMPERED: the trail no longer extends a kept checkpoint")
+    forged = tmp_path / "forged.txt"
+    forged.write_text(made.stdout.replace(f"seq={seq}", f"seq={seq - 2}"))
+    refused = run_attune(tmp_path, "trail", "verify", "--checkpoint", str(forged))
+    assert refused.returncode == 1
+    assert "wrong signature" in refused.stdout

@@ -124,7 +124,7 @@ class AnonymousFailureTally(models.Model):
     """
 
     ip = models.CharField(max_length=45, blank=True)
-    action = models.CharField(max_length=30, choices=TrailAction.choices)
+    action = models.CharField(max_length=30)  # a TrailAction value
     subject = models.CharField(max_length=150, blank=True)
     hour = models.DateTimeField()
     count = models.PositiveIntegerField(default=0)
