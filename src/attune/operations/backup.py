@@ -34,7 +34,7 @@ from django.conf import settings
 from django.db import connections
 from django.utils import timezone
 
-from attune.operations.sealed import SealedReader, SealedWriter, SealError
+from attune.operations.sealed import SealedReader, SealedWriter, SealError, key_bytes
 
 FORMAT = "attune-backup 1"
 MANIFEST = "manifest.json"
@@ -105,6 +105,10 @@ def _backup_key() -> str:
     key = settings.ATTUNE_BACKUP_KEY
     if not key:
         raise BackupError("ATTUNE_BACKUP_KEY is not set; set it (or ATTUNE_BACKUP_KEY_FILE)")
+    try:
+        key_bytes(key)
+    except SealError as error:
+        raise BackupError(str(error)) from None
     return key
 
 
@@ -273,18 +277,25 @@ def backup(destination: Path) -> Manifest:
         media = _media_files()
         manifest.media_files = len(media)
         manifest.created = timezone.now().isoformat(timespec="seconds")
-        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "wb") as raw:
-            sealed = SealedWriter(raw, key)
-            with tarfile.open(fileobj=sealed, mode="w|", format=tarfile.PAX_FORMAT) as archive:
-                _add_bytes(archive, MANIFEST, manifest.to_json())
-                archive.add(snapshot, arcname=member, recursive=False)
-                for path, name in media:
-                    archive.add(path, arcname=name, recursive=False)
-            sealed.close()
-            raw.flush()
-            os.fsync(raw.fileno())
-        os.replace(partial, destination)
+        try:
+            descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        except OSError as error:
+            raise BackupError(f"cannot write {partial} ({error.strerror})") from None
+        try:
+            with os.fdopen(descriptor, "wb") as raw:
+                sealed = SealedWriter(raw, key)
+                with tarfile.open(fileobj=sealed, mode="w|", format=tarfile.PAX_FORMAT) as archive:
+                    _add_bytes(archive, MANIFEST, manifest.to_json())
+                    archive.add(snapshot, arcname=member, recursive=False)
+                    for path, name in media:
+                        archive.add(path, arcname=name, recursive=False)
+                sealed.close()
+                raw.flush()
+                os.fsync(raw.fileno())
+            os.replace(partial, destination)
+        except BaseException:
+            partial.unlink(missing_ok=True)  # never leave half a backup behind
+            raise
     return manifest
 
 
