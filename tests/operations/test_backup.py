@@ -158,7 +158,10 @@ def test_a_wrong_key_a_newer_schema_and_a_full_database_are_refused(engine, back
     backup = str(folder / "agency.backup")
     wrong = engine(ATTUNE_BACKUP_KEY=Fernet.generate_key().decode()).run("restore", backup)
     assert wrong.returncode == 2
-    assert wrong.stderr.strip() == "attune restore: the backup key does not open this file"
+    assert wrong.stderr.strip() == (
+        "attune restore: the backup key does not open this file "
+        "(set ATTUNE_BACKUP_KEY to the key it was made with)"
+    )
 
     newer = folder / "newer.backup"
     _rewrite_schema(folder / "agency.backup", newer, source.env["ATTUNE_BACKUP_KEY"])

@@ -116,7 +116,10 @@ class SealedReader:
             chunk = self._aead.decrypt(_nonce(self._counter, flag), sealed, MAGIC)
         except InvalidTag:
             if self._counter == 0:
-                raise WrongKey("the backup key does not open this file") from None
+                raise WrongKey(
+                    "the backup key does not open this file "
+                    "(set ATTUNE_BACKUP_KEY to the key it was made with)"
+                ) from None
             raise SealError(f"the backup file is damaged (chunk {self._counter})") from None
         self._counter += 1
         if flag == LAST:
