@@ -159,7 +159,10 @@ def _sqlite_describe(path: Path) -> tuple[dict, dict, dict]:
 
 
 def _snapshot_sqlite(target: Path) -> Manifest:
-    source = sqlite3.connect(settings.DATABASES["default"]["NAME"])
+    name = Path(settings.DATABASES["default"]["NAME"])
+    if not name.is_file():
+        raise BackupError(f"there is no database at {name}")
+    source = sqlite3.connect(name)
     destination = sqlite3.connect(target)
     try:
         source.backup(destination)  # one step: a consistent copy, even while others write
