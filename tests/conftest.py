@@ -53,6 +53,7 @@ def make_staff(username: str, role: str, **extra) -> StaffUser:
 
 
 APPEND_ONLY = importlib.import_module("attune.access.migrations.0003_make_trail_append_only")
+HEAD_GUARD = importlib.import_module("attune.access.migrations.0005_protect_trail_head")
 
 
 def _flushes_database(request) -> bool:
@@ -80,11 +81,11 @@ def trail_triggers_allow_flush(request):
         yield
         return
     with connection.cursor() as cursor:
-        for statement in APPEND_ONLY.SQLITE:
+        for statement in APPEND_ONLY.SQLITE + HEAD_GUARD.SQLITE:
             cursor.execute(statement.replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS"))
     yield
     with connection.cursor() as cursor:
-        for statement in APPEND_ONLY.REVERSE["sqlite"]:
+        for statement in APPEND_ONLY.REVERSE["sqlite"] + HEAD_GUARD.REVERSE["sqlite"]:
             cursor.execute(statement.replace("DROP TRIGGER", "DROP TRIGGER IF EXISTS"))
 
 

@@ -26,7 +26,12 @@ USAGE = """usage: attune COMMAND ...
                       serve Attune with gunicorn (and the background-task worker)
   seed [--clients N] [--therapists N] [--supervisors N] [--seed N]
                       add a synthetic agency to the configured database
-  trail verify        check that no access-trail entry was altered or removed
+  trail verify [--checkpoint FILE]
+                      check that no access-trail entry was altered or removed (and that the
+                      chain still passes through every checkpoint kept in FILE)
+  trail checkpoint    print the trail's signed head, to keep away from the database
+  backup FILE         write an encrypted, consistent backup of the database to FILE
+  restore FILE        restore a backup into an empty database, then check it
   manage ARGS ...     run a Django management command
   lint ...            audit the language of forms, materials and notes
   equity report ...   equity analytics
@@ -43,7 +48,15 @@ def _django_setup() -> None:
 
 def run(command: str, argv: list[str]) -> int:
     """Run a Django-backed sub-command; return its exit code."""
-    handlers = {"demo": demo, "serve": serve, "manage": manage, "trail": trail, "seed": seed}
+    handlers = {
+        "demo": demo,
+        "serve": serve,
+        "manage": manage,
+        "trail": trail,
+        "seed": seed,
+        "backup": backup,
+        "restore": restore,
+    }
     handler = handlers.get(command)
     if handler is None:
         print(f"attune: unknown command {command!r}\n", file=sys.stderr)
@@ -263,17 +276,114 @@ def _serve_with_worker(server_command: list[str]) -> int:
     return 1 if worker_failed else code
 
 
+TRAIL_USAGE = "usage: attune trail verify [--checkpoint FILE] | attune trail checkpoint"
+
+
 def trail(argv: list[str]) -> int:
-    """``attune trail verify``: recompute the hash chain; exit 1 if anything was changed."""
-    if argv[:1] != ["verify"]:
-        print("usage: attune trail verify", file=sys.stderr)
-        return 2
+    """``attune trail verify [--checkpoint FILE]`` and ``attune trail checkpoint``.
+
+    verify recomputes the hash chain and, given a file of kept checkpoints, checks that the chain
+    still passes through each of them; it exits 1 on any change.  checkpoint prints the signed
+    head for the operator to keep elsewhere.
+    """
+    parser = argparse.ArgumentParser(prog="attune trail", usage=TRAIL_USAGE)
+    parser.add_argument("action", choices=["verify", "checkpoint"])
+    parser.add_argument("--checkpoint", metavar="FILE", help="file of kept checkpoints")
+    args = parser.parse_args(argv)
     _django_setup()
+    from attune.access import checkpoints
     from attune.access.trail import verify
 
-    result = verify()
-    if result.ok:
-        print(f"ok: {result.checked} entries, chain head {result.head_hash}")
+    if args.action == "checkpoint":
+        try:
+            print(checkpoints.make())
+        except checkpoints.CheckpointError as error:
+            print(f"attune trail checkpoint: {error}", file=sys.stderr)
+            return 2
         return 0
-    print(f"TAMPERED: {result.problem} ({result.checked} entries checked before it)")
-    return 1
+    kept = None
+    if args.checkpoint:
+        from django.conf import settings
+
+        if not settings.ATTUNE_TRAIL_CHECKPOINT_KEY:
+            print("attune trail verify: ATTUNE_TRAIL_CHECKPOINT_KEY is not set; it checks the file")
+            return 2
+        try:
+            with open(args.checkpoint, encoding="utf-8") as handle:
+                kept = checkpoints.parse(handle.read())
+        except OSError as error:
+            print(f"attune trail verify: cannot read {args.checkpoint} ({error.strerror})")
+            return 2
+        except checkpoints.CheckpointError as error:
+            print(f"TAMPERED: {args.checkpoint}: {error}")
+            return 1
+    result = verify()
+    if not result.ok:
+        print(f"TAMPERED: {result.problem} ({result.checked} entries checked before it)")
+        return 1
+    if kept is not None:
+        problem = checkpoints.unmatched(kept)
+        if problem:
+            print(f"TAMPERED: the trail no longer extends a kept checkpoint: {problem}")
+            return 1
+        print(
+            f"ok: {result.checked} entries, chain head {result.head_hash}, "
+            f"passes through {len(kept)} kept checkpoint(s)"
+        )
+        return 0
+    print(f"ok: {result.checked} entries, chain head {result.head_hash}")
+    return 0
+
+
+def backup(argv: list[str]) -> int:
+    """``attune backup FILE``: a consistent, sealed snapshot of the database (operations.md)."""
+    parser = argparse.ArgumentParser(prog="attune backup")
+    parser.add_argument("file", help="where to write the backup (replaced if it exists)")
+    args = parser.parse_args(argv)
+    _django_setup()
+    import time
+
+    from attune.operations.backup import BackupError
+    from attune.operations.backup import backup as write_backup
+
+    started = time.monotonic()
+    try:
+        manifest = write_backup(args.file)
+    except BackupError as error:
+        print(f"attune backup: {error}", file=sys.stderr)
+        return 2
+    size = os.path.getsize(args.file)
+    print(
+        f"backed up {manifest.database}: {len(manifest.rows)} tables, {manifest.total_rows} rows, "
+        f"trail head #{manifest.trail_head['seq']}, {manifest.media_files} files; "
+        f"{size} bytes in {time.monotonic() - started:.1f} s to {args.file}"
+    )
+    return 0
+
+
+def restore(argv: list[str]) -> int:
+    """``attune restore FILE``: restore into an empty database, then verify trail and counts."""
+    parser = argparse.ArgumentParser(prog="attune restore")
+    parser.add_argument("file", help="a file written by attune backup")
+    args = parser.parse_args(argv)
+    _django_setup()
+    from attune.operations.backup import BackupError
+    from attune.operations.backup import restore as restore_backup
+
+    try:
+        report = restore_backup(args.file)
+    except BackupError as error:
+        print(f"attune restore: {error}", file=sys.stderr)
+        return 2
+    manifest = report.manifest
+    if not report.ok:
+        problems = ([report.trail_problem] if not report.trail_ok else []) + report.count_mismatches
+        print(f"attune restore: restored, but the check failed: {'; '.join(problems)}")
+        return 1
+    print(
+        f"restored {manifest.database} backup of {manifest.created}: {len(manifest.rows)} tables, "
+        f"{manifest.total_rows} rows, as the manifest says; trail verified "
+        f"({report.trail_entries} entries); {manifest.media_files} files; "
+        f"{report.seconds:.1f} s"
+    )
+    return 0

@@ -8,6 +8,8 @@ import re
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from attune.access.actor import Actor
+from attune.access.refusals import refused_client_id
 from tests.browser.conftest import save_screenshot
 from tests.conftest import PASSWORD
 
@@ -125,12 +127,15 @@ def test_it_speaks_the_language_the_client_picks(
     ("username", "paths"),
     [
         ("sol", ["/supervision/", "/supervision/therapists/{therapist_a}/", "/break-glass/"]),
-        ("lee", ["/agency/", "/agency/staff/", "/agency/staff/new/", "/agency/trail/"]),
+        ("lee", ["/agency/", "/agency/staff/", "/agency/staff/new/", "/agency/trail/",
+                 "/agency/trail/?refused=1"]),
         ("ana", ["/today/", "/clients/{client_a}/edit/", "/clients/{client_a}/billing/",
                  "/account/authenticator/"]),
     ],
 )  # fmt: skip
 def test_it_passes_axe_on_every_staff_page(agency, live_server, desktop, username, paths):
+    if username == "lee":  # so the refused accesses by staff member are listed
+        refused_client_id(Actor(user=agency.therapist_b), agency.client_a.pk, section="overview")
     sign_in(desktop, live_server, username)
     for path in paths:
         url = path.format(therapist_a=agency.therapist_a.pk, client_a=agency.client_a.pk)

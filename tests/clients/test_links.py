@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from attune.access.actor import Actor
-from attune.access.models import AccessEvent, TrailAction
+from attune.access.models import AccessEvent, AnonymousFailureTally, TrailAction
 from attune.clients.models import ClientLink
 from attune.clients.services import link_issue
 from attune.clients.tokens import token_hash
@@ -65,7 +65,9 @@ def test_it_gives_the_same_answer_for_bad_expired_and_used_tokens(agency):
     answers = [open_link(token)[1] for token in ("nonsense", expired.token, used.token, tampered)]
     assert {answer.status_code for answer in answers} == {404}
     assert len({answer.content for answer in answers}) == 1
-    assert AccessEvent.objects.filter(action=TrailAction.LINK_REJECTED).count() == 4
+    # Anonymous refusals are trailed once per address and hour, and counted (access.anonymous).
+    assert AccessEvent.objects.filter(action=TrailAction.LINK_REJECTED).count() == 1
+    assert AnonymousFailureTally.objects.get(action=TrailAction.LINK_REJECTED).count == 4
 
 
 def test_it_stores_a_submission_once_however_often_it_is_sent(agency):

@@ -23,16 +23,18 @@ def cooloff(request) -> timedelta:
 
 def locked_out_response(request, credentials=None, *args, **kwargs):
     """Render the lockout page (status 429) and record it in the trail."""
-    from attune.access import trail
+    from attune.access import anonymous
     from attune.access.actor import Actor
-    from attune.access.models import TrailAction
+    from attune.access.models import StaffUser, TrailAction
 
     username = (credentials or {}).get("username", "") if isinstance(credentials, dict) else ""
-    trail.record(
+    known = bool(username) and StaffUser.objects.filter(username=username).exists()
+    anonymous.note_failure(
         actor=Actor.from_request(request),
         action=TrailAction.LOCKED_OUT,
         object_type="staff_sign_in",
         detail=f"username {username[:150]!r}",
+        subject=username if known else "",
     )
     minutes = int(cooloff(request).total_seconds() // 60)
     return render(request, "access/locked_out.html", {"minutes": minutes}, status=429)

@@ -11,7 +11,7 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from attune.access import trail
+from attune.access import anonymous, trail
 from attune.access.actor import Actor
 from attune.access.client_address import client_ip
 from attune.access.models import TrailAction
@@ -51,7 +51,7 @@ class BodySizeLimitMiddleware:
         except ValueError:
             length = 0
         if length > settings.ATTUNE_MAX_BODY_BYTES:
-            trail.record(
+            anonymous.note_failure(
                 actor=Actor(ip=client_ip(request), request_id=request.request_id),
                 action=TrailAction.BODY_TOO_LARGE,
                 detail=f"{length} bytes to {request.path[:200]}",

@@ -114,6 +114,35 @@ class TrailHead(models.Model):
         return f"trail head #{self.seq}"
 
 
+class AnonymousFailureTally(models.Model):
+    """Anonymous failures of one kind from one address in one hour, counted instead of trailed.
+
+    The first failure of the hour goes into the trail at once; the rest only raise ``count``,
+    and one summary entry with the count is written once the hour has closed
+    (``attune.access.anonymous``).  ``subject`` tells apart failed sign-ins to real accounts.
+    ``window_start`` and ``window_count`` count the last minute, for rate limits.
+    """
+
+    ip = models.CharField(max_length=45, blank=True)
+    action = models.CharField(max_length=30)  # a TrailAction value
+    subject = models.CharField(max_length=150, blank=True)
+    hour = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+    window_start = models.DateTimeField()
+    window_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ip", "action", "subject", "hour"], name="one_tally_per_address_kind_hour"
+            )
+        ]
+        indexes = [models.Index(fields=["hour"], name="tally_by_hour")]
+
+    def __str__(self) -> str:
+        return f"{self.count} × {self.action} from {self.ip or 'unknown'} in {self.hour:%H}h"
+
+
 class BreakGlassGrant(models.Model):
     """Emergency, time-limited access to one client outside the staff member's own scope."""
 

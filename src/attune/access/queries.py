@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count
 
-from attune.access.models import AccessEvent, StaffUser
+from attune.access.models import AccessEvent, StaffUser, TrailAction
 from attune.clients.models import Client
 
 
@@ -19,13 +19,16 @@ def staff_directory():
     return StaffUser.objects.order_by("-is_active", "role", "display_name", "username")
 
 
-def trail_entries(*, case_code: str = "", username: str = ""):
+def trail_entries(*, case_code: str = "", username: str = "", refused: bool = False):
     """Return trail entries, newest first, for one client (by case code) or one staff member.
 
-    The second value says what was looked up, or None when the code or name matched nothing.
+    With ``refused``, only the refused accesses (``denied`` entries).  The second value says
+    what was looked up, or None when the code or name matched nothing.
     """
     events = AccessEvent.objects.select_related("actor").order_by("-seq")
-    looked_up = "all"
+    if refused:
+        events = events.filter(action=TrailAction.DENIED)
+    looked_up = "all refused accesses" if refused else "all"
     if case_code:
         client = Client.objects.filter(case_code=case_code.upper()).only("id").first()
         events = events.filter(client_ref=client.pk) if client else events.none()
@@ -34,7 +37,23 @@ def trail_entries(*, case_code: str = "", username: str = ""):
         staff = StaffUser.objects.filter(username=username).only("id").first()
         events = events.filter(actor=staff) if staff else events.none()
         looked_up = f"staff member {username}" if staff else None
+    if refused and looked_up and looked_up != "all refused accesses":
+        looked_up = f"refused accesses of {looked_up}"
     return events, looked_up
+
+
+def refused_by_staff() -> list[dict]:
+    """Return each staff member's number of refused accesses, most first (for leaders)."""
+    rows = (
+        AccessEvent.objects.filter(action=TrailAction.DENIED, actor__isnull=False)
+        .values("actor__username", "actor__display_name")
+        .annotate(n=Count("id"))
+        .order_by("-n", "actor__username")
+    )
+    return [
+        {"username": row["actor__username"], "name": row["actor__display_name"], "n": row["n"]}
+        for row in rows
+    ]
 
 
 def attach_case_codes(events) -> None:

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from attune.access import trail
+from attune.access import anonymous, trail
 from attune.access.actor import Actor
 from attune.access.models import StaffUser, TrailAction
 
@@ -83,10 +83,21 @@ def totp_device_confirm(*, actor: Actor, device: TOTPDevice, token: str) -> bool
 
 
 def sign_in_recorded(*, actor: Actor, username: str, succeeded: bool) -> None:
-    """Record a sign-in attempt in the trail."""
-    trail.record(
+    """Record a sign-in attempt in the trail; failures are bounded per address and hour.
+
+    Failures naming a real account are counted per account, those naming nobody together.
+    """
+    detail = f"username {username[:150]!r}"
+    if succeeded:
+        trail.record(
+            actor=actor, action=TrailAction.SIGN_IN, object_type="staff_sign_in", detail=detail
+        )
+        return
+    known = StaffUser.objects.filter(username=username).exists()
+    anonymous.note_failure(
         actor=actor,
-        action=TrailAction.SIGN_IN if succeeded else TrailAction.SIGN_IN_FAILED,
+        action=TrailAction.SIGN_IN_FAILED,
         object_type="staff_sign_in",
-        detail=f"username {username[:150]!r}",
+        detail=detail,
+        subject=username if known else "",
     )

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from attune.access import queries, services, trail
+from attune.access import anonymous, queries, services, trail
 from attune.access.actor import Actor
 from attune.access.forms import ConfirmDeviceForm, SignInForm, StaffForm
 from attune.access.lockout import locked_out_response
@@ -195,13 +195,23 @@ def trail_list(request):
         raise Http404
     case_code = request.GET.get("client", "").strip()
     username = request.GET.get("staff", "").strip()
-    events, looked_up = queries.trail_entries(case_code=case_code, username=username)
+    refused = request.GET.get("refused") == "1"
+    events, looked_up = queries.trail_entries(
+        case_code=case_code, username=username, refused=refused
+    )
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     queries.attach_case_codes(page.object_list)
     return render(
         request,
         "access/trail_list.html",
-        {"page": page, "case_code": case_code, "username": username, "looked_up": looked_up},
+        {
+            "page": page,
+            "case_code": case_code,
+            "username": username,
+            "refused": refused,
+            "refused_by_staff": queries.refused_by_staff() if refused and not username else [],
+            "looked_up": looked_up,
+        },
     )
 
 
@@ -211,7 +221,7 @@ def healthz(request):
 
 def csrf_failure(request, reason: str = ""):
     """Refuse a forged or stale form, say what to do, and record it."""
-    trail.record(
+    anonymous.note_failure(
         actor=Actor.from_request(request),
         action=TrailAction.CSRF_FAILED,
         detail=f"{request.method} {request.path[:200]}",

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from django.db.models import Count, Q
-from django.http import Http404
 from django.urls import reverse
 
 from attune.access import trail
 from attune.access.actor import Actor
 from attune.access.models import TrailAction
 from attune.access.policy import client_record_scope, client_summary_scope
+from attune.access.refusals import refused_client_id, refused_for
 from attune.clients.models import Client
 from attune.clients.vocabulary import ACCESS_BADGES
 
@@ -76,7 +76,7 @@ def client_record(*, actor: Actor, client_id: int, section: str = "overview") ->
         .first()
     )
     if client is None or not actor.user.has_perm("clients.view_record", client):
-        raise Http404
+        raise refused_for(actor, Client, client_id, section=section, client_field="pk")
     trail.record(
         actor=actor,
         action=TrailAction.VIEW,
@@ -99,10 +99,10 @@ def client_overview(*, actor: Actor, client_id: int) -> tuple[Client, bool]:
         .first()
     )
     if client is None:
-        raise Http404
+        raise refused_client_id(actor, client_id, section="overview")
     full = actor.user.has_perm("clients.view_record", client)
     if not full and not actor.user.has_perm("clients.view_summary", client):
-        raise Http404
+        raise refused_client_id(actor, client_id, section="overview")
     trail.record(
         actor=actor,
         action=TrailAction.VIEW,

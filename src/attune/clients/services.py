@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from attune.access import trail
+from attune.access import anonymous, trail
 from attune.access.actor import Actor
 from attune.access.models import BreakGlassGrant, TrailAction
 from attune.clients import link_pages
@@ -169,12 +169,12 @@ def link_open(*, actor: Actor, token: str) -> ClientLink:
 
     with transaction.atomic():
         since = timezone.now() - timedelta(minutes=1)
-        recent = AccessEvent.objects.filter(
-            ip=trail.normalised_ip(actor.ip),
-            action__in=[TrailAction.LINK_OPENED, TrailAction.LINK_REJECTED],
-            at__gte=since,
+        opened = AccessEvent.objects.filter(
+            ip=trail.normalised_ip(actor.ip), action=TrailAction.LINK_OPENED, at__gte=since
         ).count()
-        if actor.ip and recent >= settings.ATTUNE_LINK_OPENS_PER_MINUTE:
+        # Rejections are counted, not trailed one by one (attune.access.anonymous).
+        rejected = anonymous.recent_failures(ip=actor.ip, action=TrailAction.LINK_REJECTED)
+        if actor.ip and opened + rejected >= settings.ATTUNE_LINK_OPENS_PER_MINUTE:
             raise LinkRefused(rate_limited=True)
         link = (
             ClientLink.objects.select_related("client").filter(token_hash=token_hash(token)).first()
@@ -189,7 +189,7 @@ def link_open(*, actor: Actor, token: str) -> ClientLink:
                 section=link.purpose,
             )
             return link
-        trail.record(
+        anonymous.note_failure(
             actor=actor,
             action=TrailAction.LINK_REJECTED,
             client_id=link.client_id if link else None,

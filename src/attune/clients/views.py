@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from attune.access.actor import Actor
+from attune.access.refusals import refused_client_id
 from attune.care import queries as care_queries
 from attune.clients import link_pages, queries, services
 from attune.clients.client_views import identity_suggestions
@@ -63,7 +64,7 @@ def client_new(request):
 @login_required
 def client_detail(request, client_id: int):
     if not (request.user.is_therapist or request.user.is_supervisor):
-        raise Http404
+        raise refused_client_id(Actor.from_request(request), client_id, section="overview")
     client, full = queries.client_overview(actor=Actor.from_request(request), client_id=client_id)
     context = {"client": client, "full": full}
     if full:
@@ -92,7 +93,7 @@ def client_identity_edit(request, client_id: int):
     """Record the client's self-identification with them, in session."""
     actor = Actor.from_request(request)
     if not request.user.is_therapist:
-        raise Http404
+        raise refused_client_id(actor, client_id, section="self_identification")
     client = queries.client_record(actor=actor, client_id=client_id, section="self_identification")
     initial = SelfIdentificationForm.initial_from(client, client.latest_identity)
     form = SelfIdentificationForm(request.POST or None, initial=initial)
@@ -115,7 +116,7 @@ def client_formulation_edit(request, client_id: int):
     """Record the client's cultural formulation with them, in their words."""
     actor = Actor.from_request(request)
     if not request.user.is_therapist:
-        raise Http404
+        raise refused_client_id(actor, client_id, section="cultural_formulation")
     client = queries.client_record(actor=actor, client_id=client_id, section="cultural_formulation")
     latest = queries.latest_formulation(client)
     form = CulturalFormulationForm(request.POST or None, initial=latest.answers if latest else {})
@@ -130,7 +131,7 @@ def client_formulation_edit(request, client_id: int):
 def client_history(request, client_id: int):
     """Every version of the self-identification and the formulation, with author and date."""
     if not (request.user.is_therapist or request.user.is_supervisor):
-        raise Http404
+        raise refused_client_id(Actor.from_request(request), client_id, section="history")
     client = queries.client_record(
         actor=Actor.from_request(request), client_id=client_id, section="history"
     )
@@ -150,7 +151,7 @@ def client_history(request, client_id: int):
 def client_fhir_patient(request, client_id: int):
     """Download the client's self-identification as a FHIR R4 Patient resource."""
     if not request.user.is_therapist:
-        raise Http404
+        raise refused_client_id(Actor.from_request(request), client_id, section="fhir_export")
     client = queries.client_record(
         actor=Actor.from_request(request), client_id=client_id, section="fhir_export"
     )
@@ -164,7 +165,7 @@ def client_fhir_patient(request, client_id: int):
 def client_edit(request, client_id: int):
     actor = Actor.from_request(request)
     if not request.user.is_therapist and not request.user.is_supervisor:
-        raise Http404
+        raise refused_client_id(Actor.from_request(request), client_id, section="edit")
     client = queries.client_record(actor=actor, client_id=client_id, section="edit")
     initial = {name: getattr(client, name) for name in CLIENT_FIELDS}
     form = ClientForm(request.POST or None, initial=initial)
@@ -178,7 +179,7 @@ def client_edit(request, client_id: int):
 @login_required
 def client_billing(request, client_id: int):
     if not request.user.is_therapist and not request.user.is_supervisor:
-        raise Http404
+        raise refused_client_id(Actor.from_request(request), client_id, section="legal_name")
     client = queries.client_record(
         actor=Actor.from_request(request), client_id=client_id, section="legal_name"
     )

@@ -73,6 +73,18 @@ def envsecret(name: str, *, var_dir: Path, generate) -> str:
     return path.read_text(encoding="utf-8").strip()
 
 
+def envsecret_optional(name: str, *, var_dir: Path, generate) -> str:
+    """Like ``envsecret``, but return '' when the secret is not set and none may be generated.
+
+    For keys only some commands need (a backup, a trail checkpoint): the server starts without
+    them, and the command that needs one says so in one line.
+    """
+    try:
+        return envsecret(name, var_dir=var_dir, generate=generate)
+    except ImproperlyConfigured:
+        return ""
+
+
 def random_secret_key() -> str:
     """Return a fresh value for Django's SECRET_KEY."""
     return secrets.token_urlsafe(50)

@@ -12,7 +12,15 @@ from pathlib import Path
 import dj_database_url
 from cryptography.fernet import Fernet
 
-from attune.config.env import envbool, envint, envlist, envsecret, envstr, random_secret_key
+from attune.config.env import (
+    envbool,
+    envint,
+    envlist,
+    envsecret,
+    envsecret_optional,
+    envstr,
+    random_secret_key,
+)
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 BASE_DIR = PACKAGE_DIR.parents[1]
@@ -24,6 +32,14 @@ SECRET_KEY = envsecret("ATTUNE_SECRET_KEY", var_dir=VAR_DIR, generate=random_sec
 FIELD_ENCRYPTION_KEYS = envsecret(
     "ATTUNE_FIELD_KEYS", var_dir=VAR_DIR, generate=lambda: Fernet.generate_key().decode()
 ).split(",")
+# Encrypts backup archives; kept apart from the field keys and the database (docs/operations.md).
+ATTUNE_BACKUP_KEY = envsecret_optional(
+    "ATTUNE_BACKUP_KEY", var_dir=VAR_DIR, generate=lambda: Fernet.generate_key().decode()
+)
+# Signs the trail checkpoints the operator keeps elsewhere; never stored in the database.
+ATTUNE_TRAIL_CHECKPOINT_KEY = envsecret_optional(
+    "ATTUNE_TRAIL_CHECKPOINT_KEY", var_dir=VAR_DIR, generate=random_secret_key
+)
 ALLOWED_HOSTS = envlist("ATTUNE_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = envlist("ATTUNE_CSRF_TRUSTED_ORIGINS", [])
 
@@ -221,6 +237,8 @@ STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 # (ATTUNE_COLLECTED_STATIC=true after ``attune manage collectstatic``).
 _collected_static = envbool("ATTUNE_COLLECTED_STATIC", False)
 STATIC_ROOT = VAR_DIR / "static" if _collected_static else None
+# Uploaded files, if any are ever kept (today none are); `attune backup` includes this folder.
+MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -13,6 +13,7 @@ from attune.access import trail
 from attune.access.actor import Actor
 from attune.access.models import TrailAction
 from attune.access.policy import own_clients_scope
+from attune.access.refusals import refused_client, refused_for
 from attune.clients import queries as client_queries
 from attune.clients.models import Client
 from attune.measures import services, signals_rules
@@ -259,7 +260,7 @@ def signal_for_action(*, actor: Actor, signal_id: int) -> Signal:
         .first()
     )
     if signal is None or not actor.user.has_perm("measures.handle_signal", signal.client):
-        raise Http404
+        raise refused_for(actor, Signal, signal_id, section="signals")
     return signal
 
 
@@ -296,7 +297,7 @@ def client_measures(*, actor: Actor, client_id: int) -> ClientMeasures:
     """
     client = client_queries.client_record(actor=actor, client_id=client_id, section="measures")
     if not actor.user.has_perm("measures.view_measures", client):
-        raise Http404
+        raise refused_client(actor, client, section="measures")
     responses = list(
         Response.objects.filter(client=client)
         .select_related("instrument")

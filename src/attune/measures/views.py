@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from attune.access.actor import Actor
 from attune.access.navigation import redirect_back
+from attune.access.refusals import refused_client_id
 from attune.clients import queries as client_queries
 from attune.measures import queries, services
 from attune.measures.forms import (
@@ -148,7 +149,7 @@ def signal_close(request, signal_id: int):
 @login_required
 def client_measures(request, client_id: int, schedule_form=None, status=200):
     if not request.user.is_therapist and not request.user.is_supervisor:
-        raise Http404
+        raise refused_client_id(Actor.from_request(request), client_id, section="measures")
     measures = queries.client_measures(actor=Actor.from_request(request), client_id=client_id)
     return render(
         request,

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch
-from django.http import Http404
 
 from attune.access import trail
 from attune.access.actor import Actor
 from attune.access.models import TrailAction
 from attune.access.policy import client_record_scope
+from attune.access.refusals import refused_client, refused_for
 from attune.care.models import AdaptationFeedback, CulturalAdaptation
 from attune.clients import queries as client_queries
 from attune.clients.models import Client
@@ -30,7 +30,7 @@ def client_adaptations(*, actor: Actor, client_id: int) -> tuple[Client, list[Cu
     """Return a client's adaptations, newest first, each with its feedback; else 404."""
     client = client_queries.client_record(actor=actor, client_id=client_id, section="adaptations")
     if not actor.user.has_perm("care.view_adaptations", client):
-        raise Http404
+        raise refused_client(actor, client, section="adaptations")
     adaptations = list(
         client.cultural_adaptations.select_related("created_by")
         .prefetch_related(
@@ -57,7 +57,7 @@ def adaptation_for_action(*, actor: Actor, adaptation_id: int) -> CulturalAdapta
         .first()
     )
     if adaptation is None or not actor.user.has_perm("care.change_adaptations", adaptation.client):
-        raise Http404
+        raise refused_for(actor, CulturalAdaptation, adaptation_id, section="adaptations")
     _trail_read(actor, adaptation.client_id, adaptation.pk, "opened")
     return adaptation
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.http import Http404
-
 from attune.access import trail
 from attune.access.actor import Actor
 from attune.access.models import TrailAction
 from attune.access.policy import client_record_scope
+from attune.access.refusals import refused_client, refused_for
 from attune.care.models import SessionNote, SessionStatus, TherapySession
 from attune.clients import queries as client_queries
 from attune.clients.models import Client
@@ -42,7 +41,7 @@ def client_notes(*, actor: Actor, client_id: int) -> tuple[Client, list[NoteRow]
     """
     client = client_queries.client_record(actor=actor, client_id=client_id, section="notes")
     if not actor.user.has_perm("care.view_notes", client):
-        raise Http404
+        raise refused_client(actor, client, section="notes")
     sessions = list(
         client.therapy_sessions.filter(status=SessionStatus.HELD).order_by("-starts_at", "-pk")
     )
@@ -64,7 +63,7 @@ def _held_session(actor: Actor, session_id: int) -> TherapySession:
         .first()
     )
     if session is None:
-        raise Http404
+        raise refused_for(actor, TherapySession, session_id, section="notes")
     return session
 
 
@@ -80,7 +79,7 @@ def note_for_view(*, actor: Actor, session_id: int) -> NotePage:
     """Return a held session's current note for a permitted reader, recording it; else 404."""
     session = _held_session(actor, session_id)
     if not actor.user.has_perm("care.view_notes", session.client):
-        raise Http404
+        raise refused_for(actor, TherapySession, session.pk, section="notes")
     note = SessionNote.objects.filter(session=session, superseded_at__isnull=True).first()
     earlier = note.version - 1 if note is not None else 0
     _trail(actor, session, note, "read" if note is not None else "no note yet")
@@ -96,7 +95,7 @@ def note_for_writing(*, actor: Actor, session_id: int) -> tuple[TherapySession, 
     """Return a held session of ``actor``'s own client and its current note, recorded; else 404."""
     session = _held_session(actor, session_id)
     if not actor.user.has_perm("care.write_note", session.client):
-        raise Http404
+        raise refused_for(actor, TherapySession, session.pk, section="notes")
     note = SessionNote.objects.filter(session=session, superseded_at__isnull=True).first()
     _trail(actor, session, note, "opened to write")
     return session, note
@@ -106,7 +105,7 @@ def note_versions(*, actor: Actor, session_id: int) -> tuple[TherapySession, lis
     """Return every version of a session's note, newest first, recording the read; else 404."""
     session = _held_session(actor, session_id)
     if not actor.user.has_perm("care.view_notes", session.client):
-        raise Http404
+        raise refused_for(actor, TherapySession, session.pk, section="notes")
     versions = list(SessionNote.objects.filter(session=session).select_related("written_by"))
     _trail(actor, session, versions[0] if versions else None, f"{len(versions)} versions read")
     return session, versions

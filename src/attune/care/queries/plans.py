@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.http import Http404
-
 from attune.access import trail
 from attune.access.actor import Actor
 from attune.access.models import TrailAction
+from attune.access.refusals import refused_client
 from attune.care.models import (
     ClientViewChoice,
     ClientViewMode,
@@ -106,7 +105,7 @@ def client_plan(*, actor: Actor, client_id: int) -> PlanPage:
     client, full = client_queries.client_overview(actor=actor, client_id=client_id)
     perm = "care.view_plan" if full else "care.view_plan_summary"
     if not actor.user.has_perm(perm, client):
-        raise Http404
+        raise refused_client(actor, client, section="plan")
     plan = current_plan(client)
     agreement = latest_agreement(plan)
     _trail_read(
@@ -126,7 +125,7 @@ def plan_for_editing(*, actor: Actor, client_id: int) -> tuple[Client, Treatment
     """Return a client and their current plan for the therapist to edit, recording the read."""
     client = client_queries.client_record(actor=actor, client_id=client_id, section="plan")
     if not actor.user.has_perm("care.change_plan", client):
-        raise Http404
+        raise refused_client(actor, client, section="plan")
     plan = current_plan(client)
     _trail_read(actor, client, "plan", f"opened version {plan.version}" if plan else "new plan")
     return client, plan
@@ -136,7 +135,7 @@ def plan_history(*, actor: Actor, client_id: int) -> tuple[Client, list[Treatmen
     """Return every version of a client's plan, newest first, with the answers to each."""
     client = client_queries.client_record(actor=actor, client_id=client_id, section="plan")
     if not actor.user.has_perm("care.view_plan", client):
-        raise Http404
+        raise refused_client(actor, client, section="plan")
     versions = list(
         TreatmentPlan.objects.filter(client=client)
         .select_related("written_by")

@@ -18,6 +18,7 @@ from attune.access import trail
 from attune.access.actor import Actor
 from attune.access.models import TrailAction
 from attune.access.policy import client_summary_scope, repair_scope
+from attune.access.refusals import refused_client_id, refused_for
 from attune.care.models import RepairLog, RepairStatus
 from attune.clients.models import Client
 
@@ -151,7 +152,7 @@ def repair_for_view(*, actor: Actor, repair_id: int) -> RepairPage:
         .first()
     )
     if log is None or not actor.user.has_perm("care.view_repair", log):
-        raise Http404
+        raise refused_for(actor, RepairLog, repair_id, section="repairs")
     can_change = actor.user.has_perm("care.change_repair", log)
     _trail_read(actor, log, "" if can_change else "read-only, as supervisor")
     return RepairPage(
@@ -167,7 +168,7 @@ def repair_for_change(*, actor: Actor, repair_id: int) -> RepairLog:
         .first()
     )
     if log is None or not actor.user.has_perm("care.change_repair", log):
-        raise Http404
+        raise refused_for(actor, RepairLog, repair_id, section="repairs")
     _trail_read(actor, log, "opened to edit or close")
     return log
 
@@ -180,7 +181,7 @@ def client_repairs(*, actor: Actor, client_id: int) -> tuple[Client, list[Repair
         .first()
     )
     if client is None or not actor.user.has_perm("care.view_repairs", client):
-        raise Http404
+        raise refused_client_id(actor, client_id, section="repairs")
     logs = list(
         RepairLog.objects.filter(repair_scope(actor.user), client=client).select_related(
             "client", "signal"
@@ -202,7 +203,7 @@ def client_for_repair(*, actor: Actor, client_id: int) -> Client:
     """Return a client of ``actor``'s own for opening a log, recording the read; else 404."""
     client = Client.objects.filter(therapist=actor.user, pk=client_id).first()
     if client is None or not actor.user.has_perm("care.open_repair", client):
-        raise Http404
+        raise refused_client_id(actor, client_id, section="repairs")
     trail.record(
         actor=actor,
         action=TrailAction.VIEW,

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from django.http import Http404
-
 from attune.access.actor import Actor
 from attune.access.policy import own_clients_scope
+from attune.access.refusals import refused_client, refused_for
 from attune.care.models import TherapySession
 from attune.clients import queries as client_queries
 from attune.clients.models import Client
@@ -15,7 +14,7 @@ def client_sessions(*, actor: Actor, client_id: int) -> tuple[Client, list[Thera
     """Return a client and their sessions, newest first, recording the read; else 404."""
     client = client_queries.client_record(actor=actor, client_id=client_id, section="sessions")
     if not actor.user.has_perm("care.view_sessions", client):
-        raise Http404
+        raise refused_client(actor, client, section="sessions")
     sessions = list(client.therapy_sessions.order_by("-starts_at", "-pk"))
     return client, sessions
 
@@ -28,5 +27,5 @@ def session_for_action(*, actor: Actor, session_id: int) -> TherapySession:
         .first()
     )
     if session is None or not actor.user.has_perm("care.manage_sessions", session.client):
-        raise Http404
+        raise refused_for(actor, TherapySession, session_id, section="sessions")
     return session

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 
 from attune.access.actor import Actor
+from attune.access.refusals import refused_client_id, refused_for
 from attune.care import queries, services
 from attune.care.forms.notes import NoteForm
+from attune.care.models import TherapySession
 from attune.care.services.notes import note_language
 from attune.language.views import _findings_view
 
@@ -23,7 +24,7 @@ CHECK = "check"
 @login_required
 def note_list(request, client_id: int):
     if not request.user.is_therapist:
-        raise Http404
+        raise refused_client_id(Actor.from_request(request), client_id, section="notes")
     client, rows = queries.client_notes(actor=Actor.from_request(request), client_id=client_id)
     return render(
         request,
@@ -39,7 +40,7 @@ def note_list(request, client_id: int):
 @login_required
 def note_detail(request, session_id: int):
     if not request.user.is_therapist:
-        raise Http404
+        raise refused_for(Actor.from_request(request), TherapySession, session_id, section="notes")
     page = queries.note_for_view(actor=Actor.from_request(request), session_id=session_id)
     return render(
         request,
@@ -51,7 +52,7 @@ def note_detail(request, session_id: int):
 @login_required
 def note_history(request, session_id: int):
     if not request.user.is_therapist:
-        raise Http404
+        raise refused_for(Actor.from_request(request), TherapySession, session_id, section="notes")
     session, versions = queries.note_versions(
         actor=Actor.from_request(request), session_id=session_id
     )
@@ -65,7 +66,7 @@ def note_history(request, session_id: int):
 @login_required
 def note_write(request, session_id: int):
     if not request.user.is_therapist:
-        raise Http404
+        raise refused_for(Actor.from_request(request), TherapySession, session_id, section="notes")
     actor = Actor.from_request(request)
     session, note = queries.note_for_writing(actor=actor, session_id=session_id)
     initial = {"text": note.text if note else "", "version": note.version if note else 0}

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from attune.access.actor import Actor
 from attune.access.navigation import redirect_back
+from attune.access.refusals import refused_client_id
 from attune.care import queries, services
 from attune.care.forms.sessions import CancelForm, HeldForm, ScheduleForm
 from attune.care.queries.plans import current_goals
@@ -48,7 +49,7 @@ def _last_goals(client) -> list[str]:
 @login_required
 def session_list(request, client_id: int):
     if not request.user.is_therapist and not request.user.is_supervisor:
-        raise Http404
+        raise refused_client_id(Actor.from_request(request), client_id, section="sessions")
     client, sessions = queries.client_sessions(
         actor=Actor.from_request(request), client_id=client_id
     )
