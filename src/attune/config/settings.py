@@ -53,6 +53,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that a language a client page turns on never outlives its request.
+    "attune.clients.language.RequestLanguageMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "attune.access.middleware.RequestIdMiddleware",
