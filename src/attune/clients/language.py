@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 
 class RequestLanguageMiddleware:
@@ -29,12 +30,48 @@ class RequestLanguageMiddleware:
 
 
 def client_language_choices() -> list[dict]:
-    """Return the client pages' languages, each named in its own language (never a bare tag)."""
+    """Return the client pages' languages, each named in itself (settings.CLIENT_LANGUAGES)."""
     return [
-        {
-            "code": code,
-            "name": translation.get_language_info(code)["name_local"],
-            "bidi": translation.get_language_info(code)["bidi"],
-        }
-        for code, _name in settings.CLIENT_LANGUAGES
+        {"code": code, "name": name, "bidi": code in settings.LANGUAGES_BIDI}
+        for code, name in settings.CLIENT_LANGUAGES
     ]
+
+
+def agency_name() -> str:
+    """Return the agency's name as clients know it, or "Your care team" in the active language."""
+    return settings.ATTUNE_AGENCY_NAME or gettext("Your care team")
+
+
+def client_page_context(request) -> dict:
+    """Template context of every page: what the client pages show around their content.
+
+    Only the client pages' base template reads it: the agency and how to reach it, the crisis
+    contact, and the languages to switch to.  Nothing here reads the database.
+    """
+    return {
+        "client_help": {
+            "agency_name": agency_name,
+            "agency_contact": settings.ATTUNE_AGENCY_CONTACT,
+            "crisis_contact": settings.ATTUNE_CRISIS_CONTACT,
+            "languages": client_language_choices,
+        }
+    }
+
+
+def welcome_in_each_language() -> list[dict]:
+    """Return the first screen's greeting once in each client language, before one is chosen."""
+    welcomes = []
+    for choice in client_language_choices():
+        with translation.override(choice["code"]):
+            welcomes.append(
+                {
+                    **choice,
+                    "heading": gettext("Choose your language"),
+                    "text": gettext(
+                        "%(agency)s sent you this private link. Choose the language for these "
+                        "pages; you can change it on every page."
+                    )
+                    % {"agency": agency_name()},
+                }
+            )
+    return welcomes

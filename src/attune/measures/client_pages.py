@@ -15,6 +15,7 @@ from django.utils import translation
 from attune.access.actor import Actor
 from attune.clients import link_pages
 from attune.clients import queries as client_queries
+from attune.clients.client_views import SESSION_SAFETY_ANSWER
 from attune.measures import services
 from attune.measures.forms import TAMPERED, CheckInForm
 
@@ -64,6 +65,9 @@ def _submit(request, link, *, actor, checkin, form):
         if link.used_at is None:
             # The link expired while the page was open: say so rather than show the form again.
             return render(request, "clients/link_refused.html", {"rate_limited": False}, status=404)
+    if stored and any(response.safety_items for response in stored):
+        # An answer on a safety item: the thank-you page says what to do now (client_views).
+        request.session[SESSION_SAFETY_ANSWER] = True
     # Stored now or by an earlier click: either way the thank-you page follows.
     return redirect("clients:client_home")
 
