@@ -43,8 +43,24 @@ def checkin_page(request, link):
     return render(
         request,
         "measures/client_checkin.html",
-        {"form": form, "client": client, "blocks": form.blocks()},
+        {
+            "form": form,
+            "client": client,
+            "blocks": form.blocks(),
+            "shown_in": shown_in_other_language(form),
+        },
     )
+
+
+def shown_in_other_language(form) -> str:
+    """Name (in the page's language) the language questions fall back to, if any do."""
+    fallback = next((block.language for block in form.layout if block.language), None)
+    if fallback is None:
+        return ""
+    try:
+        return str(translation.get_language_info(fallback.split("-")[0])["name_translated"])
+    except KeyError:
+        return fallback
 
 
 def _answers_posted(request) -> QueryDict | None:
@@ -151,5 +167,6 @@ def _render_page(request, link, actor, checkin, form, *, page, version, conflict
             "version": version,
             "conflict": conflict,
             "expires_at": checkin.expires_at,
+            "shown_in": shown_in_other_language(form),
         },
     )

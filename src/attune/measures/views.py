@@ -141,7 +141,7 @@ def signal_close(request, signal_id: int):
 
 
 @login_required
-def client_measures(request, client_id: int, schedule_form=None, status=200):
+def client_measures(request, client_id: int, schedule_form=None, send_form=None, status=200):
     if not request.user.is_therapist and not request.user.is_supervisor:
         raise Http404
     measures = queries.client_measures(actor=Actor.from_request(request), client_id=client_id)
@@ -153,7 +153,7 @@ def client_measures(request, client_id: int, schedule_form=None, status=200):
             "charts": [trend_chart(series) for series in measures.series],
             "signals": measures.signals,
             "checkins": measures.checkins,
-            "send_form": SendMeasureForm(),
+            "send_form": send_form or SendMeasureForm(client=measures.client),
             "can_send": request.user.has_perm("measures.send_checkin", measures.client),
             "schedules": measures.schedules,
             "schedule_form": schedule_form or ScheduleForm(prefix="schedule"),
@@ -180,10 +180,10 @@ def measure_send(request, client_id: int):
     client = client_queries.client_record(actor=actor, client_id=client_id, section="measures")
     if not request.user.has_perm("measures.send_checkin", client):
         raise Http404
-    form = SendMeasureForm(request.POST)
+    form = SendMeasureForm(request.POST, client=client)
     if not form.is_valid():
-        messages.error(request, "Choose a measure from the list.")
-        return redirect("measures:client_measures", client_id=client.pk)
+        # Nothing is sent: the page comes back with the reason beside the form.
+        return client_measures(request, client_id=client.pk, send_form=form, status=400)
     instrument = chosen_instrument(form.cleaned_data["instrument"])
     sent = services.checkin_send(
         actor=actor, client=client, instrument=instrument, base_url=request.build_absolute_uri("/")
