@@ -84,6 +84,9 @@ def test_the_first_screen_greets_in_every_language_with_the_agency(agency, setti
     assert '<span class="welcome-heading" lang="ar" dir="rtl">يُرجى اختيار اللغة</span>' in body
     assert "Riverside Counselling sent you this private link." in body
     assert "هذا رابط خاص مُرسَل إليك من Riverside Counselling." in body
+    # Crisis help before any language is chosen: in each language.
+    for text in CRISIS.values():
+        assert text in body
 
 
 def test_the_agencys_crisis_contact_is_on_every_page(agency, settings):

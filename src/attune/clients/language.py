@@ -72,6 +72,12 @@ def welcome_in_each_language() -> list[dict]:
                         "pages; you can change it on every page."
                     )
                     % {"agency": agency_name()},
+                    "crisis_heading": gettext("Need help now?"),
+                    "crisis": gettext(
+                        "If you are in danger or thinking of harming yourself, call your local "
+                        "emergency number now."
+                    ),
+                    "also_call": gettext("You can also call:"),
                 }
             )
     return welcomes

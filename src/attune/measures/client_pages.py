@@ -58,9 +58,11 @@ def shown_in_other_language(form) -> str:
     if fallback is None:
         return ""
     try:
-        return str(translation.get_language_info(fallback.split("-")[0])["name_translated"])
+        name = str(translation.get_language_info(fallback.split("-")[0])["name_translated"])
     except KeyError:
         return fallback
+    # Spanish writes language names in lower case within a sentence ("en inglés").
+    return name.lower() if translation.get_language() == "es" else name
 
 
 def _answers_posted(request) -> QueryDict | None:
