@@ -17,7 +17,7 @@ from tests.measures.checkins import send_checkin
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-LANGUAGE_BUTTON = {"en": "English", "es": "Español", "ar": "العربية"}
+LANGUAGE_BUTTON = {"en": "English", "es": "Español", "ar": "العربيّة"}
 SAFETY_HEADING = {
     "en": "Your answers may not be read today",
     "es": "Es posible que sus respuestas no se lean hoy",
@@ -78,7 +78,7 @@ def test_the_0_to_10_scale_stays_on_one_row(agency, live_server, browser, width)
     sent = send_checkin(agency.client_a)
     context, phone = small_phone(browser, width)
     phone.goto(sent.url.replace("http://testserver", live_server.url))
-    phone.get_by_role("button", name="العربية").tap()
+    phone.get_by_role("button", name="العربيّة").tap()
     scales = phone.locator("fieldset.scale")
     scales.first.wait_for()
     assert scales.count() >= 5
@@ -103,7 +103,7 @@ def test_no_client_language_reaches_the_next_staff_page(agency, live_server, bro
     sent = send_checkin(agency.client_a)
     context, phone = small_phone(browser, 360)
     phone.goto(sent.url.replace("http://testserver", live_server.url))
-    phone.get_by_role("button", name="العربية").tap()
+    phone.get_by_role("button", name="العربيّة").tap()
     phone.locator('html[lang="ar"] form.checkin').wait_for()
     context.close()
 

@@ -59,7 +59,7 @@ def test_every_link_page_carries_the_agency_and_crisis_help(agency, purpose, lan
     assert_help_around(body, language)
     # The languages to switch to, each in its own name, on the same page.
     assert 'action="/c/language/"' in body
-    for code, name in (("en", "English"), ("es", "Español"), ("ar", "العربية")):
+    for code, name in (("en", "English"), ("es", "Español"), ("ar", "العربيّة")):
         assert f'lang="{code}"' in body and name in body
 
 

@@ -30,11 +30,13 @@ class RequestLanguageMiddleware:
 
 
 def client_language_choices() -> list[dict]:
-    """Return the client pages' languages, each named in itself (settings.CLIENT_LANGUAGES)."""
-    return [
-        {"code": code, "name": name, "bidi": code in settings.LANGUAGES_BIDI}
-        for code, name in settings.CLIENT_LANGUAGES
-    ]
+    """Return the client pages' languages, each named in itself ("Español", "العربيّة")."""
+    choices = []
+    for code, _name in settings.CLIENT_LANGUAGES:
+        info = translation.get_language_info(code)
+        local = info["name_local"]
+        choices.append({"code": code, "name": local[:1].upper() + local[1:], "bidi": info["bidi"]})
+    return choices
 
 
 def agency_name() -> str:
