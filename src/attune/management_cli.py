@@ -14,6 +14,9 @@ DEMO_ENVIRONMENT = {
     "ATTUNE_HTTPS": "false",
     "ATTUNE_REQUIRE_MFA": "false",
     "ATTUNE_EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
+    # The invented agency clients see on their pages (no crisis line: the demo has none).
+    "ATTUNE_AGENCY_NAME": "Riverbend Counselling (demo)",
+    "ATTUNE_AGENCY_CONTACT": "Front desk 555-0100 (invented number)",
 }
 USAGE = """usage: attune COMMAND ...
 
