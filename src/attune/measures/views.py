@@ -156,7 +156,8 @@ def client_measures(request, client_id: int, schedule_form=None, send_form=None,
             "send_form": send_form or SendMeasureForm(client=measures.client),
             "can_send": request.user.has_perm("measures.send_checkin", measures.client),
             "schedules": measures.schedules,
-            "schedule_form": schedule_form or ScheduleForm(prefix="schedule"),
+            "schedule_form": schedule_form
+            or ScheduleForm(prefix="schedule", client=measures.client),
             "can_schedule": request.user.has_perm("measures.schedule_checkins", measures.client),
         },
         status=status,
@@ -209,7 +210,7 @@ def _client_to_schedule(request, client_id: int):
 @require_POST
 def schedule_create(request, client_id: int):
     actor, client = _client_to_schedule(request, client_id)
-    form = ScheduleForm(request.POST, prefix="schedule")
+    form = ScheduleForm(request.POST, prefix="schedule", client=client)
     if form.is_valid():
         try:
             schedule = services.schedule_create(
