@@ -9,7 +9,7 @@ from django.test import Client as HttpClient
 
 from attune.access.actor import Actor
 from attune.clients import link_pages
-from attune.clients.models import Client
+from attune.clients.models import Client, LinkPurpose
 from attune.clients.services import link_issue
 from tests.measures.checkins import PHQ9_CODES, send_checkin
 
@@ -163,3 +163,14 @@ def test_the_invitation_names_the_agency_its_contact_and_crisis_help(agency, set
     assert "Attune" not in message.body
     assert "Para comunicarse con Riverside Counselling: Front desk 555-0100" in message.body
     assert CRISIS["es"] in message.body and "Crisis line 988" in message.body
+
+
+def test_the_identity_page_suggests_languages_by_their_own_names(agency):
+    issued = link_issue(
+        actor=Actor(user=agency.therapist_a),
+        client=agency.client_a,
+        purpose=LinkPurpose.SELF_IDENTIFICATION,
+    )
+    body = open_in(issued.token, "es").get("/c/").content.decode()
+    assert '<option value="vi">Tiếng Việt</option>' in body
+    assert '<option value="ko">한국어</option>' in body

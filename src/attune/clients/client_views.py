@@ -18,7 +18,12 @@ from django.views.decorators.http import require_POST
 
 from attune.access.actor import Actor
 from attune.clients import link_pages, queries, services
-from attune.clients.forms import LANGUAGE_SUGGESTIONS, PRONOUN_SUGGESTIONS, ClientProfileForm
+from attune.clients.forms import (
+    LANGUAGE_SUGGESTIONS,
+    OWN_NAMES,
+    PRONOUN_SUGGESTIONS,
+    ClientProfileForm,
+)
 from attune.clients.identity_forms import CulturalFormulationForm, SelfIdentificationForm
 from attune.clients.language import welcome_in_each_language
 from attune.clients.models import ClientLink, LinkPurpose
@@ -165,7 +170,13 @@ def self_identification_page(request, link: ClientLink):
     return render(
         request,
         "clients/client_identity.html",
-        {"form": form, "client": client, **identity_suggestions()},
+        {
+            "form": form,
+            "client": client,
+            **identity_suggestions(),
+            # On the client's own page, each language in its own name.
+            "language_suggestions": [(tag, OWN_NAMES[tag]) for tag, _ in LANGUAGE_SUGGESTIONS],
+        },
     )
 
 
