@@ -16,6 +16,9 @@ DEMO_ENVIRONMENT = {
     "ATTUNE_EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
     # Pages that show figures (the equity dashboard) say they come from synthetic data.
     "ATTUNE_DEMO": "true",
+    # The invented agency clients see on their pages (no crisis line: the demo has none).
+    "ATTUNE_AGENCY_NAME": "Riverbend Counselling (demo)",
+    "ATTUNE_AGENCY_CONTACT": "Front desk 555-0100 (invented number)",
 }
 USAGE = """usage: attune COMMAND ...
 

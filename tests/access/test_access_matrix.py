@@ -58,7 +58,9 @@ MATRIX: dict[str, tuple[str, object, dict]] = {
     "clients:break_glass": ("get", None, staff(therapist_a=200, therapist_b=200, supervisor=200)),
     "clients:link_open": ("get", "token", {p: (302, 404) for p in PERSONAS}),
     "clients:client_home": ("get", None, {p: 200 if p == "client" else 404 for p in PERSONAS}),
-    "clients:client_language": ("post", None, {p: 302 if p == "client" else 404 for p in PERSONAS}),
+    # The language of the client pages: a choice kept in the browser's session, open to anyone
+    # (an expired link's page offers it too); only a live link's client has it remembered.
+    "clients:client_language": ("post", None, {p: 302 for p in PERSONAS}),
     "supervision:supervisees": ("get", None, staff(supervisor=200)),
     "supervision:supervisee_caseload": ("get", "therapist", staff(supervisor=(200, 404))),
     "healthz": ("get", None, EVERYONE),

@@ -91,6 +91,7 @@ def test_a_therapist_schedules_and_pauses_a_measure(agency, live_server, desktop
     desktop.locator(".error-summary").wait_for()
     assert_accessible(desktop)
     desktop.get_by_label("Every how many weeks").fill("4")
+    desktop.locator("#id_schedule-other_language").check()  # the client reads Spanish
     desktop.get_by_role("button", name="Schedule this measure").click()
     desktop.get_by_text("Scheduled every 4 week(s)").wait_for()
     assert_accessible(desktop)

@@ -78,7 +78,7 @@ def test_it_closes_the_loop_from_a_held_session_to_an_acknowledged_signal(
     ("button", "heading", "direction", "send"),
     [
         ("Español", "¿Cómo le van las cosas?", "ltr", "Enviar a mi terapeuta"),
-        ("العربيّة", "كيف تسير أمورك؟", "rtl", "أرسِل إلى معالجي"),
+        ("العربيّة", "كيف تسير أمورك؟", "rtl", "إرسال إلى من يعالجني"),
     ],
 )
 def test_it_asks_in_the_clients_language_and_keeps_answers_on_an_error(

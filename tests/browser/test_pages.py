@@ -102,7 +102,7 @@ def test_it_lets_a_client_answer_on_a_phone_without_an_account(agency, live_serv
     ("language", "button", "heading", "direction"),
     [
         ("es", "Español", "¿Cómo quiere que le llamemos?", "ltr"),
-        ("ar", "العربيّة", "بأي اسم تحب أن نناديك؟", "rtl"),
+        ("ar", "العربيّة", "ما الاسم الذي يناسبك أن نناديك به؟", "rtl"),
     ],
 )
 def test_it_speaks_the_language_the_client_picks(

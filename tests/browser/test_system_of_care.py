@@ -117,7 +117,7 @@ def test_a_client_rates_a_referral_through_a_link(agency, live_server, phone):
     phone.get_by_role("heading", name="¿Cómo le fue con la derivación?").wait_for()
     assert_accessible(phone)
     phone.get_by_role("group", name="¿Le ayudó esta organización?").get_by_label("Sí").check()
-    phone.get_by_role("group", name="¿Se sintió respetado o respetada allí?").get_by_label(
+    phone.get_by_role("group", name="¿Sintió que allí le trataron con respeto?").get_by_label(
         "En parte"
     ).check()
     phone.get_by_label("Algo más que quiera contarnos").fill("Me atendieron en mi idioma.")

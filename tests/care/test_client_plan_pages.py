@@ -145,5 +145,5 @@ def test_the_agreement_page_is_in_arabic_with_the_clients_words_untouched(agency
     make_plan(agency.client_a, "Sleep better")
     http = open_link(issue(agency.client_a, "plan_agreement"), language="ar")
     page = http.get("/c/").content.decode()
-    assert 'dir="rtl"' in page and "هل تعبّر هذه الخطة عمّا تريده؟" in page
+    assert 'dir="rtl"' in page and "هل تعبّر هذه الخطة عمّا يهمّك الوصول إليه؟" in page
     assert "Sleep better" in page

@@ -101,7 +101,10 @@ def test_it_texts_a_client_who_agreed_to_text_messages_in_their_language(
         held = mark_held(scheduled_session(agency.client_a))
     assert held.delivered_by == ("sms",)
     assert LocmemSmsBackend.outbox == [
-        {"to": "+15550100", "body": f"Attune le invita a dar su opinión: {held.checkin_url}"}
+        {
+            "to": "+15550100",
+            "body": f"Su equipo de atención le invita a dar su opinión: {held.checkin_url}",
+        }
     ]
     assert mail.outbox == []
 

@@ -74,7 +74,7 @@ def test_it_asks_again_for_an_answer_it_needs(agency):
     browser = open_link(issued.token, "ar")
     page = browser.post(reverse("clients:client_home"), {"comment": "x"}).content.decode()
     assert 'dir="rtl"' in page
-    assert "اختر إجابة" in page
+    assert "يُرجى اختيار إجابة" in page
     assert not ReferralFeedback.objects.exists()
 
 

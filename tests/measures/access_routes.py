@@ -81,7 +81,12 @@ ROUTES = {
     "measures:signal_acknowledge": ("post", signals, THERAPIST_OWN_REDIRECT),
     "measures:signal_close": ("post", signals, THERAPIST_OWN_REDIRECT),
     "measures:client_measures": ("get", "client", THERAPIST_OWN),
-    "measures:measure_send": ("post", "client", THERAPIST_OWN_REDIRECT),
+    # An empty POST: the measures page comes back with the reason (400); nothing is sent.
+    "measures:measure_send": (
+        "post",
+        "client",
+        {**THERAPIST_OWN, "therapist_a": (400, 404), "therapist_b": (400, 404)},
+    ),
     # An empty POST: the form comes back with its errors (400); nothing is scheduled.
     "measures:schedule_create": (
         "post",

@@ -94,7 +94,7 @@ def test_it_asks_the_checkin_in_arabic_right_to_left(agency):
     http, _ = open_checkin(agency.client_a, "ar")
     body = http.get("/c/").content.decode()
     assert 'dir="rtl"' in body
-    assert "شعرت بأنني مسموع ومفهوم." in body
+    assert "شعرت بأن ما قلته كان مسموعًا ومفهومًا." in body
     assert "I felt heard and understood." not in body
 
 

@@ -34,7 +34,8 @@ def test_it_draws_each_trend_with_a_table_of_the_same_figures(agency):
 def test_it_sends_a_phq9_link_and_shows_it_once(agency):
     http = signed_in(agency.therapist_a)
     url = f"/clients/{agency.client_a.pk}/measures/send/"
-    page = http.post(url, {"instrument": "bundled:phq9"}).content.decode()
+    # The client reads Spanish; the PHQ-9 is in English only, so the therapist ticks to send it.
+    page = http.post(url, {"instrument": "bundled:phq9", "other_language": "on"}).content.decode()
     assert "Patient Health Questionnaire (PHQ-9)" in page
     assert re.search(r'value="http://testserver/c/[\w-]{20,}/"', page)
     assert CheckIn.objects.get().instrument.name == "phq9"
@@ -43,5 +44,7 @@ def test_it_sends_a_phq9_link_and_shows_it_once(agency):
 def test_it_refuses_a_measure_that_is_not_offered(agency):
     http = signed_in(agency.therapist_a)
     url = f"/clients/{agency.client_a.pk}/measures/send/"
-    assert http.post(url, {"instrument": "stored:999"}).status_code == 302
+    response = http.post(url, {"instrument": "stored:999"})
+    assert response.status_code == 400
+    assert "Choose a measure from the list." in response.content.decode()
     assert not CheckIn.objects.exists()

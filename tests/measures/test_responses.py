@@ -70,7 +70,7 @@ def test_it_reads_json_text_as_well_as_parsed_data(phq9):
         (json.dumps({"resourceType": "QuestionnaireResponse", "item": []}), "status"),
         (
             json.dumps(
-                response([rating("heard", 3)], questionnaire="urn:attune:instrument:phq9|1")
+                response([rating("heard", 3)], questionnaire="urn:attune:instrument:phq9|2")
             ),
             "answers questionnaire",
         ),
@@ -126,6 +126,6 @@ def test_it_refuses_answers_on_groups_and_display_items(checkin):
 def test_it_round_trips_answers_through_a_built_response(phq9):
     answers = {f"phq9-{n}": ("LA6570-1",) for n in range(1, 10)}
     built = build_questionnaire_response(phq9, answers)
-    assert built["questionnaire"] == "urn:attune:instrument:phq9|1"
+    assert built["questionnaire"] == "urn:attune:instrument:phq9|2"
     assert built["item"][0]["item"][0]["answer"][0]["valueCoding"]["system"] == "http://loinc.org"
     assert parse_questionnaire_response(built, phq9) == answers

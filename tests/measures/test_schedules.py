@@ -196,6 +196,8 @@ def test_the_therapist_schedules_pauses_and_stops_from_the_measures_page(agency)
             "schedule-interval_weeks": "3",
             "schedule-first_due_on": timezone.localdate().isoformat(),
             "schedule-goals": "",
+            # The client reads Spanish and the GAD-7 is in English only: the therapist ticks.
+            "schedule-other_language": "on",
         },
     )
     assert response.status_code == 302
@@ -280,3 +282,20 @@ def test_the_new_encrypted_fields_are_rotated_with_the_others():
     columns = {model.__name__: names for model, names in encrypted_columns()}
     assert columns["CheckInSchedule"] == ["goal_texts"]
     assert columns["CheckInDraft"] == ["data"]
+
+
+def test_a_measure_not_in_the_clients_language_is_not_scheduled_without_the_tick(agency):
+    http = HttpClient()
+    http.force_login(agency.therapist_a)
+    response = http.post(
+        f"/clients/{agency.client_a.pk}/measures/schedules/",
+        {
+            "schedule-instrument": "bundled:gad7",
+            "schedule-interval_weeks": "4",
+            "schedule-first_due_on": timezone.localdate().isoformat(),
+            "schedule-goals": "",
+        },
+    )
+    assert response.status_code == 400
+    assert "is not available in Spanish" in response.content.decode()
+    assert not CheckInSchedule.objects.exists()

@@ -18,13 +18,22 @@ from django.views.decorators.http import require_POST
 
 from attune.access.actor import Actor
 from attune.clients import link_pages, queries, services
-from attune.clients.forms import LANGUAGE_SUGGESTIONS, PRONOUN_SUGGESTIONS, ClientProfileForm
+from attune.clients.forms import (
+    LANGUAGE_SUGGESTIONS,
+    OWN_NAMES,
+    PRONOUN_SUGGESTIONS,
+    ClientProfileForm,
+)
 from attune.clients.identity_forms import CulturalFormulationForm, SelfIdentificationForm
+from attune.clients.language import welcome_in_each_language
 from attune.clients.models import ClientLink, LinkPurpose
 
 SESSION_LINK = "client_link_id"
 SESSION_UNTIL = "client_link_until"
 SESSION_LANGUAGE = "client_language"
+# Set by a check-in whose answers include a safety item above its lowest answer: the thank-you
+# page then tells the client the answers may not be read today and what to do now.
+SESSION_SAFETY_ANSWER = "client_safety_answer"
 
 
 def activate_client_language(request, link: ClientLink | None = None) -> str:
@@ -85,10 +94,14 @@ def client_home(request):
         return render(
             request,
             "clients/client_language.html",
-            {"client": link.client, "client_languages": settings.CLIENT_LANGUAGES},
+            {"client": link.client, "welcomes": welcome_in_each_language()},
         )
     if link.used_at is not None:
-        return render(request, "clients/client_thanks.html", {"client": link.client})
+        return render(
+            request,
+            "clients/client_thanks.html",
+            {"client": link.client, "safety_answer": request.session.get(SESSION_SAFETY_ANSWER)},
+        )
     page = link_pages.page_for(link.purpose)
     if page is None:
         return _refused(request)
@@ -98,16 +111,21 @@ def client_home(request):
 @never_cache
 @require_POST
 def client_language(request):
+    """Switch the client pages' language, from any client page, and go back to the same page.
+
+    Every client page is at one address (``client_home``: the link's page, its next step, the
+    thank-you page), so going back there keeps the client where they were.  Without a live link
+    (an expired link's page) the choice is kept for this browser only.
+    """
     link = current_link(request)
-    if link is None:
-        return _refused(request)
     language = request.POST.get("language", "")
     if language in dict(settings.CLIENT_LANGUAGES):
-        services.client_page_language_set(
-            actor=Actor.from_request(request, link_id=link.pk),
-            client=link.client,
-            language=language,
-        )
+        if link is not None:
+            services.client_page_language_set(
+                actor=Actor.from_request(request, link_id=link.pk),
+                client=link.client,
+                language=language,
+            )
         request.session[SESSION_LANGUAGE] = language
     return redirect("clients:client_home")
 
@@ -152,7 +170,13 @@ def self_identification_page(request, link: ClientLink):
     return render(
         request,
         "clients/client_identity.html",
-        {"form": form, "client": client, **identity_suggestions()},
+        {
+            "form": form,
+            "client": client,
+            **identity_suggestions(),
+            # On the client's own page, each language in its own name.
+            "language_suggestions": [(tag, OWN_NAMES[tag]) for tag, _ in LANGUAGE_SUGGESTIONS],
+        },
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -41,6 +42,51 @@ PRONOUNS_INPUT = forms.TextInput(
     attrs={"list": "pronoun-suggestions", "autocomplete": "off", "dir": "auto"}
 )
 LANGUAGE_INPUT = forms.TextInput(attrs={"list": "language-suggestions", "autocomplete": "off"})
+
+
+# Each suggested language as its speakers write it, so a client finds their own language.
+OWN_NAMES = {
+    "en": "English",
+    "es": "Español",
+    "zh-Hans": "中文（简体）",
+    "vi": "Tiếng Việt",
+    "ar": "العربية",
+    "ko": "한국어",
+    "tl": "Tagalog",
+    "ru": "Русский",
+    "fr": "Français",
+    "ht": "Kreyòl ayisyen",
+    "ase": "American Sign Language (ASL)",
+}
+
+
+def own_name(tag: str) -> str:
+    """Return a language's name in that language, or the tag when Attune does not know it."""
+    if tag in OWN_NAMES:
+        return OWN_NAMES[tag]
+    try:
+        return translation.get_language_info(tag)["name_local"]
+    except KeyError:
+        return tag
+
+
+def language_choices_in_own_names(current: str = "") -> list[tuple[str, str]]:
+    """Return the choices of a client's language: none said, each suggestion, and theirs."""
+    choices = [("", gettext_lazy("I prefer not to say"))]
+    choices += [(tag, OWN_NAMES[tag]) for tag, _english in LANGUAGE_SUGGESTIONS]
+    if current and current not in OWN_NAMES:
+        choices.append((current, own_name(current)))
+    return choices
+
+
+class LanguageSelect(forms.Select):
+    """A select whose options carry their language, so each name is read in its own voice."""
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        if value:
+            option["attrs"]["lang"] = value
+        return option
 
 
 def clean_language_tag(value: str) -> str:
@@ -141,9 +187,16 @@ class ClientProfileForm(NamingFieldsMixin, forms.Form):
         max_length=PRONOUNS_MAX,
         widget=PRONOUNS_INPUT,
     )
-    preferred_language = forms.CharField(
+    preferred_language = forms.ChoiceField(
         label=gettext_lazy("Language you prefer (optional)"),
         required=False,
-        max_length=35,
-        widget=LANGUAGE_INPUT,
+        error_messages={"invalid_choice": gettext_lazy("Please choose a language from the list.")},
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = (self.initial.get("preferred_language") or "").strip()
+        self.fields["preferred_language"].choices = language_choices_in_own_names(current)
+        self.fields["preferred_language"].widget = LanguageSelect(
+            choices=self.fields["preferred_language"].choices
+        )

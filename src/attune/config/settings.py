@@ -69,6 +69,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that a language a client page turns on never outlives its request.
+    "attune.clients.language.RequestLanguageMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "attune.access.middleware.RequestIdMiddleware",
@@ -104,6 +106,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "attune.clients.language.client_page_context",
             ],
         },
     }
@@ -156,12 +159,17 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "access:login"
 LOGIN_REDIRECT_URL = "access:home"
 
-# The agency's name, in messages to clients and on the public access statement.
-ATTUNE_AGENCY_NAME = envstr("ATTUNE_AGENCY_NAME", "Attune")
+# The agency as clients know it: its name and how to reach it, on every client page and in
+# every message to a client. Left empty, clients read "Your care team" in their language.
+ATTUNE_AGENCY_NAME = envstr("ATTUNE_AGENCY_NAME", "")
+ATTUNE_AGENCY_CONTACT = envstr("ATTUNE_AGENCY_CONTACT", "")
+# Where a client in crisis can turn (a crisis line, the agency's on-call number), shown on every
+# client page after the sentence telling them to call their local emergency number.
+ATTUNE_CRISIS_CONTACT = envstr("ATTUNE_CRISIS_CONTACT", "")
 
 # Second factor (TOTP): required for every staff member unless turned off for a local demo.
 ATTUNE_REQUIRE_MFA = envbool("ATTUNE_REQUIRE_MFA", True)
-OTP_TOTP_ISSUER = ATTUNE_AGENCY_NAME
+OTP_TOTP_ISSUER = ATTUNE_AGENCY_NAME or "Attune"
 
 # Sessions: idle logoff and an absolute cap, both enforced by SessionLimitsMiddleware.
 ATTUNE_IDLE_LOGOFF_MINUTES = envint("ATTUNE_IDLE_LOGOFF_MINUTES", 15)

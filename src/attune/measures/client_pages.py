@@ -15,6 +15,7 @@ from django.utils import translation
 from attune.access.actor import Actor
 from attune.clients import link_pages
 from attune.clients import queries as client_queries
+from attune.clients.client_views import SESSION_SAFETY_ANSWER
 from attune.measures import services
 from attune.measures.forms import TAMPERED, CheckInForm
 
@@ -42,8 +43,26 @@ def checkin_page(request, link):
     return render(
         request,
         "measures/client_checkin.html",
-        {"form": form, "client": client, "blocks": form.blocks()},
+        {
+            "form": form,
+            "client": client,
+            "blocks": form.blocks(),
+            "shown_in": shown_in_other_language(form),
+        },
     )
+
+
+def shown_in_other_language(form) -> str:
+    """Name (in the page's language) the language questions fall back to, if any do."""
+    fallback = next((block.language for block in form.layout if block.language), None)
+    if fallback is None:
+        return ""
+    try:
+        name = str(translation.get_language_info(fallback.split("-")[0])["name_translated"])
+    except KeyError:
+        return fallback
+    # Spanish writes language names in lower case within a sentence ("en inglés").
+    return name.lower() if translation.get_language() == "es" else name
 
 
 def _answers_posted(request) -> QueryDict | None:
@@ -64,6 +83,9 @@ def _submit(request, link, *, actor, checkin, form):
         if link.used_at is None:
             # The link expired while the page was open: say so rather than show the form again.
             return render(request, "clients/link_refused.html", {"rate_limited": False}, status=404)
+    if stored and any(response.safety_items for response in stored):
+        # An answer on a safety item: the thank-you page says what to do now (client_views).
+        request.session[SESSION_SAFETY_ANSWER] = True
     # Stored now or by an earlier click: either way the thank-you page follows.
     return redirect("clients:client_home")
 
@@ -150,5 +172,6 @@ def _render_page(request, link, actor, checkin, form, *, page, version, conflict
             "version": version,
             "conflict": conflict,
             "expires_at": checkin.expires_at,
+            "shown_in": shown_in_other_language(form),
         },
     )

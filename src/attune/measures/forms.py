@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from attune.measures.errors import ResponseError
 from attune.measures.goals import CLIENT_NAMED_GOALS_LIMIT, GOALS_CHECKIN
 from attune.measures.instrument import CHOICE_TYPES, Instrument, Item, ItemType, LocalizedText
+from attune.measures.languages import base, complete_languages, has_language
 from attune.measures.models import (
     MAX_INTERVAL_WEEKS,
     ReviewState,
@@ -367,42 +368,42 @@ def _condition_inputs(instrument: Instrument, link_id: str) -> set[str] | None:
 
 
 class SendMeasureForm(forms.Form):
-    """Choose a measure to send: a bundled one by name, or one the agency imported by key."""
+    """Choose a measure to send: a bundled one by name, or one the agency imported by key.
+
+    Each choice says which languages the measure has.  With a client whose language is known,
+    the measures in it come first, and a measure without it is sent only when the therapist
+    ticks that the client will read it in another language: never silently.
+    """
 
     instrument = forms.ChoiceField(
         label="Measure to send",
         error_messages={"invalid_choice": "Choose a measure from the list."},
     )
+    other_language = forms.BooleanField(
+        label="Send it anyway: I have talked with the client about reading it in this language",
+        required=False,
+    )
 
-    def __init__(self, *args, **kwargs):
-        from attune.measures.bundled import bundled_instruments
-
+    def __init__(self, *args, client=None, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [
-            (
-                f"bundled:{name}",
-                instrument.title.default + ("" if instrument.validated else " (not validated)"),
+        self.client_language = client_reading_language(client) if client is not None else ""
+        self.offers = measure_offers()
+        if self.client_language:
+            self.offers.sort(
+                key=lambda offer: not has_language(offer.instrument, self.client_language)
             )
-            for name, instrument in bundled_instruments().items()
-            if name != GOALS_CHECKIN
-        ]
-        imported = StoredInstrument.objects.filter(bundled=False).values_list(
-            "pk", "title", "key", "review_state"
-        )
-        self._held = {
-            f"stored:{pk}": title
-            for pk, title, _, state in imported
-            if state == ReviewState.NEEDS_REVIEW
-        }
-        held_note = " — needs review, cannot be sent yet"
-        choices += [
-            (
-                f"stored:{pk}",
-                f"{title} ({key})" + (held_note if state == ReviewState.NEEDS_REVIEW else ""),
-            )
-            for pk, title, key, state in imported
-        ]
-        self.fields["instrument"].choices = choices
+        self.fields["instrument"].choices = [(offer.choice, offer.label) for offer in self.offers]
+        self._held = {offer.choice: offer.title for offer in self.offers if offer.needs_review}
+
+    @property
+    def client_language_name(self) -> str:
+        return language_name(self.client_language)
+
+    def missing_language(self) -> list[MeasureOffer]:
+        """Return the measures not in the client's language (empty when it is not known)."""
+        if not self.client_language:
+            return []
+        return [o for o in self.offers if not has_language(o.instrument, self.client_language)]
 
     def clean_instrument(self):
         choice = self.cleaned_data["instrument"]
@@ -412,6 +413,82 @@ class SendMeasureForm(forms.Form):
                 "nothing was sent."
             )
         return choice
+
+    def clean(self):
+        cleaned = super().clean()
+        choice = cleaned.get("instrument")
+        offer = next((offer for offer in self.offers if offer.choice == choice), None)
+        if (
+            offer is not None
+            and self.client_language
+            and not has_language(offer.instrument, self.client_language)
+            and not cleaned.get("other_language")
+        ):
+            raise ValidationError(
+                f"Nothing was sent. {offer.title} is not available in "
+                f"{self.client_language_name}, the client's language: they would read it in "
+                f"{offer.language_names}. Choose a measure in {self.client_language_name}, or "
+                "tick the box to send it anyway."
+            )
+        return cleaned
+
+
+@dataclass(frozen=True)
+class MeasureOffer:
+    choice: str
+    title: str
+    instrument: Instrument
+    validated: bool | None
+    needs_review: bool = False
+
+    @property
+    def language_names(self) -> str:
+        names = [language_name(tag) for tag in complete_languages(self.instrument)]
+        return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
+    @property
+    def label(self) -> str:
+        validated = "" if self.validated is not False else ", not validated"
+        held = " — needs review, cannot be sent yet" if self.needs_review else ""
+        return f"{self.title} (in {self.language_names}{validated}){held}"
+
+
+def measure_offers() -> list[MeasureOffer]:
+    """Return every measure a therapist can send, bundled first, each with its instrument."""
+    from attune.measures.bundled import bundled_instruments
+    from attune.measures.services import instrument_of
+
+    offers = [
+        MeasureOffer(f"bundled:{name}", instrument.title.default, instrument, instrument.validated)
+        for name, instrument in bundled_instruments().items()
+        if name != GOALS_CHECKIN
+    ]
+    for stored in StoredInstrument.objects.filter(bundled=False):
+        offers.append(
+            MeasureOffer(
+                f"stored:{stored.pk}",
+                f"{stored.title} ({stored.key})",
+                instrument_of(stored),
+                stored.validated,
+                needs_review=stored.review_state == ReviewState.NEEDS_REVIEW,
+            )
+        )
+    return offers
+
+
+def client_reading_language(client) -> str:
+    """Return the language the client reads their pages in, or the one they prefer, or ""."""
+    return client.page_language or client.preferred_language or ""
+
+
+def language_name(tag: str) -> str:
+    """Return a language's English name for staff pages (the tag itself when unknown)."""
+    from django.utils import translation
+
+    try:
+        return str(translation.get_language_info(base(tag))["name"])
+    except KeyError:
+        return tag
 
 
 class CloseSignalForm(forms.Form):

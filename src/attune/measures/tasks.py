@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from attune.access.actor import Actor
+from attune.clients.language import agency_name
 from attune.clients.models import Client, ContactConsent
 
 logger = logging.getLogger(__name__)
@@ -94,9 +95,21 @@ def invitation_language(client: Client) -> str:
     return settings.LANGUAGE_CODE
 
 
-def agency_name() -> str:
-    """Return the agency's name as clients know it."""
-    return settings.ATTUNE_AGENCY_NAME
+def _contact_lines() -> str:
+    """Return the end of an email: how to reach the agency, and what to do in a crisis."""
+    lines = ""
+    if settings.ATTUNE_AGENCY_CONTACT:
+        lines += "\n\n" + _("To reach %(agency)s: %(contact)s") % {
+            "agency": agency_name(),
+            "contact": settings.ATTUNE_AGENCY_CONTACT,
+        }
+    lines += "\n\n" + _(
+        "If you are in danger or thinking of harming yourself, call your local emergency "
+        "number now."
+    )
+    if settings.ATTUNE_CRISIS_CONTACT:
+        lines += " " + _("You can also call:") + " " + settings.ATTUNE_CRISIS_CONTACT
+    return lines
 
 
 def deliver_invitation(*, client_id: int, url: str, expires_at: datetime) -> list[str]:
@@ -111,6 +124,7 @@ def deliver_invitation(*, client_id: int, url: str, expires_at: datetime) -> lis
             "your answers. You can skip any question. If you did not expect this message, you "
             "can ignore it."
         ) % {"agency": agency_name(), "url": url, "date": date_format(expires_at, "DATE_FORMAT")}
+        body += _contact_lines()
         short = _("%(agency)s invites your feedback: %(url)s") % {
             "agency": agency_name(),
             "url": url,
@@ -142,6 +156,7 @@ def deliver_reminder(client_id: int) -> list[str]:
             "to hear from you. Please look for that earlier message. If you did not expect "
             "this message, you can ignore it."
         ) % {"agency": agency_name()}
+        body += _contact_lines()
     delivered = []
     if "email" in channels:
         try:

@@ -147,7 +147,7 @@ def signal_close(request, signal_id: int):
 
 
 @login_required
-def client_measures(request, client_id: int, schedule_form=None, status=200):
+def client_measures(request, client_id: int, schedule_form=None, send_form=None, status=200):
     if not request.user.is_therapist and not request.user.is_supervisor:
         raise refused_client_id(Actor.from_request(request), client_id, section="measures")
     measures = queries.client_measures(actor=Actor.from_request(request), client_id=client_id)
@@ -160,10 +160,11 @@ def client_measures(request, client_id: int, schedule_form=None, status=200):
             "signals": measures.signals,
             "comments": measures.comments,
             "checkins": measures.checkins,
-            "send_form": SendMeasureForm(),
+            "send_form": send_form or SendMeasureForm(client=measures.client),
             "can_send": request.user.has_perm("measures.send_checkin", measures.client),
             "schedules": measures.schedules,
-            "schedule_form": schedule_form or ScheduleForm(prefix="schedule"),
+            "schedule_form": schedule_form
+            or ScheduleForm(prefix="schedule", client=measures.client),
             "can_schedule": request.user.has_perm("measures.schedule_checkins", measures.client),
         },
         status=status,
@@ -187,10 +188,10 @@ def measure_send(request, client_id: int):
     client = client_queries.client_record(actor=actor, client_id=client_id, section="measures")
     if not request.user.has_perm("measures.send_checkin", client):
         raise Http404
-    form = SendMeasureForm(request.POST)
+    form = SendMeasureForm(request.POST, client=client)
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors.get("instrument", [])) or "Choose a measure.")
-        return redirect("measures:client_measures", client_id=client.pk)
+        # Nothing is sent: the page comes back with the reason beside the form.
+        return client_measures(request, client_id=client.pk, send_form=form, status=400)
     instrument = chosen_instrument(form.cleaned_data["instrument"])
     try:
         sent = services.checkin_send(
@@ -223,7 +224,7 @@ def _client_to_schedule(request, client_id: int):
 @require_POST
 def schedule_create(request, client_id: int):
     actor, client = _client_to_schedule(request, client_id)
-    form = ScheduleForm(request.POST, prefix="schedule")
+    form = ScheduleForm(request.POST, prefix="schedule", client=client)
     if form.is_valid():
         try:
             schedule = services.schedule_create(

@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.views.decorators.http import require_POST
 
 from attune.access.actor import Actor
+from attune.clients.language import agency_name
 from attune.organisation import queries, services
 from attune.organisation.forms import (
     ActionEditForm,
@@ -353,7 +354,7 @@ def _statement(request, language: str):
             "organisation/public_statement.html",
             {
                 "statement": statement,
-                "agency_name": settings.ATTUNE_AGENCY_NAME,
+                "agency_name": agency_name(),
                 "client_languages": settings.CLIENT_LANGUAGES,
                 "current": language,
             },
