@@ -304,7 +304,8 @@ def test_an_imported_postnatal_copy_answered_with_self_harm_raises_a_safety_sign
         answers={stored.key: epds_answers("h1")},
     )
     signal = Signal.objects.get(client=client)
-    assert signal.kind == SignalKind.SAFETY and signal.facts["items"] == ["pn.10"]
+    assert signal.kind == SignalKind.SAFETY
+    assert signal.facts["safety_item"]["items"] == ["pn.10"]
     assert AccessEvent.objects.get(object_type="signal").flagged
 
 
