@@ -31,9 +31,9 @@ def trail_entries(*, case_code: str = "", username: str = ""):
         events = events.filter(client_ref=client.pk) if client else events.none()
         looked_up = f"client {case_code.upper()}" if client else None
     if username:
-        staff = StaffUser.objects.filter(username=username).only("id").first()
+        staff = StaffUser.objects.filter(username=username).first()
         events = events.filter(actor=staff) if staff else events.none()
-        looked_up = f"staff member {username}" if staff else None
+        looked_up = f"staff member {staff}" if staff else None
     return events, looked_up
 
 

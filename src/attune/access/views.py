@@ -201,7 +201,13 @@ def trail_list(request):
     return render(
         request,
         "access/trail_list.html",
-        {"page": page, "case_code": case_code, "username": username, "looked_up": looked_up},
+        {
+            "page": page,
+            "case_code": case_code,
+            "username": username,
+            "looked_up": looked_up,
+            "staff_members": queries.staff_directory(),
+        },
     )
 
 

@@ -78,6 +78,7 @@ def client_detail(request, client_id: int):
         context.update(
             care_queries.client_page_section(actor=Actor.from_request(request), client=client)
         )
+        context["sessions_glance"] = care_queries.sessions_glance(client)
     return render(request, "clients/client_detail.html", context)
 
 

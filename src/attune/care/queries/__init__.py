@@ -43,6 +43,7 @@ from attune.care.queries.repairs import (
 from attune.care.queries.sessions import (
     client_sessions,
     session_for_action,
+    sessions_glance,
 )
 from attune.care.queries.today import (
     today,
@@ -59,6 +60,7 @@ __all__ = [
     "client_plan",
     "client_repairs",
     "client_sessions",
+    "sessions_glance",
     "current_goals",
     "my_reflections",
     "note_for_view",
