@@ -79,6 +79,18 @@ def shared_names(names) -> set[str]:
     return shared
 
 
+def shared_name_codes(*, therapist) -> dict[int, str]:
+    """Return {client id: case code} for ``therapist``'s open clients whose chosen name another
+    of them shares, so pages that list them can tell them apart (one query)."""
+    rows = list(
+        Client.objects.filter(therapist=therapist, closed_at__isnull=True).values_list(
+            "id", "case_code", "chosen_name"
+        )
+    )
+    shared = shared_names(name for _id, _code, name in rows)
+    return {pk: code for pk, code, name in rows if name.casefold() in shared}
+
+
 def caseload_summary(*, therapist, request) -> list[dict]:
     """Return a supervisee's caseload as summaries, trailed as a supervisor's look."""
     return caseload(therapist=therapist, actor=Actor.from_request(request))

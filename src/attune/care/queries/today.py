@@ -18,6 +18,7 @@ from attune.access.models import TrailAction
 from attune.care.models import RepairLog, TherapySession, TreatmentPlan
 from attune.care.queries.plans import plans_due_for_review
 from attune.care.queries.repairs import repairs_due
+from attune.clients.queries import shared_name_codes
 from attune.measures.models import CheckIn
 from attune.measures.queries import SignalRow, open_signal_rows
 
@@ -31,6 +32,8 @@ class TodayPage:
     repairs_due: list[RepairLog] = field(default_factory=list)
     plans_due: list[TreatmentPlan] = field(default_factory=list)
     unanswered: list[CheckIn] = field(default_factory=list)
+    # Case codes of the therapist's clients who share a chosen name with another, by client id.
+    tell_apart: dict[int, str] = field(default_factory=dict)
 
     @property
     def is_clear(self) -> bool:
@@ -103,6 +106,7 @@ def today(*, actor: Actor, now: datetime | None = None) -> TodayPage:
         repairs_due=repairs_due(therapist=therapist, on=day),
         plans_due=plans_due_for_review(therapist=therapist, on=day),
         unanswered=unanswered_checkins(therapist=therapist, now=now),
+        tell_apart=shared_name_codes(therapist=therapist),
     )
     trail.record(
         actor=actor,

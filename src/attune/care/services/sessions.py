@@ -40,7 +40,8 @@ def session_schedule(*, actor: Actor, client: Client, starts_at: datetime) -> Th
     session = TherapySession.objects.create(
         client=client, therapist=client.therapist or actor.user, starts_at=starts_at
     )
-    _trail(actor, session, TrailAction.CREATE, f"scheduled for {starts_at.isoformat()}")
+    starts = dateformat.format(timezone.localtime(starts_at), "j M Y, H:i T")
+    _trail(actor, session, TrailAction.CREATE, f"scheduled for {starts}")
     return session
 
 
