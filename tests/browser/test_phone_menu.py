@@ -94,3 +94,11 @@ def test_on_a_desktop_the_groups_are_in_the_header(agency, live_server, desktop)
     assert desktop.get_by_role("button", name="Sign out").is_visible()
     assert _header_height(desktop) <= 160
     assert_accessible(desktop)
+
+
+def test_the_leaders_wide_tables_scroll_in_place_on_a_phone(agency, live_server, phone360):
+    sign_in(phone360, live_server, "lee")
+    for path in ("/agency/trail/", "/agency/staff/"):
+        phone360.goto(f"{live_server.url}{path}")
+        assert phone360.evaluate("document.documentElement.scrollWidth") <= PHONE_360["width"]
+        assert_accessible(phone360)
