@@ -311,4 +311,5 @@ def test_the_header_links_each_role_to_its_page(agency, client):
     page = client.get(AUDIT).content.decode()
     assert 'href="/agency/language-audit/" aria-current="page">Language audit' in page
     client.force_login(agency.therapist_a)
-    assert 'href="/notes/check/" aria-current="page">Check a note' in client.get(NOTE).content.decode()
+    page = client.get(NOTE).content.decode()
+    assert 'href="/notes/check/" aria-current="page">Check a note' in page
