@@ -74,3 +74,14 @@ def test_the_reflection_picker_tells_them_apart(agency):
     body = _get(agency.therapist_a, "/reflections/new/")
     assert f"Noa (case {first.case_code})</option>" in body
     assert f"Noa (case {second.case_code})</option>" in body
+
+
+def test_the_signals_page_tells_them_apart(agency):
+    from tests.measures.checkins import answered_checkin
+
+    first, second = _client(agency, "Noa"), _client(agency, "Noa")
+    for client in (first, second):
+        answered_checkin(client, 1)
+    body = _get(agency.therapist_a, "/signals/")
+    assert f"(case {first.case_code})" in body and f"(case {second.case_code})" in body
+    assert f"(case {agency.client_a.case_code})" not in body
