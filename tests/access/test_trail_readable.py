@@ -82,3 +82,26 @@ def test_a_client_link_is_named_not_numbered(agency):
     body = body.decode()
     assert "The client, through a private link" in body
     assert f"client link {link.pk}" not in body
+
+
+def test_attune_time_zone_sets_djangos_time_zone(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "ATTUNE_TIME_ZONE": "America/Chicago",
+        "ATTUNE_VAR_DIR": str(tmp_path),
+        "ATTUNE_AUTOGENERATE_SECRETS": "true",
+        "DJANGO_SETTINGS_MODULE": "attune.config.settings",
+    }
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "from django.utils import timezone; "
+        "print(settings.TIME_ZONE, settings.USE_TZ, timezone.get_default_timezone_name())"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == ["America/Chicago", "True", "America/Chicago"]
