@@ -109,3 +109,14 @@ def test_today_does_not_offer_it_for_a_session_later_today(agency):
     )
     body = signed_in(agency.therapist_a).get("/today/").content.decode()
     assert f"/sessions/{session.pk}/no-show/" not in body
+
+
+def test_the_confirmation_page_is_in_the_trail(agency):
+    from attune.access.models import AccessEvent
+
+    session = _session(agency, hours=-1)
+    signed_in(agency.therapist_a).get(f"/sessions/{session.pk}/no-show/")
+    event = AccessEvent.objects.filter(object_type="therapy_session").latest("seq")
+    assert event.actor_id == agency.therapist_a.pk
+    assert event.client_ref == agency.client_a.pk
+    assert event.detail == "asked to confirm a missed session"

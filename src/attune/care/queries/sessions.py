@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from django.http import Http404
 from django.utils import timezone
 
+from attune.access import trail
 from attune.access.actor import Actor
+from attune.access.models import TrailAction
 from attune.access.policy import own_clients_scope
 from attune.care.models import SessionStatus, TherapySession
 from attune.clients import queries as client_queries
@@ -32,6 +34,24 @@ def session_for_action(*, actor: Actor, session_id: int) -> TherapySession:
     )
     if session is None or not actor.user.has_perm("care.manage_sessions", session.client):
         raise Http404
+    return session
+
+
+def session_to_confirm(*, actor: Actor, session_id: int) -> TherapySession:
+    """Return a session of ``actor``'s own client to confirm an action on, recording the read.
+
+    The confirmation page shows the client's name and the session's time.
+    """
+    session = session_for_action(actor=actor, session_id=session_id)
+    trail.record(
+        actor=actor,
+        action=TrailAction.VIEW,
+        client_id=session.client_id,
+        object_type="therapy_session",
+        object_ref=session.pk,
+        section="sessions",
+        detail="asked to confirm a missed session",
+    )
     return session
 
 

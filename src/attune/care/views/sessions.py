@@ -128,9 +128,9 @@ def session_no_show(request, session_id: int):
     or a POST without ``confirm=yes``, shows the question; only the confirmed POST records it.
     """
     actor = Actor.from_request(request)
-    session = queries.session_for_action(actor=actor, session_id=session_id)
     confirmed = request.method == "POST" and request.POST.get("confirm") == "yes"
     if not confirmed:
+        session = queries.session_to_confirm(actor=actor, session_id=session_id)
         if not session.has_started or session.status != SessionStatus.SCHEDULED:
             messages.error(request, "Nothing changed: " + _no_show_refusal(session) + ".")
             return redirect_back(request, "care:session_list", client_id=session.client_id)
@@ -139,6 +139,7 @@ def session_no_show(request, session_id: int):
             "care/session_no_show.html",
             {"session": session, "client": session.client, "next": safe_next(request)},
         )
+    session = queries.session_for_action(actor=actor, session_id=session_id)
     try:
         services.session_mark_no_show(actor=actor, session=session)
         messages.success(request, f"Recorded: {session.client.chosen_name} did not come.")
