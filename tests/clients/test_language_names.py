@@ -92,3 +92,50 @@ def test_the_agency_page_counts_languages_by_name(agency):
     assert '<th scope="row">Korean</th><td>11</td>' in body
     assert '<th scope="row">Spanish</th>' in body
     assert '<th scope="row">ko</th>' not in body
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("Korean", "ko"),
+        ("español", "es"),
+        ("American Sign Language", "ase"),
+        ("zh-Hant", "zh-Hant"),
+    ],
+)
+def test_staff_may_type_a_languages_name_or_its_code(agency, typed, stored):
+    from attune.clients.models import Client
+
+    http = HttpClient()
+    http.force_login(agency.therapist_a)
+    response = http.post(
+        "/clients/new/",
+        {"chosen_name": "Typed Language", "preferred_language": typed, "contact_consent": "none"},
+    )
+    assert response.status_code == 302
+    client = max(Client.objects.all(), key=lambda c: c.pk)
+    assert client.preferred_language == stored
+
+
+def test_an_unknown_language_name_is_refused_and_nothing_is_saved(agency):
+    from attune.clients.models import Client
+
+    before = Client.objects.count()
+    http = HttpClient()
+    http.force_login(agency.therapist_a)
+    response = http.post(
+        "/clients/new/",
+        {
+            "chosen_name": "Nobody",
+            "preferred_language": "Lithuanian please",
+            "contact_consent": "none",
+        },
+    )
+    assert response.status_code == 200
+    assert "No language by that name" in response.content.decode()
+    assert Client.objects.count() == before
+
+
+def test_the_edit_form_shows_the_languages_name(agency):
+    body = _page(agency.therapist_a, f"/clients/{agency.client_a.pk}/edit/")
+    assert 'name="preferred_language" value="Spanish"' in body

@@ -9,12 +9,15 @@ not know is shown as written with a plain "(language code)" hint, never as an er
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import langcodes
 from django.utils import translation
 
 UNKNOWN_HINT = "language code"
+# The shape of a BCP-47 tag as forms accept it (attune.clients.forms.LANGUAGE_TAG).
+TAG_SHAPE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
 def language_name(tag: str | None, reader: str | None = None) -> str:
@@ -51,3 +54,34 @@ def _name(tag: str, reader: str) -> str:
 def language_names(tags) -> list[str]:
     """Return the names of several tags, in order, skipping empty ones."""
     return [language_name(tag) for tag in tags if tag and str(tag).strip()]
+
+
+def tag_for(text: str) -> str | None:
+    """Return the tag for what staff typed: a tag as written, or a language's name ("Korean").
+
+    A 2–3 letter word is read as a tag ("ga" is Irish); anything else is looked up by name, in
+    English or in the language itself ("español").  None when nothing matches.
+    """
+    text = (text or "").strip()
+    if not text:
+        return ""
+    if TAG_SHAPE.match(text):
+        return text
+    try:
+        found = langcodes.find(text)
+    except LookupError:
+        return None
+    # find() also matches loosely ("Lithuanian please"); only an exact name counts.
+    names = {found.display_name("en"), found.language_name("en"), found.autonym()}
+    if text.casefold() not in {name.casefold() for name in names}:
+        return None
+    return found.to_tag()
+
+
+def editable_name(tag: str) -> str:
+    """Return what a form shows for a stored tag: its name when the name leads back to the same
+    tag, else the tag itself (so saving the form unchanged never changes the language)."""
+    name = language_name(tag, "en")
+    if name and "(" not in name and tag_for(name) == tag:
+        return name
+    return tag
