@@ -30,12 +30,17 @@ def test_a_therapist_acts_on_today_without_leaving_it(agency, live_server, deskt
     assert desktop.evaluate("window.__stayed === true")
     assert_accessible(desktop)
 
-    desktop.get_by_role("button", name="Did not come").click()
+    # "Did not come" feeds the no-show figures: it opens a confirmation first.
+    desktop.locator("summary", has_text="Did not come").click()
+    session.refresh_from_db()
+    assert session.status == "scheduled"
+    assert_accessible(desktop)
+    desktop.get_by_role("button", name="Yes, record it").click()
     desktop.locator("#messages").get_by_text("did not come").wait_for()
     assert desktop.evaluate("window.__stayed === true")
     session.refresh_from_db()
     assert session.status == "no_show"
-    assert desktop.get_by_role("button", name="Did not come").count() == 0
+    assert desktop.locator("summary", has_text="Did not come").count() == 0
 
 
 def test_today_works_without_javascript(agency, live_server, browser):
@@ -50,7 +55,8 @@ def test_today_works_without_javascript(agency, live_server, browser):
         page.get_by_label("Password").fill(PASSWORD)
         with page.expect_navigation():
             page.get_by_role("button", name="Sign in").click()
-        page.get_by_role("button", name="Did not come").click()
+        page.locator("summary", has_text="Did not come").click()
+        page.get_by_role("button", name="Yes, record it").click()
         page.locator("#messages").get_by_text("did not come").wait_for()
         assert page.url.endswith("/today/")
     finally:

@@ -61,11 +61,11 @@ ROUTES = {
     "care:repair_close": ("post", repairs, THERAPIST_OWN),
 }
 ROUTES["care:today"] = ("get", None, {**THERAPIST_OWN, "therapist_a": 200, "therapist_b": 200})
-# Marking a session as missed redirects back (to the session list, or to "Today" with next=).
+# Marking a session as missed first asks to confirm: a POST without confirm=yes shows the question.
 ROUTES["care:session_no_show"] = (
     "post",
     sessions,
-    {**THERAPIST_OWN, "therapist_a": (302, 404), "therapist_b": (302, 404)},
+    {**THERAPIST_OWN, "therapist_a": (200, 404), "therapist_b": (200, 404)},
 )
 
 

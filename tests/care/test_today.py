@@ -98,18 +98,20 @@ def test_opening_it_is_in_the_trail(client, agency):
 def test_did_not_come_from_today_returns_to_today(client, agency):
     session = scheduled_session(agency.client_a)
     http = signed_in(client, agency.therapist_a)
-    response = http.post(f"/sessions/{session.pk}/no-show/", {"next": "/today/"})
+    response = http.post(f"/sessions/{session.pk}/no-show/", {"next": "/today/", "confirm": "yes"})
     assert response.status_code == 302 and response["Location"] == "/today/"
     session.refresh_from_db()
     assert session.status == SessionStatus.NO_SHOW
-    again = http.post(f"/sessions/{session.pk}/no-show/", {"next": "/today/"}, follow=True)
+    again = http.post(
+        f"/sessions/{session.pk}/no-show/", {"next": "/today/", "confirm": "yes"}, follow=True
+    )
     assert "Nothing changed" in again.content.decode()
 
 
 def test_next_pointing_elsewhere_is_ignored(client, agency):
     session = scheduled_session(agency.client_a)
     response = signed_in(client, agency.therapist_a).post(
-        f"/sessions/{session.pk}/no-show/", {"next": "https://evil.example/"}
+        f"/sessions/{session.pk}/no-show/", {"next": "https://evil.example/", "confirm": "yes"}
     )
     assert response["Location"] == f"/clients/{agency.client_a.pk}/sessions/"
 
@@ -117,7 +119,7 @@ def test_next_pointing_elsewhere_is_ignored(client, agency):
 def test_acknowledging_from_today_comes_back_to_today(client, agency):
     signal = answered_checkin(agency.client_a, 1)[0].signals.first()
     response = signed_in(client, agency.therapist_a).post(
-        f"/signals/{signal.pk}/acknowledge/", {"next": "/today/"}
+        f"/signals/{signal.pk}/acknowledge/", {"next": "/today/", "confirm": "yes"}
     )
     assert response["Location"] == "/today/"
     signal.refresh_from_db()
@@ -127,7 +129,10 @@ def test_acknowledging_from_today_comes_back_to_today(client, agency):
 def test_an_htmx_action_gets_the_page_back_to_swap(client, agency):
     session = scheduled_session(agency.client_a)
     response = signed_in(client, agency.therapist_a).post(
-        f"/sessions/{session.pk}/no-show/", {"next": "/today/"}, HTTP_HX_REQUEST="true", follow=True
+        f"/sessions/{session.pk}/no-show/",
+        {"next": "/today/", "confirm": "yes"},
+        HTTP_HX_REQUEST="true",
+        follow=True,
     )
     body = response.content.decode()
     assert 'id="today"' in body and 'id="messages"' in body

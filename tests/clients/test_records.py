@@ -117,7 +117,8 @@ def test_it_shows_chosen_names_pronouns_and_language_badges_on_the_caseload(agen
     assert escape("Zoë-Ann O'Brien") in body
     assert "they/them" in body
     assert "Interpreter" in body
-    assert "Preferred language: </span>es</span>" in body
+    assert "Preferred language: </span>Spanish</span>" in body
+    assert ">es<" not in body
 
 
 def test_it_closes_an_episode_with_its_reason(agency):

@@ -315,6 +315,8 @@ def test_it_asks_for_a_draft_when_the_box_is_blank(therapist):
 
 def test_the_header_links_each_role_to_its_page(agency, client):
     client.force_login(agency.leader)
-    assert 'href="/agency/language-audit/">Language audit' in client.get(AUDIT).content.decode()
+    page = client.get(AUDIT).content.decode()
+    assert 'href="/agency/language-audit/" aria-current="page">Language audit' in page
     client.force_login(agency.therapist_a)
-    assert 'href="/notes/check/">Check a note' in client.get(NOTE).content.decode()
+    page = client.get(NOTE).content.decode()
+    assert 'href="/notes/check/" aria-current="page">Check a note' in page

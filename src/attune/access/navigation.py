@@ -6,15 +6,21 @@ from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 
 
+def safe_next(request) -> str:
+    """Return the request's ``next`` (form or query) when it is a path on this site, else ""."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""
+
+
 def redirect_back(request, default: str, **kwargs):
     """Redirect to the form's ``next`` field when it is a path on this site, else to ``default``.
 
     Pages such as "Today" offer the same actions as the pages they summarise; ``next`` brings the
     therapist back where they were. Anything pointing elsewhere is ignored.
     """
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target.startswith("/") and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect(default, **kwargs)
+    target = safe_next(request)
+    return redirect(target) if target else redirect(default, **kwargs)

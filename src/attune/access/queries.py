@@ -34,9 +34,9 @@ def trail_entries(*, case_code: str = "", username: str = "", refused: bool = Fa
         events = events.filter(client_ref=client.pk) if client else events.none()
         looked_up = f"client {case_code.upper()}" if client else None
     if username:
-        staff = StaffUser.objects.filter(username=username).only("id").first()
+        staff = StaffUser.objects.filter(username=username).first()
         events = events.filter(actor=staff) if staff else events.none()
-        looked_up = f"staff member {username}" if staff else None
+        looked_up = f"staff member {staff}" if staff else None
     if refused and looked_up and looked_up != "all refused accesses":
         looked_up = f"refused accesses of {looked_up}"
     return events, looked_up

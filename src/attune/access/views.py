@@ -211,6 +211,7 @@ def trail_list(request):
             "refused": refused,
             "refused_by_staff": queries.refused_by_staff() if refused and not username else [],
             "looked_up": looked_up,
+            "staff_members": queries.staff_directory(),
         },
     )
 

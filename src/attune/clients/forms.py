@@ -9,6 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from attune.clients.language_names import tag_for
 from attune.clients.models import ContactConsent, InterpreterNeed
 from attune.clients.validation import (
     CHOSEN_NAME_MAX,
@@ -135,7 +136,7 @@ class ClientForm(NamingFieldsMixin, forms.Form):
         required=False,
         max_length=35,
         widget=LANGUAGE_INPUT,
-        help_text="A language code, e.g. en, es, vi, ase.",
+        help_text="Its name or its code, e.g. Spanish, Korean, American Sign Language, or es.",
     )
     interpreter_needed = forms.ChoiceField(
         label="Interpreter needed", choices=InterpreterNeed.choices, required=False
@@ -155,6 +156,16 @@ class ClientForm(NamingFieldsMixin, forms.Form):
         return clean_personal_text(
             self.cleaned_data.get("legal_name", ""), max_length=LEGAL_NAME_MAX, label="Legal name"
         )
+
+    def clean_preferred_language(self) -> str:
+        """Staff may type a language's name ("Korean") or its code ("ko"); the code is stored."""
+        tag = tag_for(self.cleaned_data.get("preferred_language", ""))
+        if tag is None:
+            raise forms.ValidationError(
+                "No language by that name: type its name in English (e.g. Korean) or its code "
+                "(e.g. ko), or pick one from the list."
+            )
+        return tag
 
     def clean_phone(self) -> str:
         value = (self.cleaned_data.get("phone") or "").strip()

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from attune.clients import vocabulary
 from attune.clients.identity_forms import FORMULATION_PROMPTS
+from attune.clients.language_names import language_name, language_names
 from attune.clients.models import Question
 
 LABELS = {
@@ -74,11 +75,11 @@ def identity_rows(identity) -> list[Row]:
         if isinstance(value, str):
             row.words = LABELS.get(value, value) if question == Question.FEE_TIER else value
         elif question == Question.LANGUAGES and value:
-            row.words = ", ".join(value)
+            row.words = ", ".join(language_names(value))
         elif question == Question.INTERPRETER and value:
             row.words = str(LABELS.get(value["need"], value["need"]))
             if value.get("language"):
-                row.words += f" ({value['language']})"
+                row.words += f" ({language_name(value['language'])})"
         elif question == Question.SEX_AT_BIRTH and value:
             row.words = value.get("words", "")
             row.categories = (

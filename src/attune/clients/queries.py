@@ -10,6 +10,7 @@ from attune.access.actor import Actor
 from attune.access.models import TrailAction
 from attune.access.policy import client_record_scope, client_summary_scope
 from attune.access.refusals import refused_client_id, refused_for
+from attune.clients.language_names import language_name
 from attune.clients.models import Client
 from attune.clients.vocabulary import ACCESS_BADGES
 
@@ -18,6 +19,7 @@ SMALL_CELL = 11  # aggregates below this are shown as "fewer than 11"
 
 CASELOAD_FIELDS = (
     "id",
+    "case_code",
     "chosen_name",
     "pronouns",
     "preferred_language",
@@ -49,9 +51,13 @@ def caseload(*, therapist, actor: Actor) -> list[dict]:
     # Names are encrypted at rest, so they are sorted here, after decryption.
     rows.sort(key=lambda row: (row["chosen_name"].casefold(), row["id"]))
     url_for = client_url_builder()
+    shared = shared_names(row["chosen_name"] for row in rows)
     for row in rows:
         row["url"] = url_for(row["id"])
         row["access_badges"] = [ACCESS_BADGES.get(code, code) for code in row["access_needs"]]
+        row["language_name"] = language_name(row["preferred_language"])
+        # Two clients who chose the same name are told apart by their case codes.
+        row["tell_apart"] = row["case_code"] if row["chosen_name"].casefold() in shared else ""
     trail.record(
         actor=actor,
         action=TrailAction.VIEW,
@@ -61,6 +67,28 @@ def caseload(*, therapist, actor: Actor) -> list[dict]:
         detail=f"{len(rows)} clients listed",
     )
     return rows
+
+
+def shared_names(names) -> set[str]:
+    """Return the chosen names (casefolded) that more than one of ``names`` share."""
+    seen: set[str] = set()
+    shared: set[str] = set()
+    for name in names:
+        key = name.casefold()
+        (shared if key in seen else seen).add(key)
+    return shared
+
+
+def shared_name_codes(*, therapist) -> dict[int, str]:
+    """Return {client id: case code} for ``therapist``'s open clients whose chosen name another
+    of them shares, so pages that list them can tell them apart (one query)."""
+    rows = list(
+        Client.objects.filter(therapist=therapist, closed_at__isnull=True).values_list(
+            "id", "case_code", "chosen_name"
+        )
+    )
+    shared = shared_names(name for _id, _code, name in rows)
+    return {pk: code for pk, code, name in rows if name.casefold() in shared}
 
 
 def caseload_summary(*, therapist, request) -> list[dict]:
@@ -153,7 +181,11 @@ def language_counts() -> list[dict]:
         .order_by("-n", "preferred_language")
     )
     result = [
-        {"language": row["preferred_language"] or "not recorded", "n": row["n"]} for row in rows
+        {
+            "language": language_name(row["preferred_language"]) or "not recorded",
+            "n": row["n"],
+        }
+        for row in rows
     ]
     return suppress_small_cells(result)
 

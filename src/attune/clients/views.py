@@ -22,6 +22,7 @@ from attune.clients.forms import (
 )
 from attune.clients.identity_display import author_of, formulation_rows, identity_rows
 from attune.clients.identity_forms import CulturalFormulationForm, SelfIdentificationForm
+from attune.clients.language_names import editable_name
 from attune.clients.models import LinkPurpose
 from attune.clients.services import CLIENT_FIELDS
 from attune.measures.queries import client_comments, open_signal_counts
@@ -81,6 +82,7 @@ def client_detail(request, client_id: int):
         )
         if client.therapist_id == request.user.pk:  # the client wrote them for their therapist
             context["checkin_comments"] = client_comments(client=client)
+        context["sessions_glance"] = care_queries.sessions_glance(client)
     return render(request, "clients/client_detail.html", context)
 
 
@@ -168,6 +170,7 @@ def client_edit(request, client_id: int):
         raise refused_client_id(Actor.from_request(request), client_id, section="edit")
     client = queries.client_record(actor=actor, client_id=client_id, section="edit")
     initial = {name: getattr(client, name) for name in CLIENT_FIELDS}
+    initial["preferred_language"] = editable_name(client.preferred_language)
     form = ClientForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         changed = services.client_update(actor=actor, client=client, **form.cleaned_data)

@@ -13,6 +13,7 @@ from attune.access.actor import Actor
 from attune.access.navigation import redirect_back
 from attune.access.refusals import refused_client_id
 from attune.clients import queries as client_queries
+from attune.clients.queries import shared_name_codes
 from attune.measures import queries, services
 from attune.measures.forms import (
     AcceptInstrumentForm,
@@ -104,6 +105,7 @@ def signals_list(request):
         "measures/signals.html",
         {
             "page": page,
+            "tell_apart": shared_name_codes(therapist=request.user),
             "protocol": safety_protocol(),
             "close_form": CloseSignalForm(),
         },

@@ -74,3 +74,10 @@ class TherapySession(models.Model):
 
     def __str__(self) -> str:
         return f"session {self.pk} of client {self.client_id} ({self.status})"
+
+    @property
+    def has_started(self) -> bool:
+        """Whether the session's start has come (only then can it be marked missed)."""
+        from django.utils import timezone
+
+        return self.starts_at <= timezone.now()

@@ -43,6 +43,8 @@ from attune.care.queries.repairs import (
 from attune.care.queries.sessions import (
     client_sessions,
     session_for_action,
+    session_to_confirm,
+    sessions_glance,
 )
 from attune.care.queries.today import (
     today,
@@ -59,6 +61,8 @@ __all__ = [
     "client_plan",
     "client_repairs",
     "client_sessions",
+    "session_to_confirm",
+    "sessions_glance",
     "current_goals",
     "my_reflections",
     "note_for_view",

@@ -20,6 +20,7 @@ from attune.access.models import TrailAction
 from attune.care.models import RepairLog, TherapySession, TreatmentPlan
 from attune.care.queries.plans import plans_due_for_review
 from attune.care.queries.repairs import repairs_due
+from attune.clients.queries import shared_name_codes
 from attune.measures.models import CheckIn
 from attune.measures.queries import (
     RECENT_COMMENT_DAYS,
@@ -43,6 +44,8 @@ class TodayPage:
     # Comments on check-ins of the last ``RECENT_COMMENT_DAYS`` days that came without an alert.
     comments: list[CommentRow] = field(default_factory=list)
     comment_days: int = RECENT_COMMENT_DAYS
+    # Case codes of the therapist's clients who share a chosen name with another, by client id.
+    tell_apart: dict[int, str] = field(default_factory=dict)
 
     @property
     def is_clear(self) -> bool:
@@ -121,6 +124,7 @@ def today(*, actor: Actor, now: datetime | None = None) -> TodayPage:
             since=now - timedelta(days=RECENT_COMMENT_DAYS),
             exclude_responses=[row.signal.response_id for row in signals.rupture + signals.safety],
         ),
+        tell_apart=shared_name_codes(therapist=therapist),
     )
     shown: dict[int, list[int]] = {}
     for row in page.safety + page.rupture:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from attune.access import trail
 from attune.access.actor import Actor
@@ -40,7 +40,8 @@ def session_schedule(*, actor: Actor, client: Client, starts_at: datetime) -> Th
     session = TherapySession.objects.create(
         client=client, therapist=client.therapist or actor.user, starts_at=starts_at
     )
-    _trail(actor, session, TrailAction.CREATE, f"scheduled for {starts_at.isoformat()}")
+    starts = dateformat.format(timezone.localtime(starts_at), "j M Y, H:i T")
+    _trail(actor, session, TrailAction.CREATE, f"scheduled for {starts}")
     return session
 
 
@@ -111,10 +112,20 @@ def session_cancel(*, actor: Actor, session: TherapySession, cancelled_by: str) 
 
 @transaction.atomic
 def session_mark_no_show(*, actor: Actor, session: TherapySession) -> TherapySession:
-    """Record that the client did not come to a scheduled session."""
+    """Record that the client did not come to a scheduled session that has started.
+
+    A missed session counts in the agency's no-show figures, so one that has not started yet
+    is refused: nobody can know yet that the client will not come.
+    """
     session = TherapySession.objects.select_for_update().get(pk=session.pk)
     if session.status != SessionStatus.SCHEDULED:
         raise SessionStateError("only a scheduled session can be marked as missed")
+    if session.starts_at > timezone.now():
+        starts = dateformat.format(timezone.localtime(session.starts_at), "j M Y, H:i")
+        raise SessionStateError(
+            f"this session starts on {starts}; you can record that the client did not come "
+            "once it has started"
+        )
     session.status = SessionStatus.NO_SHOW
     session.save(update_fields=["status", "updated_at"])
     _trail(actor, session, TrailAction.UPDATE, "client did not come")

@@ -34,7 +34,13 @@ def _journal_keeper(request) -> Actor:
 def _client_choices(actor: Actor, also: Reflection | None = None) -> list[tuple[int, str]]:
     """Return the author's open clients as choices (and the entry's own client, if closed)."""
     rows = client_queries.caseload(therapist=actor.user, actor=actor)
-    choices = [(row["id"], row["chosen_name"]) for row in rows]
+    # Two clients who chose the same name are told apart by their case codes.
+    choices = [
+        (row["id"], f"{row['chosen_name']} (case {row['tell_apart']})")
+        if row["tell_apart"]
+        else (row["id"], row["chosen_name"])
+        for row in rows
+    ]
     if also is not None and also.client_id and also.client_id not in dict(choices):
         choices.append((also.client_id, also.client.chosen_name))
     return choices

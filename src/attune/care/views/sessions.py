@@ -6,15 +6,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from attune.access.actor import Actor
-from attune.access.navigation import redirect_back
+from attune.access.navigation import redirect_back, safe_next
 from attune.access.refusals import refused_client_id
 from attune.care import queries, services
 from attune.care.forms.sessions import CancelForm, HeldForm, ScheduleForm
+from attune.care.models import SessionStatus
 from attune.care.queries.plans import current_goals
 from attune.clients.models import InterpreterNeed
+from attune.clients.templatetags.names import when
 from attune.measures.models import CheckIn
 
 
@@ -119,9 +121,25 @@ def session_cancel(request, session_id: int):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def session_no_show(request, session_id: int):
+    """Ask to confirm that the client did not come, then record it.
+
+    A missed session counts in the agency's no-show figures, so one tap is never enough: a GET,
+    or a POST without ``confirm=yes``, shows the question; only the confirmed POST records it.
+    """
     actor = Actor.from_request(request)
+    confirmed = request.method == "POST" and request.POST.get("confirm") == "yes"
+    if not confirmed:
+        session = queries.session_to_confirm(actor=actor, session_id=session_id)
+        if not session.has_started or session.status != SessionStatus.SCHEDULED:
+            messages.error(request, "Nothing changed: " + _no_show_refusal(session) + ".")
+            return redirect_back(request, "care:session_list", client_id=session.client_id)
+        return render(
+            request,
+            "care/session_no_show.html",
+            {"session": session, "client": session.client, "next": safe_next(request)},
+        )
     session = queries.session_for_action(actor=actor, session_id=session_id)
     try:
         services.session_mark_no_show(actor=actor, session=session)
@@ -129,3 +147,12 @@ def session_no_show(request, session_id: int):
     except services.SessionStateError as error:
         messages.error(request, f"Nothing changed: {error}.")
     return redirect_back(request, "care:session_list", client_id=session.client_id)
+
+
+def _no_show_refusal(session) -> str:
+    if session.status != SessionStatus.SCHEDULED:
+        return "only a scheduled session can be marked as missed"
+    return (
+        f"this session starts on {when(session.starts_at)}; you can record that the client "
+        "did not come once it has started"
+    )

@@ -20,6 +20,7 @@ from attune.access.actor import Actor
 from attune.access.models import Role, StaffUser, TrailAction
 from attune.clients import queries as client_queries
 from attune.clients.identity_display import formulation_rows
+from attune.clients.language_names import language_names
 from attune.clients.models import Client, FormulationTopic, Question
 from attune.supervision.deidentify import Identifiers
 from attune.supervision.models import (
@@ -223,7 +224,7 @@ def prefill(client: Client) -> dict[str, str]:
             lines.append(f'{label}, in their words: "{words.strip()}"')
     languages = answers.get(Question.LANGUAGES)
     if languages:
-        lines.append("Languages: " + ", ".join(languages))
+        lines.append("Languages: " + ", ".join(language_names(languages)))
     formulation = client_queries.latest_formulation(client)
     concerns = ""
     formulation_lines = []
