@@ -102,9 +102,10 @@ def test_leaders_list_refused_accesses_by_staff_member(agency):
     leader = signed_in(agency.leader)
     summary = leader.get("/agency/trail/?refused=1").content.decode()
     assert "Refused accesses by staff member" in summary
-    assert summary.index("(ben)") < summary.index("(ana)")  # most refusals first
+    ben, ana = str(agency.therapist_b), str(agency.therapist_a)
+    assert summary.index(f">{ben}</a>") < summary.index(f">{ana}</a>")  # most refusals first
     page = leader.get("/agency/trail/?staff=ben&refused=1")
     body = page.content.decode()
-    assert "Showing: refused accesses of staff member ben." in body
+    assert f"Showing: refused accesses of staff member {ben}." in body
     assert body.count("<td>Refused") == 3
     assert agency.client_a.case_code in body

@@ -58,7 +58,9 @@ def test_it_opens_a_client_overview_in_a_fixed_number_of_queries(agency):
     first = queries_for(http, url)
     add_clients(agency.therapist_a, 20)
     assert queries_for(http, url) == first
-    assert first <= 15
+    # The record and its care section are two trail writes (each: break-glass check, head, entry,
+    # head moved); the sessions near the top are two reads, the client's recent words one.
+    assert first <= 17
 
 
 def test_it_lists_the_trail_in_a_fixed_number_of_queries(agency):

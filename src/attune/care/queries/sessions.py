@@ -61,7 +61,10 @@ class SessionsGlance:
 
     upcoming: list[TherapySession]
     recent: list[TherapySession]
-    total: int
+
+    @property
+    def any(self) -> bool:
+        return bool(self.upcoming or self.recent)
 
 
 def sessions_glance(client: Client, *, upcoming: int = 3, recent: int = 3) -> SessionsGlance:
@@ -78,5 +81,4 @@ def sessions_glance(client: Client, *, upcoming: int = 3, recent: int = 3) -> Se
             )[:upcoming]
         ),
         recent=list(sessions.filter(starts_at__lt=now).order_by("-starts_at", "-pk")[:recent]),
-        total=sessions.count(),
     )
