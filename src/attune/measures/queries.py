@@ -74,19 +74,35 @@ class SignalsPage:
 
 
 def comment_entries(actor: Actor, shown: dict[int, list[int]], where: str) -> list[trail.Entry]:
-    """One trail entry per client whose check-in comments a page shows (``shown``: responses)."""
-    return [
-        trail.Entry(
-            actor=actor,
-            action=TrailAction.VIEW,
-            client_id=client_id,
-            object_type="measure_response",
-            object_ref=",".join(str(pk) for pk in sorted(set(response_ids))),
-            section="checkin_comments",
-            detail=f"the client's check-in comments read on {where}",
+    """One trail entry per client whose check-in comments a page shows (``shown``: responses).
+
+    The entry names the latest response; its detail lists every response whose comment was shown
+    (as many as fit, then how many more).
+    """
+    entries = []
+    for client_id, response_ids in sorted(shown.items()):
+        ids = sorted(set(response_ids))
+        detail = f"the client's check-in comments read on {where}: responses "
+        listed = ", ".join(str(pk) for pk in ids)
+        if len(detail) + len(listed) > 300:
+            kept = []
+            for pk in ids:
+                if len(detail) + len(", ".join(map(str, [*kept, pk]))) > 280:
+                    break
+                kept.append(pk)
+            listed = ", ".join(map(str, kept)) + f" and {len(ids) - len(kept)} more"
+        entries.append(
+            trail.Entry(
+                actor=actor,
+                action=TrailAction.VIEW,
+                client_id=client_id,
+                object_type="measure_response",
+                object_ref=str(ids[-1]),
+                section="checkin_comments",
+                detail=detail + listed,
+            )
         )
-        for client_id, response_ids in sorted(shown.items())
-    ]
+    return entries
 
 
 def open_signals(*, actor: Actor) -> SignalsPage:
