@@ -44,7 +44,8 @@ def note_failure(
     ``subject`` splits the count (a real account's name for a failed sign-in); leave it empty
     for anything a visitor chooses freely, or the bound would be theirs to choose.
     """
-    if actor.user is not None:
+
+    def write() -> bool:
         trail.record(
             actor=actor,
             action=action,
@@ -54,6 +55,9 @@ def note_failure(
             object_ref=object_ref,
         )
         return True
+
+    if actor.user is not None:
+        return write()
     now = timezone.now()
     hour = _hour_of(now)
     key = {
@@ -74,15 +78,7 @@ def note_failure(
         except IntegrityError:  # another request created it first
             _count(key, now)
             return False
-        trail.record(
-            actor=actor,
-            action=action,
-            detail=detail,
-            object_type=object_type,
-            client_id=client_id,
-            object_ref=object_ref,
-        )
-        return True
+        return write()
 
 
 def _count(key: dict, now: datetime) -> bool:
