@@ -4,12 +4,14 @@ or critical violation."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from attune.access.actor import Actor
 from attune.access.refusals import refused_client_id
+from attune.measures.services import instrument_import_file
 from tests.browser.conftest import save_screenshot
 from tests.conftest import PASSWORD
 
@@ -123,19 +125,23 @@ def test_it_speaks_the_language_the_client_picks(
     assert agency.client_a.page_language == language
 
 
+HELD_FOR_REVIEW = Path(__file__).parents[1] / "measures" / "corpus" / "disagreeing-total.json"
+
+
 @pytest.mark.parametrize(
     ("username", "paths"),
     [
         ("sol", ["/supervision/", "/supervision/therapists/{therapist_a}/", "/break-glass/"]),
         ("lee", ["/agency/", "/agency/staff/", "/agency/staff/new/", "/agency/trail/",
-                 "/agency/trail/?refused=1"]),
+                 "/agency/trail/?refused=1", "/instruments/review/"]),
         ("ana", ["/today/", "/clients/{client_a}/edit/", "/clients/{client_a}/billing/",
                  "/account/authenticator/"]),
     ],
 )  # fmt: skip
 def test_it_passes_axe_on_every_staff_page(agency, live_server, desktop, username, paths):
-    if username == "lee":  # so the refused accesses by staff member are listed
+    if username == "lee":  # so the refused accesses and an instrument held for review are listed
         refused_client_id(Actor(user=agency.therapist_b), agency.client_a.pk, section="overview")
+        instrument_import_file(actor=Actor.system(), path=HELD_FOR_REVIEW)
     sign_in(desktop, live_server, username)
     for path in paths:
         url = path.format(therapist_a=agency.therapist_a.pk, client_a=agency.client_a.pk)
