@@ -355,3 +355,62 @@ class Signal(models.Model):
     def reason_labels(self) -> str:
         """The reasons' labels in one line: "Below the low check-in threshold; Lower than…"."""
         return "; ".join(row["label"] for row in self.reason_rows)
+
+
+class DeliveryState(models.TextChoices):
+    PENDING = "pending", "Waiting to be sent"
+    QUEUED = "queued", "Queued"
+    SENT = "sent", "Sent"
+    DELIVERED = "delivered", "Delivered"
+    UNDELIVERED = "undelivered", "Not delivered"
+    FAILED = "failed", "Failed"
+    OPTED_OUT = "opted_out", "Opted out of texts"
+
+
+# How far each state is along the way: a state only ever moves to a higher rank, so a "sent"
+# that arrives after "delivered" changes nothing.  The last four are final.
+DELIVERY_RANK = {
+    DeliveryState.PENDING: 0,
+    DeliveryState.QUEUED: 1,
+    DeliveryState.SENT: 2,
+    DeliveryState.DELIVERED: 3,
+    DeliveryState.UNDELIVERED: 3,
+    DeliveryState.FAILED: 3,
+    DeliveryState.OPTED_OUT: 3,
+}
+
+
+class MessageDelivery(models.Model):
+    """One text message of a check-in (its invitation or its reminder) and what became of it.
+
+    ``body`` holds the words (with the link) only while the message waits to be sent (quiet
+    hours, a retry): encrypted, and emptied once the provider accepts it or it is given up.
+    ``provider_sid`` is the provider's id for the message, stored in the transaction that sent
+    it; a retry that finds it set sends nothing.
+    """
+
+    checkin = models.ForeignKey(CheckIn, on_delete=models.CASCADE, related_name="deliveries")
+    channel = models.CharField(max_length=10, default="sms")
+    purpose = models.CharField(max_length=12, default="invitation")
+    provider_sid = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    state = models.CharField(
+        max_length=12, choices=DeliveryState.choices, default=DeliveryState.PENDING
+    )
+    error_code = models.CharField(max_length=12, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    body = EncryptedTextField(blank=True)
+    # Where the provider reports the message's progress (the status webhook's public address).
+    callback_url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["checkin", "channel", "purpose"], name="one_delivery_per_checkin_message"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.purpose} of check-in {self.checkin_id}: {self.state}"
