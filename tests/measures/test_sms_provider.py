@@ -425,3 +425,59 @@ def test_the_retry_delay_doubles(settings):
     settings.ATTUNE_SMS_RETRY_SECONDS = 30
     delays = [delivery_services.retry_delay(n) for n in (1, 2, 3)]
     assert delays == [timedelta(seconds=30), timedelta(seconds=60), timedelta(seconds=120)]
+
+
+# Step 4: what the therapist sees ------------------------------------------------------------
+
+
+def staff(client, user):
+    client.force_login(user)
+    return client
+
+
+def test_today_and_the_clients_page_say_what_became_of_each_text(
+    twilio, texting_client, client, agency, django_capture_on_commit_callbacks
+):
+    delivered = send(texting_client, django_capture_on_commit_callbacks)
+    landline = send(texting_client, django_capture_on_commit_callbacks)
+    waiting = send(texting_client, django_capture_on_commit_callbacks)
+    status(client, the_delivery(delivered).provider_sid, "delivered")
+    status(client, the_delivery(landline).provider_sid, "undelivered", "30006")
+    assert the_delivery(waiting).state == "queued"
+    inbound(client, "STOP")
+    texting_client.refresh_from_db()
+    opted_out = send(texting_client, django_capture_on_commit_callbacks)
+    assert the_delivery(opted_out).state == "opted_out"
+
+    http = staff(client, agency.therapist_a)
+    today = http.get("/today/").content.decode()
+    measures = http.get(f"/clients/{texting_client.pk}/measures/").content.decode()
+    for page in (today, measures):
+        assert "Text message: delivered" in page
+        assert (
+            "Text message: not delivered (the number is a landline or its carrier cannot be "
+            "reached); give a fresh link in person or by email"
+        ) in page
+        assert "Text message: not answered yet" in page
+        assert "Text message: opted out of texts" in page
+    overview = http.get(f"/clients/{texting_client.pk}/").content.decode()
+    opted = texting_client.__class__.objects.get(pk=texting_client.pk).sms_opted_out_at
+    assert (
+        f"opted out of texts on {opted.astimezone(timezone.get_current_timezone()):%-d %B %Y}"
+        in (overview)
+    )
+
+
+def test_sending_to_a_client_who_opted_out_tells_the_therapist(
+    twilio, texting_client, client, agency
+):
+    inbound(client, "STOP")
+    http = staff(client, agency.therapist_a)
+    answered = http.post(
+        f"/clients/{texting_client.pk}/measures/send/",
+        {"instrument": "bundled:phq9", "other_language": "on"},
+    )
+    assert "No text message was sent: the client opted out of texts on" in (
+        answered.content.decode()
+    )
+    assert twilio.received == []

@@ -29,7 +29,7 @@ from attune.access.actor import Actor
 from attune.access.models import TrailAction
 from attune.clients.language import agency_name
 from attune.clients.models import Client, ContactConsent
-from attune.measures.models import DELIVERY_RANK, CheckIn, DeliveryState, MessageDelivery
+from attune.measures.models import DELIVERY_RANK, DeliveryState, MessageDelivery
 from attune.measures.sms import SmsRefused, SmsTransientError, e164, quiet_until
 
 logger = logging.getLogger(__name__)
@@ -299,11 +299,3 @@ def sms_inbound(*, from_number: str, text: str, now: datetime | None = None) -> 
             detail=what,
         )
     return ""
-
-
-def delivery_of(checkin: CheckIn) -> MessageDelivery | None:
-    """The check-in's invitation text, when it has one (prefetched or read)."""
-    return next(
-        (d for d in checkin.deliveries.all() if d.channel == "sms" and d.purpose == "invitation"),
-        None,
-    )

@@ -145,6 +145,18 @@ class CheckIn(models.Model):
     def __str__(self) -> str:
         return f"check-in {self.pk} for client {self.client_id}"
 
+    @property
+    def text_delivery(self) -> MessageDelivery | None:
+        """The text that carried the invitation, if one was due (``deliveries`` prefetched)."""
+        return next(
+            (
+                delivery
+                for delivery in self.deliveries.all()
+                if delivery.channel == "sms" and delivery.purpose == "invitation"
+            ),
+            None,
+        )
+
 
 class ScheduleState(models.TextChoices):
     ACTIVE = "active", "Active"
@@ -414,3 +426,48 @@ class MessageDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} {self.purpose} of check-in {self.checkin_id}: {self.state}"
+
+    @property
+    def failed(self) -> bool:
+        return self.state in (DeliveryState.UNDELIVERED, DeliveryState.FAILED)
+
+    @property
+    def words(self) -> str:
+        """What the therapist reads: "delivered", "not delivered (reason)", "opted out of
+        texts" or, while it is on its way or waiting, "not answered yet"."""
+        if self.state == DeliveryState.DELIVERED:
+            return "delivered"
+        if self.state == DeliveryState.OPTED_OUT:
+            return "opted out of texts"
+        if self.failed:
+            return f"not delivered ({delivery_reason(self.error_code, self.attempts)})"
+        return "not answered yet"
+
+
+# The provider's error codes a therapist may meet, in words (Twilio's numbering; unknown codes
+# are shown as the code itself).
+DELIVERY_REASONS = {
+    "21211": "the number is not valid",
+    "21408": "texts to that country are not enabled",
+    "21610": "the number has unsubscribed from our texts",
+    "21612": "the number cannot receive texts from us",
+    "21614": "the number is not a mobile number",
+    "30003": "the phone was unreachable or off",
+    "30004": "the message was blocked",
+    "30005": "the number is unknown or no longer in use",
+    "30006": "the number is a landline or its carrier cannot be reached",
+    "30007": "the carrier filtered the message",
+    "30008": "the provider gave an unknown error",
+    "30034": "our sending number is not registered with the carriers",
+}
+
+
+def delivery_reason(error_code: str, attempts: int = 0) -> str:
+    """Return why a text did not arrive, in words."""
+    if error_code in DELIVERY_REASONS:
+        return DELIVERY_REASONS[error_code]
+    if error_code:
+        return f"provider error {error_code}"
+    if attempts > 1:
+        return "the provider could not be reached after several tries"
+    return "no reason given"
