@@ -481,3 +481,10 @@ def test_sending_to_a_client_who_opted_out_tells_the_therapist(
         answered.content.decode()
     )
     assert twilio.received == []
+
+
+def test_help_is_answered_in_the_clients_language(twilio, texting_client, client):
+    texting_client.page_language = "es"
+    texting_client.save()
+    body = inbound(client, "AYUDA").content.decode()
+    assert "le enviamos enlaces privados" in body and "Responda ALTO" in body
