@@ -488,3 +488,59 @@ def test_help_is_answered_in_the_clients_language(twilio, texting_client, client
     texting_client.save()
     body = inbound(client, "AYUDA").content.decode()
     assert "le enviamos enlaces privados" in body and "Responda ALTO" in body
+
+
+# The real worker, and what reaches the logs -------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)  # the worker commits as in production
+def test_the_worker_retries_a_500_and_the_check_in_gets_one_text(
+    twilio, texting_client, django_capture_on_commit_callbacks
+):
+    from tests.measures.test_checkin_tasks import make_due, run_worker
+
+    twilio.plan = [(503, {"code": 20503, "message": "Service Unavailable", "status": 503})]
+    sent = send(texting_client, django_capture_on_commit_callbacks)
+    assert the_delivery(sent).state == "pending"
+    run_worker(django_capture_on_commit_callbacks)  # the retry is not due yet
+    assert len(twilio.received) == 1
+    make_due(SEND_TEXT)
+    run_worker(django_capture_on_commit_callbacks)
+    make_due(SEND_TEXT)
+    run_worker(django_capture_on_commit_callbacks)  # nothing left to send
+    assert len(twilio.received) == 2
+    delivery = the_delivery(sent)
+    assert delivery.state == "queued" and delivery.provider_sid and delivery.body == ""
+    # The queue holds the delivery's id, never the link's token.
+    token = sent.url.rstrip("/").rsplit("/", 1)[-1]
+    assert token not in json.dumps(list(DBTaskResult.objects.values()), default=str)
+
+
+def test_the_reminder_text_is_its_own_delivery(
+    twilio, texting_client, django_capture_on_commit_callbacks
+):
+    from attune.access.actor import Actor
+    from attune.measures import services
+
+    sent = send(texting_client, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.checkin_remind(actor=Actor.system(), checkin_id=sent.checkin.pk)
+    reminder = MessageDelivery.objects.get(checkin=sent.checkin, purpose="reminder")
+    assert reminder.state == "queued" and len(twilio.received) == 2
+    assert sent.url not in twilio.received[1]["Body"]  # the reminder carries no link
+
+
+def test_no_number_text_or_token_reaches_the_logs(
+    twilio, texting_client, client, caplog, django_capture_on_commit_callbacks
+):
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    twilio.plan = [(500, {"code": 20500, "message": "Internal Server Error", "status": 500})]
+    sent = send(texting_client, django_capture_on_commit_callbacks)
+    run_due_texts()
+    status(client, the_delivery(sent).provider_sid, "delivered")
+    inbound(client, "STOP")
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    for secret in (PHONE_E164, "555-0142", "5550142", TOKEN, sent.url.rsplit("/", 2)[-2]):
+        assert secret not in logged
