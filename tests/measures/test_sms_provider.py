@@ -544,3 +544,20 @@ def test_no_number_text_or_token_reaches_the_logs(
     logged = "\n".join(record.getMessage() for record in caplog.records)
     for secret in (PHONE_E164, "555-0142", "5550142", TOKEN, sent.url.rsplit("/", 2)[-2]):
         assert secret not in logged
+
+
+def test_the_system_check_names_what_the_twilio_backend_lacks(settings):
+    from attune.measures.apps import check_sms_settings
+
+    settings.ATTUNE_SMS_BACKEND = "attune.measures.sms.TwilioSmsBackend"
+    settings.ATTUNE_TWILIO_ACCOUNT_SID = ACCOUNT
+    settings.ATTUNE_TWILIO_AUTH_TOKEN = ""
+    settings.ATTUNE_TWILIO_FROM = settings.ATTUNE_TWILIO_MESSAGING_SERVICE_SID = ""
+    settings.ATTUNE_SMS_QUIET_HOURS = "late"
+    found = {error.id: error.msg for error in check_sms_settings()}
+    assert "21:00-08:00" in found["measures.E002"]
+    assert "ATTUNE_TWILIO_AUTH_TOKEN" in found["measures.E003"]
+    assert "ATTUNE_TWILIO_FROM" in found["measures.E003"]
+    settings.ATTUNE_SMS_QUIET_HOURS = "21:00-08:00"
+    settings.ATTUNE_TWILIO_AUTH_TOKEN, settings.ATTUNE_TWILIO_FROM = TOKEN, "+15555550100"
+    assert check_sms_settings() == []
