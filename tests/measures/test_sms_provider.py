@@ -148,7 +148,7 @@ def status(client, sid: str, state: str, code: str = "", **kw):
 
 
 def the_delivery(sent) -> MessageDelivery:
-    return MessageDelivery.objects.get(checkin=sent.checkin, purpose="invitation")
+    return MessageDelivery.objects.get(checkin=sent.checkin, channel="sms", purpose="invitation")
 
 
 # Step 1: sending through the library --------------------------------------------------------

@@ -295,6 +295,18 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 EMAIL_BACKEND = envstr("ATTUNE_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 DEFAULT_FROM_EMAIL = envstr("ATTUNE_FROM_EMAIL", "attune@localhost")
+# The SMTP server, reached with STARTTLS unless told otherwise (ATTUNE_EMAIL_SSL: TLS from the
+# first byte, usually port 465).  Messages go out with the agency's name as the sender's name.
+EMAIL_HOST = envstr("ATTUNE_EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("ATTUNE_EMAIL_PORT", 587)
+EMAIL_HOST_USER = envstr("ATTUNE_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = envsecret_given("ATTUNE_EMAIL_PASSWORD")
+EMAIL_USE_SSL = envbool("ATTUNE_EMAIL_SSL", False)
+EMAIL_USE_TLS = envbool("ATTUNE_EMAIL_STARTTLS", not EMAIL_USE_SSL)
+EMAIL_TIMEOUT = envint("ATTUNE_EMAIL_TIMEOUT_SECONDS", 20)
+# A mailto: address for List-Unsubscribe on messages to clients (the agency reads it and changes
+# the client's consent); empty: no such header.
+ATTUNE_EMAIL_UNSUBSCRIBE = envstr("ATTUNE_EMAIL_UNSUBSCRIBE", "")
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

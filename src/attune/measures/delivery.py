@@ -228,6 +228,49 @@ def sms_status_record(*, sid: str, status: str, error_code: str = "") -> bool:
     return True
 
 
+def email_send(*, checkin_id: int, message, purpose: str) -> bool:
+    """Send the check-in's email once and record whether the mail server took it.
+
+    An SMTP refusal (a 4xx or 5xx answer to the sender, a recipient or the message) is
+    recorded as "not delivered" with its code; a server that cannot be reached, as "failed"
+    with no code.  Return whether the server took it.  Bounces that come back later by mail
+    are not read.
+    """
+    import smtplib
+
+    delivery, created = MessageDelivery.objects.get_or_create(
+        checkin_id=checkin_id, channel="email", purpose=purpose
+    )
+    if not created and delivery.state != DeliveryState.PENDING:
+        return False  # sent (or refused) before: never a second email
+    delivery.attempts += 1
+    try:
+        message.send()
+    except smtplib.SMTPRecipientsRefused as exc:
+        codes = [code for code, _text in exc.recipients.values()]
+        delivery.state, delivery.error_code = DeliveryState.UNDELIVERED, f"SMTP {codes[0]}"
+    except smtplib.SMTPResponseException as exc:
+        delivery.state, delivery.error_code = DeliveryState.UNDELIVERED, f"SMTP {exc.smtp_code}"
+    except (smtplib.SMTPException, OSError) as exc:
+        logger.warning("email of check-in %s not sent (%s)", checkin_id, type(exc).__name__)
+        delivery.state, delivery.error_code = DeliveryState.FAILED, ""
+    else:
+        delivery.state = DeliveryState.SENT
+        delivery.save()
+        return True
+    delivery.save()
+    trail.record(
+        actor=Actor.system(),
+        action=TrailAction.UPDATE,
+        client_id=delivery.checkin.client_id,
+        object_type="checkin",
+        object_ref=checkin_id,
+        section="measures",
+        detail=f"email {purpose}: not sent ({delivery.error_code or 'no connection'})",
+    )
+    return False
+
+
 def clients_with_number(number: str) -> list[Client]:
     """Return the clients whose phone is ``number``, both read in E.164.
 

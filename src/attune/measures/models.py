@@ -145,17 +145,25 @@ class CheckIn(models.Model):
     def __str__(self) -> str:
         return f"check-in {self.pk} for client {self.client_id}"
 
-    @property
-    def text_delivery(self) -> MessageDelivery | None:
-        """The text that carried the invitation, if one was due (``deliveries`` prefetched)."""
+    def _invitation_by(self, channel: str) -> MessageDelivery | None:
         return next(
             (
                 delivery
                 for delivery in self.deliveries.all()
-                if delivery.channel == "sms" and delivery.purpose == "invitation"
+                if delivery.channel == channel and delivery.purpose == "invitation"
             ),
             None,
         )
+
+    @property
+    def text_delivery(self) -> MessageDelivery | None:
+        """The text that carried the invitation, if one was due (``deliveries`` prefetched)."""
+        return self._invitation_by("sms")
+
+    @property
+    def email_delivery(self) -> MessageDelivery | None:
+        """The invitation's email, if one went (``deliveries`` prefetched)."""
+        return self._invitation_by("email")
 
 
 class ScheduleState(models.TextChoices):
@@ -463,9 +471,13 @@ DELIVERY_REASONS = {
 
 
 def delivery_reason(error_code: str, attempts: int = 0) -> str:
-    """Return why a text did not arrive, in words."""
+    """Return why a message did not arrive, in words."""
     if error_code in DELIVERY_REASONS:
         return DELIVERY_REASONS[error_code]
+    if error_code.startswith("SMTP 5"):
+        return f"the mail server refused the address ({error_code})"
+    if error_code.startswith("SMTP 4"):
+        return f"the mail server could not take it then ({error_code})"
     if error_code:
         return f"provider error {error_code}"
     if attempts > 1:

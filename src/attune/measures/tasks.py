@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from email.utils import formataddr
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMultiAlternatives
 from django.utils import translation
 from django.utils.formats import date_format
+from django.utils.html import escape, urlize
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -118,6 +120,38 @@ def _contact_lines() -> str:
     return lines
 
 
+def client_email(*, subject: str, body: str, to: str, language: str) -> EmailMultiAlternatives:
+    """Return a message to a client: plain text and the same words as HTML, from the agency.
+
+    The sender's name is the agency's; ``List-Unsubscribe`` names ``ATTUNE_EMAIL_UNSUBSCRIBE``
+    when the agency set one.
+    """
+    sender = formataddr((agency_name(), settings.DEFAULT_FROM_EMAIL))
+    headers = {}
+    if settings.ATTUNE_EMAIL_UNSUBSCRIBE:
+        headers["List-Unsubscribe"] = f"<mailto:{settings.ATTUNE_EMAIL_UNSUBSCRIBE}>"
+    message = EmailMultiAlternatives(subject, body, sender, [to], headers=headers)
+    direction = "rtl" if language in settings.LANGUAGES_BIDI else "ltr"
+    paragraphs = "".join(
+        f"<p>{urlize(escape(part)).replace(chr(10), '<br>')}</p>" for part in body.split("\n\n")
+    )
+    message.attach_alternative(
+        f'<!doctype html><html lang="{language}" dir="{direction}"><head><meta charset="utf-8">'
+        f"<title>{escape(subject)}</title></head><body>{paragraphs}</body></html>",
+        "text/html",
+    )
+    return message
+
+
+def _email(checkin_id: int | None, message: EmailMultiAlternatives, purpose: str) -> bool:
+    if checkin_id is None:
+        message.send()
+        return True
+    from attune.measures.delivery import email_send
+
+    return email_send(checkin_id=checkin_id, message=message, purpose=purpose)
+
+
 def deliver_invitation(
     *, client_id: int, url: str, expires_at: datetime, checkin_id: int | None = None
 ) -> list[str]:
@@ -141,11 +175,14 @@ def deliver_invitation(
             "agency": agency_name(),
             "url": url,
         }
+        email = client_email(
+            subject=subject, body=body, to=client.email, language=translation.get_language()
+        )
     delivered = []
     if "email" in channels:
         try:
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [client.email])
-            delivered.append("email")
+            if _email(checkin_id, email, "invitation"):
+                delivered.append("email")
         except Exception:  # the link is still shown to the therapist to hand over
             logger.exception("check-in email to client %s failed", client_id)
     if "sms" in channels:
@@ -179,11 +216,14 @@ def deliver_reminder(client_id: int, checkin_id: int | None = None) -> list[str]
             "this message, you can ignore it."
         ) % {"agency": agency_name()}
         body += _contact_lines()
+        email = client_email(
+            subject=subject, body=body, to=client.email, language=translation.get_language()
+        )
     delivered = []
     if "email" in channels:
         try:
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [client.email])
-            delivered.append("email")
+            if _email(checkin_id, email, "reminder"):
+                delivered.append("email")
         except Exception:
             logger.exception("check-in reminder email to client %s failed", client_id)
     if "sms" in channels:
