@@ -561,3 +561,15 @@ def test_the_system_check_names_what_the_twilio_backend_lacks(settings):
     settings.ATTUNE_SMS_QUIET_HOURS = "21:00-08:00"
     settings.ATTUNE_TWILIO_AUTH_TOKEN, settings.ATTUNE_TWILIO_FROM = TOKEN, "+15555550100"
     assert check_sms_settings() == []
+
+
+def test_segments_are_counted_as_carriers_count_them():
+    from attune.measures.sms import sms_segments
+
+    assert sms_segments("a" * 160) == ("GSM-7", 160, 1)
+    assert sms_segments("a" * 161) == ("GSM-7", 161, 2)
+    assert sms_segments("€" * 80) == ("GSM-7", 160, 1)  # each extension character counts twice
+    assert sms_segments("opinión") == ("UCS-2", 7, 1)  # ó is not in the GSM-7 set
+    assert sms_segments("ت" * 70) == ("UCS-2", 70, 1)
+    assert sms_segments("ت" * 71) == ("UCS-2", 71, 2)
+    assert sms_segments("😀" * 35) == ("UCS-2", 70, 1)  # two UTF-16 units each

@@ -200,3 +200,25 @@ class TwilioSmsBackend(SmsBackend):
         except TwilioException as exc:  # the library's own (an answer it could not read)
             raise SmsTransientError(type(exc).__name__) from None
         return message.sid
+
+
+# Segments ------------------------------------------------------------------------------------
+# GSM 03.38: the basic set (one septet each) and its extension (two: escape and the character).
+GSM7_BASIC = set(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+GSM7_EXTENSION = set("^{}\\[~]|€\f")
+
+
+def sms_segments(text: str) -> tuple[str, int, int]:
+    """Return how ``text`` travels as SMS: its encoding ("GSM-7" or "UCS-2"), its length in
+    that encoding's units, and the number of segments (160/153 septets, or 70/67 UTF-16 units)."""
+    if all(ch in GSM7_BASIC or ch in GSM7_EXTENSION for ch in text):
+        units = sum(2 if ch in GSM7_EXTENSION else 1 for ch in text)
+        single, part, encoding = 160, 153, "GSM-7"
+    else:
+        units = len(text.encode("utf-16-le")) // 2
+        single, part, encoding = 70, 67, "UCS-2"
+    segments = 1 if units <= single else -(-units // part)
+    return encoding, units, segments
