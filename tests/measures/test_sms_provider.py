@@ -12,8 +12,6 @@ from __future__ import annotations
 import json
 import threading
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs
 
 import pytest
 from django.db import transaction
@@ -27,76 +25,14 @@ from attune.measures import delivery as delivery_services
 from attune.measures.models import DeliveryState, MessageDelivery
 from attune.measures.sms import e164, quiet_until
 from tests.measures.checkins import send_checkin
+from tests.measures.fake_twilio import ACCOUNT, FakeTwilio
 
 pytestmark = pytest.mark.django_db
 
-ACCOUNT = "AC" + "0" * 32
 TOKEN = "test-auth-token-not-a-real-one"
 SEND_TEXT = "attune.measures.tasks.send_text"
 PHONE = "(555) 555-0142"  # national format, read in the US
 PHONE_E164 = "+15555550142"
-
-
-class FakeTwilio(ThreadingHTTPServer):
-    """Twilio's Messages resource, as documented; ``plan`` holds the answers to give first."""
-
-    daemon_threads = True
-
-    def __init__(self):
-        super().__init__(("127.0.0.1", 0), _Handler)
-        self.received: list[dict] = []
-        self.plan: list[tuple[int, dict]] = []
-        self.count = 0
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}"
-
-
-class _Handler(BaseHTTPRequestHandler):
-    def log_message(self, *args):  # no request lines on the test's output
-        pass
-
-    def do_POST(self):  # noqa: N802
-        server: FakeTwilio = self.server
-        length = int(self.headers.get("Content-Length", 0))
-        form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
-        expected = f"/2010-04-01/Accounts/{ACCOUNT}/Messages.json"
-        if self.path != expected or not self.headers.get("Authorization", "").startswith("Basic "):
-            self._answer(404, {"code": 20404, "message": "not found", "status": 404})
-            return
-        server.received.append(form)
-        if server.plan:
-            status, payload = server.plan.pop(0)
-            self._answer(status, payload)
-            return
-        server.count += 1
-        sid = f"SM{server.count:032d}"
-        self._answer(
-            201,
-            {
-                "sid": sid,
-                "account_sid": ACCOUNT,
-                "to": form.get("To"),
-                "from": form.get("From"),
-                "messaging_service_sid": form.get("MessagingServiceSid"),
-                "body": form.get("Body"),
-                "status": "queued",
-                "num_segments": "1",
-                "direction": "outbound-api",
-                "error_code": None,
-                "error_message": None,
-                "uri": f"/2010-04-01/Accounts/{ACCOUNT}/Messages/{sid}.json",
-            },
-        )
-
-    def _answer(self, status: int, payload: dict):
-        body = json.dumps(payload).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
 
 
 @pytest.fixture
