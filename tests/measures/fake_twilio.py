@@ -26,6 +26,7 @@ class FakeTwilio(ThreadingHTTPServer):
     def __init__(self, *, latency: float = 0.0, chance=None):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.received: list[dict] = []
+        self.accepted: list[dict] = []  # the requests that created a message
         self.plan: list[tuple[int, dict]] = []
         self.count = 0
         self.lock = threading.Lock()
@@ -33,6 +34,9 @@ class FakeTwilio(ThreadingHTTPServer):
         # instead of accepting (a failure), or None to accept.
         self.latency = latency
         self.chance = chance
+
+    def handle_error(self, request, client_address):
+        pass  # a client that gave up (its timeout) closed the connection: nothing to report
 
     @property
     def base_url(self) -> str:
@@ -60,6 +64,7 @@ class _Handler(BaseHTTPRequestHandler):
                 planned = server.chance()
             if planned is None:
                 server.count += 1
+                server.accepted.append(form)
                 sid = f"SM{server.count:032d}"
         if planned is not None:
             status, payload = planned
