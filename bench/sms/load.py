@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import hashlib
 import json
 import os
 import random
@@ -61,13 +62,13 @@ def main() -> None:
     from django.conf import settings
     from django.core.management import call_command
     from django.utils import timezone
+    from tests.measures.fake_twilio import ACCOUNT, FakeTwilio
 
     from attune.access.models import Role, StaffUser
     from attune.clients.models import Client, ClientLink
     from attune.measures import delivery as delivery_services
     from attune.measures import services, tasks
     from attune.measures.models import CheckIn, MessageDelivery
-    from tests.measures.fake_twilio import ACCOUNT, FakeTwilio
 
     call_command("migrate", verbosity=0)
     rng = random.Random(args.seed)
@@ -113,7 +114,6 @@ def main() -> None:
     clients = list(Client.objects.order_by("pk").only("pk"))
     now = timezone.now()
     tokens = [secrets.token_urlsafe(32) for _ in range(n)]
-    import hashlib
 
     ClientLink.objects.bulk_create(
         ClientLink(
