@@ -509,3 +509,13 @@ def test_segments_are_counted_as_carriers_count_them():
     assert sms_segments("ت" * 70) == ("UCS-2", 70, 1)
     assert sms_segments("ت" * 71) == ("UCS-2", 71, 2)
     assert sms_segments("😀" * 35) == ("UCS-2", 70, 1)  # two UTF-16 units each
+
+
+def test_without_a_provider_the_text_shows_as_not_delivered(
+    texting_client, settings, django_capture_on_commit_callbacks
+):
+    settings.ATTUNE_SMS_BACKEND = "attune.measures.tasks.ConsoleSmsBackend"
+    settings.ATTUNE_SMS_QUIET_HOURS = ""
+    sent = send(texting_client, django_capture_on_commit_callbacks)
+    delivery = the_delivery(sent)
+    assert delivery.words == "not delivered (no text-message provider is set up)"

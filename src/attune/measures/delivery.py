@@ -29,7 +29,7 @@ from attune.access.actor import Actor
 from attune.access.models import TrailAction
 from attune.clients.language import agency_name
 from attune.clients.models import Client, ContactConsent
-from attune.measures.models import DELIVERY_RANK, DeliveryState, MessageDelivery
+from attune.measures.models import DELIVERY_RANK, NO_PROVIDER, DeliveryState, MessageDelivery
 from attune.measures.sms import SmsRefused, SmsTransientError, e164, quiet_until
 
 logger = logging.getLogger(__name__)
@@ -162,8 +162,9 @@ def sms_attempt(*, delivery_id: int, now: datetime | None = None) -> str:
         _schedule(delivery.pk, until)
         return "deferred"
     delivery.attempts += 1
+    backend = sms_backend()
     try:
-        sid = sms_backend().send(
+        sid = backend.send(
             to=client.phone, body=delivery.body, status_callback=delivery.callback_url
         )
     except SmsTransientError as exc:
@@ -194,6 +195,10 @@ def sms_attempt(*, delivery_id: int, now: datetime | None = None) -> str:
         delivery.state, delivery.body = DeliveryState.FAILED, ""
         delivery.save()
         _trail_delivery(delivery, client.pk, "could not be sent")
+        return "failed"
+    if not backend.sends:  # only noted in the log: say so rather than "on its way"
+        delivery.state, delivery.body, delivery.error_code = DeliveryState.FAILED, "", NO_PROVIDER
+        delivery.save()
         return "failed"
     delivery.provider_sid = sid or None
     delivery.state, delivery.body, delivery.error_code = DeliveryState.QUEUED, "", ""

@@ -454,7 +454,9 @@ class MessageDelivery(models.Model):
 
 # The provider's error codes a therapist may meet, in words (Twilio's numbering; unknown codes
 # are shown as the code itself).
+NO_PROVIDER = "no provider"
 DELIVERY_REASONS = {
+    NO_PROVIDER: "no text-message provider is set up",
     "21211": "the number is not valid",
     "21408": "texts to that country are not enabled",
     "21610": "the number has unsubscribed from our texts",

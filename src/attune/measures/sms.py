@@ -127,6 +127,10 @@ class SmsBackend:
     status callbacks name that id), else None.
     """
 
+    # False for a backend that only notes the message (the console one): its texts are
+    # recorded as not delivered, so nobody takes "not answered yet" for a text that went.
+    sends = True
+
     def send(self, *, to: str, body: str, status_callback: str = "") -> str | None:
         raise NotImplementedError
 

@@ -45,6 +45,8 @@ class ConsoleSmsBackend(SmsBackend):
     is never written.  The therapist still sees the link on the page to hand it over.
     """
 
+    sends = False
+
     def send(self, *, to: str, body: str, status_callback: str = "") -> str | None:
         logger.warning(
             "SMS to %s: console backend, nothing sent (its %d characters withheld)",
