@@ -103,7 +103,7 @@ def test_it_texts_a_client_who_agreed_to_text_messages_in_their_language(
     assert LocmemSmsBackend.outbox == [
         {
             "to": "+15550100",
-            "body": f"Su equipo de atención le invita a dar su opinión: {held.checkin_url}",
+            "body": f"Su equipo de atención le pide su parecer: {held.checkin_url}",
         }
     ]
     assert mail.outbox == []

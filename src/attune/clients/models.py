@@ -47,6 +47,9 @@ class Client(models.Model):
     contact_consent = models.CharField(
         max_length=10, choices=ContactConsent.choices, default=ContactConsent.NONE
     )
+    # Set when the client texted STOP (or its like) back: no text goes to them until START.
+    sms_opted_out_at = models.DateTimeField(null=True, blank=True)
+    sms_opt_out_source = models.CharField(max_length=40, blank=True)
     # A BCP-47 tag such as "es" or "zh-Hant"; plain so the equity reports can count it.
     preferred_language = models.CharField(max_length=35, blank=True)
     # The language the client chose for Attune's own pages (one of settings.CLIENT_LANGUAGES).

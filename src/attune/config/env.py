@@ -85,6 +85,20 @@ def envsecret_optional(name: str, *, var_dir: Path, generate) -> str:
         return ""
 
 
+def envsecret_given(name: str) -> str:
+    """Return a secret from ``name`` or ``name_FILE``, or '' when neither is set (never made up).
+
+    For a provider's credentials: a generated value would be useless, and their absence only
+    means the feature that needs them is off.
+    """
+    if os.environ.get(name):
+        return os.environ[name]
+    file_name = os.environ.get(f"{name}_FILE")
+    if file_name:
+        return Path(file_name).read_text(encoding="utf-8").strip()
+    return ""
+
+
 def random_secret_key() -> str:
     """Return a fresh value for Django's SECRET_KEY."""
     return secrets.token_urlsafe(50)

@@ -17,6 +17,7 @@ from attune.config.env import (
     envint,
     envlist,
     envsecret,
+    envsecret_given,
     envsecret_optional,
     envstr,
     random_secret_key,
@@ -265,6 +266,23 @@ ATTUNE_SIGNAL_RULES: dict = {}
 # What a therapist reads above a safety signal: the agency's own protocol.
 ATTUNE_SAFETY_PROTOCOL = envstr("ATTUNE_SAFETY_PROTOCOL", "")
 ATTUNE_SMS_BACKEND = envstr("ATTUNE_SMS_BACKEND", "attune.measures.tasks.ConsoleSmsBackend")
+# Twilio (ATTUNE_SMS_BACKEND=attune.measures.sms.TwilioSmsBackend): the account, its auth token
+# (which also checks the signature of Twilio's callbacks), the sending number or messaging
+# service, and the API's address (empty: Twilio's own; tests point it at a local server).
+ATTUNE_TWILIO_ACCOUNT_SID = envstr("ATTUNE_TWILIO_ACCOUNT_SID", "")
+ATTUNE_TWILIO_AUTH_TOKEN = envsecret_given("ATTUNE_TWILIO_AUTH_TOKEN")
+ATTUNE_TWILIO_FROM = envstr("ATTUNE_TWILIO_FROM", "")
+ATTUNE_TWILIO_MESSAGING_SERVICE_SID = envstr("ATTUNE_TWILIO_MESSAGING_SERVICE_SID", "")
+ATTUNE_TWILIO_API_BASE_URL = envstr("ATTUNE_TWILIO_API_BASE_URL", "")
+ATTUNE_SMS_TIMEOUT_SECONDS = envint("ATTUNE_SMS_TIMEOUT_SECONDS", 10)
+# A text the provider could not take for a passing reason (timeout, 429, 5xx) is tried again by
+# the task worker after ATTUNE_SMS_RETRY_SECONDS, doubling each time, at most this many times.
+ATTUNE_SMS_MAX_ATTEMPTS = envint("ATTUNE_SMS_MAX_ATTEMPTS", 5)
+ATTUNE_SMS_RETRY_SECONDS = envint("ATTUNE_SMS_RETRY_SECONDS", 60)
+# No texts between these hours in ATTUNE_TIME_ZONE: one due then waits for the end ("" = none).
+ATTUNE_SMS_QUIET_HOURS = envstr("ATTUNE_SMS_QUIET_HOURS", "21:00-08:00")
+# The country whose national formats phone numbers are read in when they carry no "+".
+ATTUNE_PHONE_REGION = envstr("ATTUNE_PHONE_REGION", "US")
 ATTUNE_CHECKIN_REMINDER_HOURS = envint("ATTUNE_CHECKIN_REMINDER_HOURS", 48)
 # A check-in is about one session: its link lasts days, not the week of other links.
 ATTUNE_CHECKIN_DAYS = envint("ATTUNE_CHECKIN_DAYS", 4)
@@ -277,6 +295,18 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 EMAIL_BACKEND = envstr("ATTUNE_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 DEFAULT_FROM_EMAIL = envstr("ATTUNE_FROM_EMAIL", "attune@localhost")
+# The SMTP server, reached with STARTTLS unless told otherwise (ATTUNE_EMAIL_SSL: TLS from the
+# first byte, usually port 465).  Messages go out with the agency's name as the sender's name.
+EMAIL_HOST = envstr("ATTUNE_EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("ATTUNE_EMAIL_PORT", 587)
+EMAIL_HOST_USER = envstr("ATTUNE_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = envsecret_given("ATTUNE_EMAIL_PASSWORD")
+EMAIL_USE_SSL = envbool("ATTUNE_EMAIL_SSL", False)
+EMAIL_USE_TLS = envbool("ATTUNE_EMAIL_STARTTLS", not EMAIL_USE_SSL)
+EMAIL_TIMEOUT = envint("ATTUNE_EMAIL_TIMEOUT_SECONDS", 20)
+# A mailto: address for List-Unsubscribe on messages to clients (the agency reads it and changes
+# the client's consent); empty: no such header.
+ATTUNE_EMAIL_UNSUBSCRIBE = envstr("ATTUNE_EMAIL_UNSUBSCRIBE", "")
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -145,6 +145,26 @@ class CheckIn(models.Model):
     def __str__(self) -> str:
         return f"check-in {self.pk} for client {self.client_id}"
 
+    def _invitation_by(self, channel: str) -> MessageDelivery | None:
+        return next(
+            (
+                delivery
+                for delivery in self.deliveries.all()
+                if delivery.channel == channel and delivery.purpose == "invitation"
+            ),
+            None,
+        )
+
+    @property
+    def text_delivery(self) -> MessageDelivery | None:
+        """The text that carried the invitation, if one was due (``deliveries`` prefetched)."""
+        return self._invitation_by("sms")
+
+    @property
+    def email_delivery(self) -> MessageDelivery | None:
+        """The invitation's email, if one went (``deliveries`` prefetched)."""
+        return self._invitation_by("email")
+
 
 class ScheduleState(models.TextChoices):
     ACTIVE = "active", "Active"
@@ -355,3 +375,113 @@ class Signal(models.Model):
     def reason_labels(self) -> str:
         """The reasons' labels in one line: "Below the low check-in threshold; Lower than…"."""
         return "; ".join(row["label"] for row in self.reason_rows)
+
+
+class DeliveryState(models.TextChoices):
+    PENDING = "pending", "Waiting to be sent"
+    QUEUED = "queued", "Queued"
+    SENT = "sent", "Sent"
+    DELIVERED = "delivered", "Delivered"
+    UNDELIVERED = "undelivered", "Not delivered"
+    FAILED = "failed", "Failed"
+    OPTED_OUT = "opted_out", "Opted out of texts"
+
+
+# How far each state is along the way: a state only ever moves to a higher rank, so a "sent"
+# that arrives after "delivered" changes nothing.  The last four are final.
+DELIVERY_RANK = {
+    DeliveryState.PENDING: 0,
+    DeliveryState.QUEUED: 1,
+    DeliveryState.SENT: 2,
+    DeliveryState.DELIVERED: 3,
+    DeliveryState.UNDELIVERED: 3,
+    DeliveryState.FAILED: 3,
+    DeliveryState.OPTED_OUT: 3,
+}
+
+
+class MessageDelivery(models.Model):
+    """One text message of a check-in (its invitation or its reminder) and what became of it.
+
+    ``body`` holds the words (with the link) only while the message waits to be sent (quiet
+    hours, a retry): encrypted, and emptied once the provider accepts it or it is given up.
+    ``provider_sid`` is the provider's id for the message, stored in the transaction that sent
+    it; a retry that finds it set sends nothing.
+    """
+
+    checkin = models.ForeignKey(CheckIn, on_delete=models.CASCADE, related_name="deliveries")
+    channel = models.CharField(max_length=10, default="sms")
+    purpose = models.CharField(max_length=12, default="invitation")
+    provider_sid = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    state = models.CharField(
+        max_length=12, choices=DeliveryState.choices, default=DeliveryState.PENDING
+    )
+    error_code = models.CharField(max_length=12, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    body = EncryptedTextField(blank=True)
+    # Where the provider reports the message's progress (the status webhook's public address).
+    callback_url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["checkin", "channel", "purpose"], name="one_delivery_per_checkin_message"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.purpose} of check-in {self.checkin_id}: {self.state}"
+
+    @property
+    def failed(self) -> bool:
+        return self.state in (DeliveryState.UNDELIVERED, DeliveryState.FAILED)
+
+    @property
+    def words(self) -> str:
+        """What the therapist reads: "delivered", "not delivered (reason)", "opted out of
+        texts" or, while it is on its way or waiting, "not answered yet"."""
+        if self.state == DeliveryState.DELIVERED:
+            return "delivered"
+        if self.state == DeliveryState.OPTED_OUT:
+            return "opted out of texts"
+        if self.failed:
+            return f"not delivered ({delivery_reason(self.error_code, self.attempts)})"
+        return "not answered yet"
+
+
+# The provider's error codes a therapist may meet, in words (Twilio's numbering; unknown codes
+# are shown as the code itself).
+NO_PROVIDER = "no provider"
+DELIVERY_REASONS = {
+    NO_PROVIDER: "no text-message provider is set up",
+    "21211": "the number is not valid",
+    "21408": "texts to that country are not enabled",
+    "21610": "the number has unsubscribed from our texts",
+    "21612": "the number cannot receive texts from us",
+    "21614": "the number is not a mobile number",
+    "30003": "the phone was unreachable or off",
+    "30004": "the message was blocked",
+    "30005": "the number is unknown or no longer in use",
+    "30006": "the number is a landline or its carrier cannot be reached",
+    "30007": "the carrier filtered the message",
+    "30008": "the provider gave an unknown error",
+    "30034": "our sending number is not registered with the carriers",
+}
+
+
+def delivery_reason(error_code: str, attempts: int = 0) -> str:
+    """Return why a message did not arrive, in words."""
+    if error_code in DELIVERY_REASONS:
+        return DELIVERY_REASONS[error_code]
+    if error_code.startswith("SMTP 5"):
+        return f"the mail server refused the address ({error_code})"
+    if error_code.startswith("SMTP 4"):
+        return f"the mail server could not take it then ({error_code})"
+    if error_code:
+        return f"provider error {error_code}"
+    if attempts > 1:
+        return "the provider could not be reached after several tries"
+    return "no reason given"

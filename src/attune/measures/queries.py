@@ -347,6 +347,7 @@ def client_measures(*, actor: Actor, client_id: int) -> ClientMeasures:
     checkins = list(
         CheckIn.objects.filter(client=client)
         .select_related("instrument", "link", "session")
+        .prefetch_related("deliveries")
         .order_by("-sent_at")[:20]
     )
     schedules = list(

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -368,6 +368,8 @@ class SentCheckIn:
     checkin: CheckIn
     url: str
     delivered_by: tuple[str, ...] = field(default=())
+    # When texts were left out because the client texted STOP: the time they did.
+    sms_opted_out_at: datetime | None = None
 
 
 def clean_goal_texts(goal_texts: Sequence[str], *, from_plan: bool = False) -> list[str]:
@@ -427,14 +429,20 @@ def checkin_send(
         detail=f"{instrument.name} sent"
         + (f" by schedule {schedule.pk} for {due_on.isoformat()}" if schedule else "")
         + (f" with {len(goals)} goal(s)" if goals else "")
-        + (f"; invitation by {', '.join(channels)}" if channels else "; no consented contact"),
+        + (f"; invitation by {', '.join(channels)}" if channels else "; no consented contact")
+        + ("; no text: opted out of texts" if tasks.sms_opted_out_only(client) else ""),
     )
     if channels:
         transaction.on_commit(
             lambda: tasks.deliver_invitation(
-                client_id=client.pk, url=url, expires_at=checkin.expires_at
+                client_id=client.pk, url=url, expires_at=checkin.expires_at, checkin_id=checkin.pk
             )
         )
+    if tasks.sms_opted_out_only(client):
+        # The client agreed to texts but texted STOP: recorded, so the therapist sees why.
+        from attune.measures.delivery import sms_refused_for_opt_out
+
+        sms_refused_for_opt_out(checkin_id=checkin.pk)
     # The reminder and the expiry wait in the task queue with the check-in's id alone; the
     # invitation above never does, because its message holds the token.
     transaction.on_commit(
@@ -442,7 +450,12 @@ def checkin_send(
             checkin_id=checkin.pk, sent_at=checkin.sent_at, expires_at=checkin.expires_at
         )
     )
-    return SentCheckIn(checkin=checkin, url=url, delivered_by=tuple(channels))
+    return SentCheckIn(
+        checkin=checkin,
+        url=url,
+        delivered_by=tuple(channels),
+        sms_opted_out_at=client.sms_opted_out_at if tasks.sms_opted_out_only(client) else None,
+    )
 
 
 def checkin_for_link(*, actor: Actor, link: ClientLink) -> CheckIn:
@@ -820,7 +833,7 @@ def _checkin_remind_claimed(*, actor: Actor, checkin: CheckIn, client: Client, n
         section="measures",
         detail=f"reminder by {', '.join(channels)}",
     )
-    transaction.on_commit(lambda: tasks.deliver_reminder(client.pk))
+    transaction.on_commit(lambda: tasks.deliver_reminder(client.pk, checkin.pk))
     return True
 
 

@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from email.utils import formataddr
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMultiAlternatives
 from django.utils import translation
 from django.utils.formats import date_format
+from django.utils.html import escape, urlize
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -26,18 +28,14 @@ from django_tasks import task
 from attune.access.actor import Actor
 from attune.clients.language import agency_name
 from attune.clients.models import Client, ContactConsent
+from attune.measures.sms import SmsBackend
+
+__all__ = ["SmsBackend", "ConsoleSmsBackend", "LocmemSmsBackend", "sms_backend"]
 
 logger = logging.getLogger(__name__)
 
 EMAIL_CONSENT = {ContactConsent.EMAIL, ContactConsent.BOTH}
 SMS_CONSENT = {ContactConsent.SMS, ContactConsent.BOTH}
-
-
-class SmsBackend:
-    """Where text messages go; set ``ATTUNE_SMS_BACKEND`` to a subclass's dotted path."""
-
-    def send(self, *, to: str, body: str) -> None:
-        raise NotImplementedError
 
 
 class ConsoleSmsBackend(SmsBackend):
@@ -47,12 +45,15 @@ class ConsoleSmsBackend(SmsBackend):
     is never written.  The therapist still sees the link on the page to hand it over.
     """
 
-    def send(self, *, to: str, body: str) -> None:
+    sends = False
+
+    def send(self, *, to: str, body: str, status_callback: str = "") -> str | None:
         logger.warning(
             "SMS to %s: console backend, nothing sent (its %d characters withheld)",
             masked_phone(to),
             len(body),
         )
+        return None
 
 
 def masked_phone(phone: str) -> str:
@@ -66,8 +67,9 @@ class LocmemSmsBackend(SmsBackend):
 
     outbox: list[dict[str, str]] = []
 
-    def send(self, *, to: str, body: str) -> None:
+    def send(self, *, to: str, body: str, status_callback: str = "") -> str | None:
         LocmemSmsBackend.outbox.append({"to": to, "body": body})
+        return None
 
 
 def sms_backend() -> SmsBackend:
@@ -77,13 +79,21 @@ def sms_backend() -> SmsBackend:
 
 
 def invitation_channels(client: Client) -> list[str]:
-    """Return how the client agreed to be contacted and can be reached: email, sms, both."""
+    """Return how the client agreed to be contacted and can be reached: email, sms, both.
+
+    Texts are left out once the client texted STOP (``sms_opted_out_at``).
+    """
     channels = []
     if client.contact_consent in EMAIL_CONSENT and client.email:
         channels.append("email")
-    if client.contact_consent in SMS_CONSENT and client.phone:
+    if client.contact_consent in SMS_CONSENT and client.phone and not client.sms_opted_out_at:
         channels.append("sms")
     return channels
+
+
+def sms_opted_out_only(client: Client) -> bool:
+    """Whether texts are left out only because the client texted STOP."""
+    return bool(client.contact_consent in SMS_CONSENT and client.phone and client.sms_opted_out_at)
 
 
 def invitation_language(client: Client) -> str:
@@ -112,8 +122,46 @@ def _contact_lines() -> str:
     return lines
 
 
-def deliver_invitation(*, client_id: int, url: str, expires_at: datetime) -> list[str]:
-    """Send the client the check-in link by every channel they consented to; return them."""
+def client_email(*, subject: str, body: str, to: str, language: str) -> EmailMultiAlternatives:
+    """Return a message to a client: plain text and the same words as HTML, from the agency.
+
+    The sender's name is the agency's; ``List-Unsubscribe`` names ``ATTUNE_EMAIL_UNSUBSCRIBE``
+    when the agency set one.
+    """
+    sender = formataddr((agency_name(), settings.DEFAULT_FROM_EMAIL))
+    headers = {}
+    if settings.ATTUNE_EMAIL_UNSUBSCRIBE:
+        headers["List-Unsubscribe"] = f"<mailto:{settings.ATTUNE_EMAIL_UNSUBSCRIBE}>"
+    message = EmailMultiAlternatives(subject, body, sender, [to], headers=headers)
+    direction = "rtl" if language in settings.LANGUAGES_BIDI else "ltr"
+    paragraphs = "".join(
+        f"<p>{urlize(escape(part)).replace(chr(10), '<br>')}</p>" for part in body.split("\n\n")
+    )
+    message.attach_alternative(
+        f'<!doctype html><html lang="{language}" dir="{direction}"><head><meta charset="utf-8">'
+        f"<title>{escape(subject)}</title></head><body>{paragraphs}</body></html>",
+        "text/html",
+    )
+    return message
+
+
+def _email(checkin_id: int | None, message: EmailMultiAlternatives, purpose: str) -> bool:
+    if checkin_id is None:
+        message.send()
+        return True
+    from attune.measures.delivery import email_send
+
+    return email_send(checkin_id=checkin_id, message=message, purpose=purpose)
+
+
+def deliver_invitation(
+    *, client_id: int, url: str, expires_at: datetime, checkin_id: int | None = None
+) -> list[str]:
+    """Send the client the check-in link by every channel they consented to; return them.
+
+    With ``checkin_id`` the text goes through the check-in's delivery record (sent once,
+    tried again by the worker, held in quiet hours, its progress reported by the provider).
+    """
     client = Client.objects.get(pk=client_id)
     channels = invitation_channels(client)
     with translation.override(invitation_language(client)):
@@ -129,23 +177,36 @@ def deliver_invitation(*, client_id: int, url: str, expires_at: datetime) -> lis
             "agency": agency_name(),
             "url": url,
         }
+        email = client_email(
+            subject=subject, body=body, to=client.email, language=translation.get_language()
+        )
     delivered = []
     if "email" in channels:
         try:
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [client.email])
-            delivered.append("email")
+            if _email(checkin_id, email, "invitation"):
+                delivered.append("email")
         except Exception:  # the link is still shown to the therapist to hand over
             logger.exception("check-in email to client %s failed", client_id)
     if "sms" in channels:
         try:
-            sms_backend().send(to=client.phone, body=short)
-            delivered.append("sms")
+            if checkin_id is None:
+                sms_backend().send(to=client.phone, body=short)
+                delivered.append("sms")
+            elif _text_checkin(checkin_id, short, "invitation", url) != "failed":
+                delivered.append("sms")
         except Exception:
             logger.exception("check-in text message to client %s failed", client_id)
     return delivered
 
 
-def deliver_reminder(client_id: int) -> list[str]:
+def _text_checkin(checkin_id: int, body: str, purpose: str, url: str = "") -> str:
+    from attune.measures.delivery import sms_queue
+
+    base_url = url.split("/c/")[0] if "/c/" in url else ""
+    return sms_queue(checkin_id=checkin_id, body=body, purpose=purpose, base_url=base_url)
+
+
+def deliver_reminder(client_id: int, checkin_id: int | None = None) -> list[str]:
     """Remind the client, by the channels they consented to, that a feedback request waits."""
     client = Client.objects.get(pk=client_id)
     channels = invitation_channels(client)
@@ -157,17 +218,24 @@ def deliver_reminder(client_id: int) -> list[str]:
             "this message, you can ignore it."
         ) % {"agency": agency_name()}
         body += _contact_lines()
+        email = client_email(
+            subject=subject, body=body, to=client.email, language=translation.get_language()
+        )
     delivered = []
     if "email" in channels:
         try:
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [client.email])
-            delivered.append("email")
+            if _email(checkin_id, email, "reminder"):
+                delivered.append("email")
         except Exception:
             logger.exception("check-in reminder email to client %s failed", client_id)
     if "sms" in channels:
         try:
-            sms_backend().send(to=client.phone, body=body.replace("\n\n", " "))
-            delivered.append("sms")
+            text = body.replace("\n\n", " ")
+            if checkin_id is None:
+                sms_backend().send(to=client.phone, body=text)
+                delivered.append("sms")
+            elif _text_checkin(checkin_id, text, "reminder") != "failed":
+                delivered.append("sms")
         except Exception:
             logger.exception("check-in reminder text to client %s failed", client_id)
     return delivered
@@ -183,6 +251,14 @@ def remind_checkin(checkin_id: int) -> bool:
     from attune.measures.services import checkin_remind
 
     return checkin_remind(actor=Actor.system(), checkin_id=checkin_id)
+
+
+@task()
+def send_text(delivery_id: int) -> str:
+    """Try again to send a check-in's text held by quiet hours or a passing failure."""
+    from attune.measures.delivery import sms_attempt
+
+    return sms_attempt(delivery_id=delivery_id)
 
 
 @task()

@@ -1,9 +1,11 @@
 from django.urls import path
 
-from attune.measures import views
+from attune.measures import sms_views, views
 
 app_name = "measures"
 urlpatterns = [
+    path("sms/status/", sms_views.sms_status, name="sms_status"),
+    path("sms/inbound/", sms_views.sms_inbound, name="sms_inbound"),
     path("signals/", views.signals_list, name="signals"),
     path("instruments/review/", views.instruments_review, name="instruments_review"),
     path(

@@ -88,6 +88,7 @@ def unanswered_checkins(*, therapist, now: datetime) -> list[CheckIn]:
             responses__isnull=True,
         )
         .select_related("client", "instrument")
+        .prefetch_related("deliveries")  # whether the text arrived: one query for the list
         .defer("instrument__source")  # the page shows the title; the source is kilobytes
         .order_by("sent_at", "pk")
     )

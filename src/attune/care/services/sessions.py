@@ -52,6 +52,7 @@ class HeldSession:
     session: TherapySession
     checkin_url: str
     delivered_by: tuple[str, ...]
+    sms_opted_out_at: datetime | None = None
 
 
 @transaction.atomic
@@ -92,7 +93,12 @@ def session_mark_held(
         goals_from_plan=bool(plan_goals),
         base_url=base_url,
     )
-    return HeldSession(session=session, checkin_url=sent.url, delivered_by=sent.delivered_by)
+    return HeldSession(
+        session=session,
+        checkin_url=sent.url,
+        delivered_by=sent.delivered_by,
+        sms_opted_out_at=sent.sms_opted_out_at,
+    )
 
 
 @transaction.atomic
