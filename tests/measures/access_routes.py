@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 LOGIN = "login"
+PERSONAS = ("therapist_a", "therapist_b", "supervisor", "leader", "client", "anonymous")
 
 
 def signals(agency, persona):
@@ -96,6 +97,10 @@ ROUTES = {
     # An empty POST changes nothing and goes back to the measures page.
     "measures:schedule_change": ("post", schedules, THERAPIST_OWN_REDIRECT),
     "measures:instruments_review": ("get", None, LEADER_ONLY),
+    # The provider's webhooks need no sign-in but a valid signature: an unsigned POST from anyone
+    # is refused and changes nothing (tests/measures/test_sms_provider.py signs real ones).
+    "measures:sms_status": ("post", None, dict.fromkeys(PERSONAS, 403)),
+    "measures:sms_inbound": ("post", None, dict.fromkeys(PERSONAS, 403)),
     # An empty POST: the page comes back with the missing reason (400); nothing is accepted.
     "measures:instrument_accept": ("post", held_instrument, {**LEADER_ONLY, "leader": 400}),
 }
