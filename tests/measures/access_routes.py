@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-LOGIN = "login"
-PERSONAS = ("therapist_a", "therapist_b", "supervisor", "leader", "client", "anonymous")
+from tests.access.test_access_matrix import LOGIN, PERSONAS
 
 
 def signals(agency, persona):

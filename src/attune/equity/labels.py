@@ -42,7 +42,6 @@ SELF_DESCRIBED = "self-describe"
 # Labels that keep their capitals inside a sentence (names of peoples and identities).
 KEEP_CASE = {"two-spirit"}
 # Languages some Django versions do not name.
-LANGUAGE_FALLBACK = {"tl": "Tagalog", "am": "Amharic", "fil": "Filipino"}
 QUARTER_MONTHS = {"1": "Jan–Mar", "2": "Apr–Jun", "3": "Jul–Sep", "4": "Oct–Dec"}
 
 _OPTIONS = {
@@ -75,13 +74,10 @@ def _race_names() -> dict[str, str]:
 
 
 def language_label(tag: str) -> str:
-    """Return a language tag's name ("Spanish"), or the tag when no name is known."""
-    from attune.organisation.queries import language_name
+    """Return a language tag's name ("Spanish"), as staff pages name it."""
+    from attune.clients.language_names import language_name
 
-    name = language_name(tag)
-    if name == tag:
-        name = LANGUAGE_FALLBACK.get(tag.lower(), tag)
-    return name
+    return language_name(tag)
 
 
 def quarter_label(value: str) -> str:

@@ -17,10 +17,11 @@ from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from attune.clients.language_names import language_name
 from attune.measures.errors import ResponseError
 from attune.measures.goals import CLIENT_NAMED_GOALS_LIMIT, GOALS_CHECKIN
 from attune.measures.instrument import CHOICE_TYPES, Instrument, Item, ItemType, LocalizedText
-from attune.measures.languages import base, complete_languages, has_language
+from attune.measures.languages import complete_languages, has_language
 from attune.measures.models import (
     MAX_INTERVAL_WEEKS,
     ReviewState,
@@ -479,16 +480,6 @@ def measure_offers() -> list[MeasureOffer]:
 def client_reading_language(client) -> str:
     """Return the language the client reads their pages in, or the one they prefer, or ""."""
     return client.page_language or client.preferred_language or ""
-
-
-def language_name(tag: str) -> str:
-    """Return a language's English name for staff pages (the tag itself when unknown)."""
-    from django.utils import translation
-
-    try:
-        return str(translation.get_language_info(base(tag))["name"])
-    except KeyError:
-        return tag
 
 
 class CloseSignalForm(forms.Form):
