@@ -8,7 +8,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from attune.access import anonymous, trail
-from attune.access.actor import Actor
+from attune.access.actor import Actor, StaffActor
 from attune.access.models import StaffUser, TrailAction
 
 
@@ -67,7 +67,7 @@ def totp_device_start(*, actor: Actor) -> TOTPDevice:
 
 
 @transaction.atomic
-def totp_device_confirm(*, actor: Actor, device: TOTPDevice, token: str) -> bool:
+def totp_device_confirm(*, actor: StaffActor, device: TOTPDevice, token: str) -> bool:
     """Confirm ``device`` if ``token`` is right; return whether it was."""
     if not device.verify_token(token):
         return False

@@ -19,7 +19,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from attune.access import anonymous, queries, services, trail
-from attune.access.actor import Actor
+from attune.access.actor import Actor, StaffActor
 from attune.access.forms import ConfirmDeviceForm, SignInForm, StaffForm
 from attune.access.lockout import locked_out_response
 from attune.access.models import StaffUser, TrailAction
@@ -104,7 +104,7 @@ def sign_out(request):
 @login_required
 @never_cache
 def mfa_setup(request):
-    actor = Actor.from_request(request)
+    actor = StaffActor.from_request(request)
     if TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
         return render(request, "access/mfa_done.html")
     device = services.totp_device_start(actor=actor)

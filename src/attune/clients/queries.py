@@ -6,7 +6,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 
 from attune.access import trail
-from attune.access.actor import Actor
+from attune.access.actor import Actor, StaffActor
 from attune.access.models import TrailAction
 from attune.access.policy import client_record_scope, client_summary_scope
 from attune.access.refusals import refused_client_id, refused_for
@@ -96,7 +96,7 @@ def caseload_summary(*, therapist, request) -> list[dict]:
     return caseload(therapist=therapist, actor=Actor.from_request(request))
 
 
-def client_record(*, actor: Actor, client_id: int, section: str = "overview") -> Client:
+def client_record(*, actor: StaffActor, client_id: int, section: str = "overview") -> Client:
     """Return the client ``actor`` may open in full, recording the read; else raise 404."""
     client = (
         Client.objects.select_related("therapist", "latest_identity")
@@ -116,7 +116,7 @@ def client_record(*, actor: Actor, client_id: int, section: str = "overview") ->
     return client
 
 
-def client_overview(*, actor: Actor, client_id: int) -> tuple[Client, bool]:
+def client_overview(*, actor: StaffActor, client_id: int) -> tuple[Client, bool]:
     """Return a client and whether ``actor`` may see the full record, recording the read.
 
     A supervisor sees a summary of a supervisee's client; anyone else out of scope gets 404.

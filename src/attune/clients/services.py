@@ -11,7 +11,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from attune.access import anonymous, trail
-from attune.access.actor import Actor
+from attune.access.actor import Actor, StaffActor
 from attune.access.models import BreakGlassGrant, TrailAction
 from attune.clients import link_pages
 from attune.clients.models import (
@@ -270,7 +270,7 @@ def client_page_language_set(*, actor: Actor, client: Client, language: str) -> 
 
 
 @transaction.atomic
-def break_glass_open(*, actor: Actor, client: Client, reason: str) -> BreakGlassGrant:
+def break_glass_open(*, actor: StaffActor, client: Client, reason: str) -> BreakGlassGrant:
     """Grant ``actor`` time-limited emergency access to ``client``; flagged in the trail."""
     grant = BreakGlassGrant.objects.create(
         staff=actor.user,

@@ -8,7 +8,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from attune.access.actor import Actor
+from attune.access.actor import Actor, StaffActor
 from attune.access.refusals import refused_client_id
 from attune.care import queries as care_queries
 from attune.clients import link_pages, queries, services
@@ -65,8 +65,10 @@ def client_new(request):
 @login_required
 def client_detail(request, client_id: int):
     if not (request.user.is_therapist or request.user.is_supervisor):
-        raise refused_client_id(Actor.from_request(request), client_id, section="overview")
-    client, full = queries.client_overview(actor=Actor.from_request(request), client_id=client_id)
+        raise refused_client_id(StaffActor.from_request(request), client_id, section="overview")
+    client, full = queries.client_overview(
+        actor=StaffActor.from_request(request), client_id=client_id
+    )
     context = {"client": client, "full": full}
     if full:
         formulation = queries.latest_formulation(client)
@@ -78,7 +80,7 @@ def client_detail(request, client_id: int):
             link_purposes=link_purposes_for_staff(),
         )
         context.update(
-            care_queries.client_page_section(actor=Actor.from_request(request), client=client)
+            care_queries.client_page_section(actor=StaffActor.from_request(request), client=client)
         )
         if client.therapist_id == request.user.pk:  # the client wrote them for their therapist
             context["checkin_comments"] = client_comments(client=client)
@@ -93,7 +95,7 @@ def link_purposes_for_staff() -> list[tuple[str, str]]:
 @login_required
 def client_identity_edit(request, client_id: int):
     """Record the client's self-identification with them, in session."""
-    actor = Actor.from_request(request)
+    actor = StaffActor.from_request(request)
     if not request.user.is_therapist:
         raise refused_client_id(actor, client_id, section="self_identification")
     client = queries.client_record(actor=actor, client_id=client_id, section="self_identification")
@@ -116,7 +118,7 @@ def client_identity_edit(request, client_id: int):
 @login_required
 def client_formulation_edit(request, client_id: int):
     """Record the client's cultural formulation with them, in their words."""
-    actor = Actor.from_request(request)
+    actor = StaffActor.from_request(request)
     if not request.user.is_therapist:
         raise refused_client_id(actor, client_id, section="cultural_formulation")
     client = queries.client_record(actor=actor, client_id=client_id, section="cultural_formulation")
@@ -133,9 +135,9 @@ def client_formulation_edit(request, client_id: int):
 def client_history(request, client_id: int):
     """Every version of the self-identification and the formulation, with author and date."""
     if not (request.user.is_therapist or request.user.is_supervisor):
-        raise refused_client_id(Actor.from_request(request), client_id, section="history")
+        raise refused_client_id(StaffActor.from_request(request), client_id, section="history")
     client = queries.client_record(
-        actor=Actor.from_request(request), client_id=client_id, section="history"
+        actor=StaffActor.from_request(request), client_id=client_id, section="history"
     )
     identities, formulations = queries.versions(client)
     return render(
@@ -153,9 +155,9 @@ def client_history(request, client_id: int):
 def client_fhir_patient(request, client_id: int):
     """Download the client's self-identification as a FHIR R4 Patient resource."""
     if not request.user.is_therapist:
-        raise refused_client_id(Actor.from_request(request), client_id, section="fhir_export")
+        raise refused_client_id(StaffActor.from_request(request), client_id, section="fhir_export")
     client = queries.client_record(
-        actor=Actor.from_request(request), client_id=client_id, section="fhir_export"
+        actor=StaffActor.from_request(request), client_id=client_id, section="fhir_export"
     )
     response = JsonResponse(patient_resource(client), json_dumps_params={"ensure_ascii": False})
     response["Content-Type"] = "application/fhir+json; charset=utf-8"
@@ -165,9 +167,9 @@ def client_fhir_patient(request, client_id: int):
 
 @login_required
 def client_edit(request, client_id: int):
-    actor = Actor.from_request(request)
+    actor = StaffActor.from_request(request)
     if not request.user.is_therapist and not request.user.is_supervisor:
-        raise refused_client_id(Actor.from_request(request), client_id, section="edit")
+        raise refused_client_id(StaffActor.from_request(request), client_id, section="edit")
     client = queries.client_record(actor=actor, client_id=client_id, section="edit")
     initial = {name: getattr(client, name) for name in CLIENT_FIELDS}
     initial["preferred_language"] = editable_name(client.preferred_language)
@@ -182,9 +184,9 @@ def client_edit(request, client_id: int):
 @login_required
 def client_billing(request, client_id: int):
     if not request.user.is_therapist and not request.user.is_supervisor:
-        raise refused_client_id(Actor.from_request(request), client_id, section="legal_name")
+        raise refused_client_id(StaffActor.from_request(request), client_id, section="legal_name")
     client = queries.client_record(
-        actor=Actor.from_request(request), client_id=client_id, section="legal_name"
+        actor=StaffActor.from_request(request), client_id=client_id, section="legal_name"
     )
     return render(request, "clients/client_billing.html", {"client": client})
 
@@ -192,7 +194,7 @@ def client_billing(request, client_id: int):
 @login_required
 @require_POST
 def client_link_new(request, client_id: int):
-    actor = Actor.from_request(request)
+    actor = StaffActor.from_request(request)
     if not request.user.is_therapist:
         raise Http404
     client = queries.client_record(actor=actor, client_id=client_id, section="links")
@@ -220,7 +222,7 @@ def break_glass(request):
             form.add_error("case_code", "No client has this case code. Check it and try again.")
         else:
             services.break_glass_open(
-                actor=Actor.from_request(request),
+                actor=StaffActor.from_request(request),
                 client=client,
                 reason=form.cleaned_data["reason"],
             )

@@ -6,7 +6,7 @@ from django.db.models import Count, Q
 from django.http import Http404
 
 from attune.access import trail
-from attune.access.actor import Actor
+from attune.access.actor import Actor, StaffActor
 from attune.access.models import TrailAction
 from attune.clients.queries import SMALL_CELL
 from attune.community.models import Answer, Partner, PartnerKind, Referral
@@ -66,7 +66,7 @@ def client_referrals(*, actor: Actor, client) -> list[Referral]:
     return rows
 
 
-def referral_for(*, actor: Actor, referral_id: int) -> Referral:
+def referral_for(*, actor: StaffActor, referral_id: int) -> Referral:
     """Return a referral of a client on ``actor``'s own caseload, recording the read; else 404."""
     user = actor.user
     referral = (

@@ -10,7 +10,7 @@ from datetime import date
 from django.db import transaction
 
 from attune.access import trail
-from attune.access.actor import Actor
+from attune.access.actor import Actor, StaffActor
 from attune.access.models import TrailAction
 from attune.clients.models import Client, ClientLink
 from attune.clients.services import IssuedLink, claim_link, link_issue
@@ -78,7 +78,7 @@ def partner_delete(*, actor: Actor, partner: Partner) -> int:
 @transaction.atomic
 def referral_create(
     *,
-    actor: Actor,
+    actor: StaffActor,
     client: Client,
     partner: Partner,
     consent_given_on: date,

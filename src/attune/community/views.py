@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from attune.access.actor import Actor
+from attune.access.actor import Actor, StaffActor
 from attune.clients import link_pages
 from attune.clients import queries as client_queries
 from attune.community import queries, services
@@ -99,7 +99,7 @@ def client_referrals(request, client_id: int):
     """A client's referrals, and a form to make a new one with the client's consent."""
     if not request.user.is_therapist:
         raise Http404
-    actor = Actor.from_request(request)
+    actor = StaffActor.from_request(request)
     client = client_queries.client_record(actor=actor, client_id=client_id, section="referrals")
     _require(request, "community.refer", client)
     form = ReferralForm(request.POST or None, initial={"consent_given_on": timezone.localdate()})
@@ -133,7 +133,7 @@ def referral_detail(request, referral_id: int):
     """One referral: follow-up, the client's feedback, and a link to ask for it."""
     if not request.user.is_therapist:
         raise Http404
-    actor = Actor.from_request(request)
+    actor = StaffActor.from_request(request)
     referral = queries.referral_for(actor=actor, referral_id=referral_id)
     form = FollowUpForm(
         request.POST or None,
@@ -161,7 +161,7 @@ def referral_link(request, referral_id: int):
     """Issue the client a private link to tell how the referral went."""
     if not request.user.is_therapist:
         raise Http404
-    actor = Actor.from_request(request)
+    actor = StaffActor.from_request(request)
     referral = queries.referral_for(actor=actor, referral_id=referral_id)
     issued = services.referral_feedback_link_issue(actor=actor, referral=referral)
     url = request.build_absolute_uri(f"/c/{issued.token}/")

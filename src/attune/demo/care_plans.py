@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-from attune.access.actor import Actor
+from attune.access.actor import Actor, StaffActor
 from attune.access.models import Role, StaffUser
 from attune.care import services
 from attune.care.models import TreatmentPlan
@@ -85,7 +85,7 @@ def seed_care_plans(*, today: date | None = None) -> int:
             : len(PLANS)
         ]
     )
-    actor = Actor(user=therapist, request_id="seed")
+    actor = StaffActor(user=therapist, request_id="seed")
     reviews = [today, today + timedelta(days=30), today + timedelta(days=60), today - timedelta(7)]
     for client, goals, review_on in zip(clients, PLANS, reviews, strict=False):
         first = services.plan_save(

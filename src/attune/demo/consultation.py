@@ -6,7 +6,7 @@ import uuid
 
 from django.db import transaction
 
-from attune.access.actor import Actor
+from attune.access.actor import StaffActor
 from attune.access.models import Role, StaffUser
 from attune.clients.models import Client
 from attune.supervision import services
@@ -39,13 +39,13 @@ def seed_consultation() -> ConsultationGroup | None:
     if leader is None or len(therapists) < 2 or supervisor is None:
         return None
     group = services.group_create(
-        actor=Actor(user=leader, request_id="seed"),
+        actor=StaffActor(user=leader, request_id="seed"),
         name="Cultural humility consultation",
         purpose="Monthly peer consultation on cultural questions, power and repair.",
     )
     for member in [*therapists, supervisor]:
         services.membership_add(
-            actor=Actor(user=leader, request_id="seed"), group=group, member=member
+            actor=StaffActor(user=leader, request_id="seed"), group=group, member=member
         )
     presenter = therapists[0]
     client = (
@@ -53,7 +53,7 @@ def seed_consultation() -> ConsultationGroup | None:
     )
     if client is None:
         return group
-    actor = Actor(user=presenter, request_id="seed")
+    actor = StaffActor(user=presenter, request_id="seed")
     draft = services.case_draft_start(actor=actor, group=group, client=client)
     source = {
         "title": "A family's view of therapy",
@@ -68,13 +68,13 @@ def seed_consultation() -> ConsultationGroup | None:
     if case is None:
         return group
     first, _ = services.feedback_add(
-        actor=Actor(user=supervisor, request_id="seed"),
+        actor=StaffActor(user=supervisor, request_id="seed"),
         case=case,
         body="Could you ask what a good outcome would look like to the family, in their words?",
         submission_key=uuid.uuid4(),
     )
     services.feedback_add(
-        actor=Actor(user=therapists[1], request_id="seed"),
+        actor=StaffActor(user=therapists[1], request_id="seed"),
         case=case,
         body="I have offered a session with a relative present, on the client's terms; it helped.",
         submission_key=uuid.uuid4(),

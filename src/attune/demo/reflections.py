@@ -10,7 +10,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from attune.access.actor import Actor
+from attune.access.actor import StaffActor
 from attune.access.models import Role, StaffUser
 from attune.care import services
 from attune.care.models import Reflection, ReflectionTag
@@ -78,7 +78,7 @@ def seed_reflections() -> int:
     pair = next((p for s in supervisors for p in current_pairs(s).order_by("id")[:1]), None)
     if pair is None:
         return 0
-    author, actor = pair.supervisee, Actor(user=pair.supervisee, request_id="demo")
+    author, actor = pair.supervisee, StaffActor(user=pair.supervisee, request_id="demo")
     clients = list(author.clients.filter(closed_at__isnull=True).order_by("id")[:2])
     written = 0
     for index, entry in enumerate(ENTRIES):

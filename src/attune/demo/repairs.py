@@ -11,7 +11,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from attune.access.actor import Actor
+from attune.access.actor import Actor, StaffActor
 from attune.access.models import Role, StaffUser
 from attune.care import services as care_services
 from attune.care.models import RepairLog
@@ -25,7 +25,7 @@ from attune.measures.models import Response, Signal
 def _checkin(therapist, client, value: int, days_ago: float, comment: str = "") -> Response:
     """Answer one session check-in as ``client`` and date it ``days_ago``."""
     issued = client_services.link_issue(
-        actor=Actor(user=therapist), client=client, purpose=measures_services.CHECKIN_PURPOSE
+        actor=StaffActor(user=therapist), client=client, purpose=measures_services.CHECKIN_PURPOSE
     )
     actor = Actor(link_id=issued.link.pk)
     checkin = measures_services.checkin_for_link(actor=actor, link=issued.link)
@@ -45,7 +45,7 @@ def _checkin(therapist, client, value: int, days_ago: float, comment: str = "") 
 def _open_from(therapist, client, low: Response, days_ago: float, follow_up_on, **texts):
     signal = low.signals.get(kind="rupture")
     log = care_services.repair_open(
-        actor=Actor(user=therapist),
+        actor=StaffActor(user=therapist),
         client=client,
         signal=signal,
         follow_up_on=follow_up_on,
@@ -104,7 +104,7 @@ def seed_repairs() -> int:
     _checkin(therapist, held, 8, 6, comment="Thank you for coming back to it.")
     _checkin(therapist, held, 9, 1)
     care_services.repair_close(
-        actor=Actor(user=therapist),
+        actor=StaffActor(user=therapist),
         log=log,
         outcome="held",
         closed_on=today,

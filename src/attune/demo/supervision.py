@@ -11,7 +11,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from attune.access.actor import Actor
+from attune.access.actor import StaffActor
 from attune.access.models import Role, StaffUser
 from attune.supervision import humility, services
 from attune.supervision.models import SupervisionMeeting, SupervisionPair
@@ -61,7 +61,7 @@ def seed_supervision() -> None:
         pairs = list(SupervisionPair.objects.filter(supervisor=supervisor).order_by("pk"))
         for pair, scores, comment in zip(pairs, SCORES, COMMENTS, strict=False):
             services.feedback_submit(
-                actor=Actor(user=pair.supervisee, request_id="seed"),
+                actor=StaffActor(user=pair.supervisee, request_id="seed"),
                 supervisor=supervisor,
                 answers=dict(zip(humility.ITEM_KEYS, scores, strict=True)),
                 comment=comment,
@@ -71,8 +71,8 @@ def seed_supervision() -> None:
     pair = SupervisionPair.objects.filter(supervisor=supervisor).order_by("pk").first()
     if pair is None:
         return
-    by_supervisor = Actor(user=supervisor, request_id="seed")
-    by_supervisee = Actor(user=pair.supervisee, request_id="seed")
+    by_supervisor = StaffActor(user=supervisor, request_id="seed")
+    by_supervisee = StaffActor(user=pair.supervisee, request_id="seed")
     past = services.meeting_plan(
         actor=by_supervisor, pair=pair, meets_on=max(pair.starts_on, today - timedelta(days=14))
     )

@@ -10,7 +10,7 @@ from django.db.models import Count
 from django.http import Http404
 
 from attune.access import trail
-from attune.access.actor import Actor
+from attune.access.actor import Actor, StaffActor
 from attune.access.models import TrailAction
 from attune.access.policy import own_clients_scope
 from attune.access.refusals import refused_client, refused_for
@@ -105,7 +105,7 @@ def comment_entries(actor: Actor, shown: dict[int, list[int]], where: str) -> li
     return entries
 
 
-def open_signals(*, actor: Actor) -> SignalsPage:
+def open_signals(*, actor: StaffActor) -> SignalsPage:
     """Return the open and acknowledged signals of ``actor``'s own clients, safety apart.
 
     Records one trail entry for the listing, like the caseload, and one for each client whose
@@ -268,7 +268,7 @@ def client_comments(*, client: Client, limit: int = 3) -> list[CommentRow]:
     return found
 
 
-def signal_for_action(*, actor: Actor, signal_id: int) -> Signal:
+def signal_for_action(*, actor: StaffActor, signal_id: int) -> Signal:
     """Return a signal ``actor`` may act on, or raise 404."""
     signal = (
         Signal.objects.filter(own_clients_scope(actor.user), pk=signal_id)
@@ -305,7 +305,7 @@ class ClientMeasures:
     comments: dict[int, str] = field(default_factory=dict)
 
 
-def client_measures(*, actor: Actor, client_id: int) -> ClientMeasures:
+def client_measures(*, actor: StaffActor, client_id: int) -> ClientMeasures:
     """Return a client's measures, trends, signals and check-ins, recording the read.
 
     The client's check-in comments come with them for the client's own therapist only; a

@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from attune.access.actor import Actor
+from attune.access.actor import Actor, StaffActor
 from attune.access.navigation import redirect_back
 from attune.access.refusals import refused_client_id
 from attune.clients import queries as client_queries
@@ -99,7 +99,7 @@ def trend_chart(series: queries.Series, comments: dict[int, str] | None = None) 
 def signals_list(request):
     if not request.user.has_perm("measures.view_signals"):
         raise Http404
-    page = queries.open_signals(actor=Actor.from_request(request))
+    page = queries.open_signals(actor=StaffActor.from_request(request))
     return render(
         request,
         "measures/signals.html",
@@ -115,7 +115,7 @@ def signals_list(request):
 @login_required
 @require_POST
 def signal_acknowledge(request, signal_id: int):
-    actor = Actor.from_request(request)
+    actor = StaffActor.from_request(request)
     signal = queries.signal_for_action(actor=actor, signal_id=signal_id)
     try:
         services.signal_acknowledge(actor=actor, signal=signal)
@@ -128,7 +128,7 @@ def signal_acknowledge(request, signal_id: int):
 @login_required
 @require_POST
 def signal_close(request, signal_id: int):
-    actor = Actor.from_request(request)
+    actor = StaffActor.from_request(request)
     signal = queries.signal_for_action(actor=actor, signal_id=signal_id)
     form = CloseSignalForm(request.POST)
     if not form.is_valid():
@@ -151,8 +151,8 @@ def signal_close(request, signal_id: int):
 @login_required
 def client_measures(request, client_id: int, schedule_form=None, send_form=None, status=200):
     if not request.user.is_therapist and not request.user.is_supervisor:
-        raise refused_client_id(Actor.from_request(request), client_id, section="measures")
-    measures = queries.client_measures(actor=Actor.from_request(request), client_id=client_id)
+        raise refused_client_id(StaffActor.from_request(request), client_id, section="measures")
+    measures = queries.client_measures(actor=StaffActor.from_request(request), client_id=client_id)
     return render(
         request,
         "measures/client_measures.html",
@@ -184,7 +184,7 @@ def chosen_instrument(choice: str) -> StoredInstrument:
 @login_required
 @require_POST
 def measure_send(request, client_id: int):
-    actor = Actor.from_request(request)
+    actor = StaffActor.from_request(request)
     if not request.user.is_therapist:
         raise Http404
     client = client_queries.client_record(actor=actor, client_id=client_id, section="measures")
@@ -213,7 +213,7 @@ def measure_send(request, client_id: int):
 
 
 def _client_to_schedule(request, client_id: int):
-    actor = Actor.from_request(request)
+    actor = StaffActor.from_request(request)
     if not request.user.is_therapist:
         raise Http404
     client = client_queries.client_record(actor=actor, client_id=client_id, section="measures")

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from attune.access import trail
-from attune.access.actor import Actor
+from attune.access.actor import Actor, StaffActor
 from attune.access.models import TrailAction
 from attune.language import ReaderError, audit_bytes, report_to_json_dict
 from attune.language.uploads import MAX_UPLOAD_BYTES, UPLOAD_EXTENSIONS
@@ -51,7 +51,7 @@ def items_for_new_assessment() -> ItemSet:
 @transaction.atomic
 def assessment_start(
     *,
-    actor: Actor,
+    actor: StaffActor,
     title: str,
     started_on: date,
     languages_served: str = "",
@@ -166,7 +166,7 @@ def check_document(data: bytes, filename: str) -> None:
 
 @transaction.atomic
 def item_document_audit(
-    *, actor: Actor, item: AssessmentItem, data: bytes, filename: str
+    *, actor: StaffActor, item: AssessmentItem, data: bytes, filename: str
 ) -> ItemDocument:
     """Run an uploaded form or material through the language audit and attach the result.
 
@@ -204,7 +204,7 @@ def item_document_audit(
 @transaction.atomic
 def action_item_create(
     *,
-    actor: Actor,
+    actor: StaffActor,
     title: str,
     owner,
     due_on: date | None = None,
@@ -258,7 +258,9 @@ def action_item_update(
 
 
 @transaction.atomic
-def action_item_progress(*, actor: Actor, action: ActionItem, status: str, note: str) -> ActionNote:
+def action_item_progress(
+    *, actor: StaffActor, action: ActionItem, status: str, note: str
+) -> ActionNote:
     """Add a progress note to an action item and move it to ``status``."""
     ActionItem.objects.filter(pk=action.pk).update(status=status)
     action.status = status
@@ -335,7 +337,7 @@ def action_item_reminders_send(*, now: datetime) -> RemindersSent:
 @transaction.atomic
 def training_record_add(
     *,
-    actor: Actor,
+    actor: StaffActor,
     staff,
     topic: str,
     title: str,

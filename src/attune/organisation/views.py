@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.views.decorators.http import require_POST
 
-from attune.access.actor import Actor
+from attune.access.actor import Actor, StaffActor
 from attune.clients.language import agency_name
 from attune.organisation import queries, services
 from attune.organisation.forms import (
@@ -59,7 +59,7 @@ def assessment_new(request):
     if request.method == "POST" and form.is_valid():
         try:
             assessment = services.assessment_start(
-                actor=Actor.from_request(request), **form.cleaned_data
+                actor=StaffActor.from_request(request), **form.cleaned_data
             )
         except ItemsFileError as error:
             form.add_error(None, f"The assessment items file cannot be used: {error}")
@@ -155,7 +155,7 @@ def item_document_upload(request, item_id: int):
                     f"{services.MAX_DOCUMENT_BYTES // 1000} kB."
                 )
             document = services.item_document_audit(
-                actor=Actor.from_request(request),
+                actor=StaffActor.from_request(request),
                 item=item,
                 data=upload.read(),
                 filename=upload.name,
@@ -240,7 +240,7 @@ def action_new(request):
     form = ActionItemForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         action = services.action_item_create(
-            actor=Actor.from_request(request), assessment_item=item, **form.cleaned_data
+            actor=StaffActor.from_request(request), assessment_item=item, **form.cleaned_data
         )
         messages.success(request, f"Action item added for {action.owner}.")
         return redirect("organisation:action_detail", action_id=action.pk)
@@ -257,7 +257,7 @@ def action_detail(request, action_id: int):
         _require(request, "organisation.progress_action", action)
         if form.is_valid():
             services.action_item_progress(
-                actor=Actor.from_request(request),
+                actor=StaffActor.from_request(request),
                 action=action,
                 status=form.cleaned_data["status"],
                 note=form.cleaned_data["note"],
@@ -317,7 +317,7 @@ def training_new(request):
     form = TrainingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.training_record_add(
-            actor=Actor.from_request(request), staff=request.user, **form.cleaned_data
+            actor=StaffActor.from_request(request), staff=request.user, **form.cleaned_data
         )
         messages.success(request, "Training recorded.")
         return redirect("organisation:training_list")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Prefetch
 
 from attune.access import trail
-from attune.access.actor import Actor
+from attune.access.actor import Actor, StaffActor
 from attune.access.models import TrailAction
 from attune.access.policy import client_record_scope
 from attune.access.refusals import refused_client, refused_for
@@ -26,7 +26,9 @@ def _trail_read(actor: Actor, client_id: int, object_ref, detail: str = "") -> N
     )
 
 
-def client_adaptations(*, actor: Actor, client_id: int) -> tuple[Client, list[CulturalAdaptation]]:
+def client_adaptations(
+    *, actor: StaffActor, client_id: int
+) -> tuple[Client, list[CulturalAdaptation]]:
     """Return a client's adaptations, newest first, each with its feedback; else 404."""
     client = client_queries.client_record(actor=actor, client_id=client_id, section="adaptations")
     if not actor.user.has_perm("care.view_adaptations", client):
@@ -47,7 +49,7 @@ def client_adaptations(*, actor: Actor, client_id: int) -> tuple[Client, list[Cu
     return client, adaptations
 
 
-def adaptation_for_action(*, actor: Actor, adaptation_id: int) -> CulturalAdaptation:
+def adaptation_for_action(*, actor: StaffActor, adaptation_id: int) -> CulturalAdaptation:
     """Return an adaptation ``actor`` may change, recording the read; else 404."""
     adaptation = (
         CulturalAdaptation.objects.filter(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from attune.access import trail
-from attune.access.actor import Actor
+from attune.access.actor import Actor, StaffActor
 from attune.access.models import TrailAction
 from attune.access.policy import client_record_scope
 from attune.access.refusals import refused_client, refused_for
@@ -34,7 +34,7 @@ def _trail(actor: Actor, session: TherapySession, note: SessionNote | None, deta
     )
 
 
-def client_notes(*, actor: Actor, client_id: int) -> tuple[Client, list[NoteRow]]:
+def client_notes(*, actor: StaffActor, client_id: int) -> tuple[Client, list[NoteRow]]:
     """Return a client and each held session with its current note, newest first; else 404.
 
     Two queries for the notes whatever their number; the read is in the trail.
@@ -75,7 +75,7 @@ class NotePage:
     can_write: bool
 
 
-def note_for_view(*, actor: Actor, session_id: int) -> NotePage:
+def note_for_view(*, actor: StaffActor, session_id: int) -> NotePage:
     """Return a held session's current note for a permitted reader, recording it; else 404."""
     session = _held_session(actor, session_id)
     if not actor.user.has_perm("care.view_notes", session.client):
@@ -91,7 +91,9 @@ def note_for_view(*, actor: Actor, session_id: int) -> NotePage:
     )
 
 
-def note_for_writing(*, actor: Actor, session_id: int) -> tuple[TherapySession, SessionNote | None]:
+def note_for_writing(
+    *, actor: StaffActor, session_id: int
+) -> tuple[TherapySession, SessionNote | None]:
     """Return a held session of ``actor``'s own client and its current note, recorded; else 404."""
     session = _held_session(actor, session_id)
     if not actor.user.has_perm("care.write_note", session.client):
@@ -101,7 +103,9 @@ def note_for_writing(*, actor: Actor, session_id: int) -> tuple[TherapySession, 
     return session, note
 
 
-def note_versions(*, actor: Actor, session_id: int) -> tuple[TherapySession, list[SessionNote]]:
+def note_versions(
+    *, actor: StaffActor, session_id: int
+) -> tuple[TherapySession, list[SessionNote]]:
     """Return every version of a session's note, newest first, recording the read; else 404."""
     session = _held_session(actor, session_id)
     if not actor.user.has_perm("care.view_notes", session.client):

@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from attune.access import trail
-from attune.access.actor import Actor
+from attune.access.actor import Actor, StaffActor
 from attune.access.models import TrailAction
 from attune.access.refusals import refused_client
 from attune.care.models import (
@@ -95,7 +95,7 @@ class PlanPage:
     adaptations: list[CulturalAdaptation] = field(default_factory=list)
 
 
-def client_plan(*, actor: Actor, client_id: int) -> PlanPage:
+def client_plan(*, actor: StaffActor, client_id: int) -> PlanPage:
     """Return a client's current plan for ``actor``, recording the read; else 404.
 
     The assigned therapist (or break-glass) gets the full plan; a supervisor of the therapist
@@ -121,7 +121,7 @@ def client_plan(*, actor: Actor, client_id: int) -> PlanPage:
     return page
 
 
-def plan_for_editing(*, actor: Actor, client_id: int) -> tuple[Client, TreatmentPlan | None]:
+def plan_for_editing(*, actor: StaffActor, client_id: int) -> tuple[Client, TreatmentPlan | None]:
     """Return a client and their current plan for the therapist to edit, recording the read."""
     client = client_queries.client_record(actor=actor, client_id=client_id, section="plan")
     if not actor.user.has_perm("care.change_plan", client):
@@ -131,7 +131,7 @@ def plan_for_editing(*, actor: Actor, client_id: int) -> tuple[Client, Treatment
     return client, plan
 
 
-def plan_history(*, actor: Actor, client_id: int) -> tuple[Client, list[TreatmentPlan], dict]:
+def plan_history(*, actor: StaffActor, client_id: int) -> tuple[Client, list[TreatmentPlan], dict]:
     """Return every version of a client's plan, newest first, with the answers to each."""
     client = client_queries.client_record(actor=actor, client_id=client_id, section="plan")
     if not actor.user.has_perm("care.view_plan", client):

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from attune.access import trail
-from attune.access.actor import Actor
+from attune.access.actor import Actor, StaffActor
 from attune.access.models import StaffUser, TrailAction
 from attune.access.policy import own_reflections_scope, shared_reflections_scope
 from attune.care.models import Reflection
@@ -72,7 +72,7 @@ def my_reflections(
     return entries
 
 
-def reflection_to_change(*, actor: Actor, reflection_id: int) -> Reflection:
+def reflection_to_change(*, actor: StaffActor, reflection_id: int) -> Reflection:
     """Return one of ``actor``'s own entries for changing it, or raise 404."""
     reflection = _entries().filter(own_reflections_scope(actor.user), pk=reflection_id).first()
     if reflection is None or not actor.user.has_perm("care.change_reflection", reflection):
@@ -80,7 +80,7 @@ def reflection_to_change(*, actor: Actor, reflection_id: int) -> Reflection:
     return reflection
 
 
-def reflection_to_read(*, actor: Actor, reflection_id: int) -> Reflection:
+def reflection_to_read(*, actor: StaffActor, reflection_id: int) -> Reflection:
     """Return an entry ``actor`` may read (their own, or one shared with them now), or 404."""
     user = actor.user
     scope = own_reflections_scope(user) | Q(pk__in=_shared_ids(user))

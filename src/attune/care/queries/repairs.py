@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from attune.access import trail
-from attune.access.actor import Actor
+from attune.access.actor import Actor, StaffActor
 from attune.access.models import TrailAction
 from attune.access.policy import client_summary_scope, repair_scope
 from attune.access.refusals import refused_client_id, refused_for
@@ -140,7 +140,7 @@ class RepairPage:
     can_change: bool
 
 
-def repair_for_view(*, actor: Actor, repair_id: int) -> RepairPage:
+def repair_for_view(*, actor: StaffActor, repair_id: int) -> RepairPage:
     """Return a log ``actor`` may read with its progress, recording the read; else 404.
 
     A supervisor reads it without the client's check-in comments, which the client wrote for
@@ -160,7 +160,7 @@ def repair_for_view(*, actor: Actor, repair_id: int) -> RepairPage:
     )
 
 
-def repair_for_change(*, actor: Actor, repair_id: int) -> RepairLog:
+def repair_for_change(*, actor: StaffActor, repair_id: int) -> RepairLog:
     """Return a log ``actor`` may edit or close, recording the read; else 404."""
     log = (
         RepairLog.objects.filter(repair_scope(actor.user), pk=repair_id)
@@ -173,7 +173,7 @@ def repair_for_change(*, actor: Actor, repair_id: int) -> RepairLog:
     return log
 
 
-def client_repairs(*, actor: Actor, client_id: int) -> tuple[Client, list[RepairLog]]:
+def client_repairs(*, actor: StaffActor, client_id: int) -> tuple[Client, list[RepairLog]]:
     """Return a client and the repair logs ``actor`` may read, newest first; else 404."""
     client = (
         Client.objects.filter(client_summary_scope(actor.user), pk=client_id)
@@ -199,7 +199,7 @@ def client_repairs(*, actor: Actor, client_id: int) -> tuple[Client, list[Repair
     return client, logs
 
 
-def client_for_repair(*, actor: Actor, client_id: int) -> Client:
+def client_for_repair(*, actor: StaffActor, client_id: int) -> Client:
     """Return a client of ``actor``'s own for opening a log, recording the read; else 404."""
     client = Client.objects.filter(therapist=actor.user, pk=client_id).first()
     if client is None or not actor.user.has_perm("care.open_repair", client):
@@ -216,7 +216,7 @@ def client_for_repair(*, actor: Actor, client_id: int) -> Client:
     return client
 
 
-def signal_for_repair(*, actor: Actor, signal_id: int):
+def signal_for_repair(*, actor: StaffActor, signal_id: int):
     """Return a rupture signal of ``actor``'s own client to open a log from, recorded; else 404."""
     from attune.measures import queries as measures_queries
     from attune.measures.models import SignalKind
@@ -253,7 +253,7 @@ def repairs_due(*, therapist, on: date) -> list[RepairLog]:
 
 
 def repairs_for_supervision(
-    *, actor: Actor, supervisee, since: date, until: date
+    *, actor: StaffActor, supervisee, since: date, until: date
 ) -> list[RepairLog]:
     """Return the logs ``supervisee`` opened or closed from ``since`` to ``until`` (inclusive).
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from attune.access import trail
-from attune.access.actor import Actor
+from attune.access.actor import StaffActor
 from attune.access.models import TrailAction
 from attune.access.policy import own_clients_scope
 from attune.access.refusals import refused_client, refused_for
@@ -16,7 +16,7 @@ from attune.clients import queries as client_queries
 from attune.clients.models import Client
 
 
-def client_sessions(*, actor: Actor, client_id: int) -> tuple[Client, list[TherapySession]]:
+def client_sessions(*, actor: StaffActor, client_id: int) -> tuple[Client, list[TherapySession]]:
     """Return a client and their sessions, newest first, recording the read; else 404."""
     client = client_queries.client_record(actor=actor, client_id=client_id, section="sessions")
     if not actor.user.has_perm("care.view_sessions", client):
@@ -25,7 +25,7 @@ def client_sessions(*, actor: Actor, client_id: int) -> tuple[Client, list[Thera
     return client, sessions
 
 
-def session_for_action(*, actor: Actor, session_id: int) -> TherapySession:
+def session_for_action(*, actor: StaffActor, session_id: int) -> TherapySession:
     """Return a session of one of ``actor``'s own clients, or raise 404."""
     session = (
         TherapySession.objects.filter(own_clients_scope(actor.user), pk=session_id)
@@ -37,7 +37,7 @@ def session_for_action(*, actor: Actor, session_id: int) -> TherapySession:
     return session
 
 
-def session_to_confirm(*, actor: Actor, session_id: int) -> TherapySession:
+def session_to_confirm(*, actor: StaffActor, session_id: int) -> TherapySession:
     """Return a session of ``actor``'s own client to confirm an action on, recording the read.
 
     The confirmation page shows the client's name and the session's time.

@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from attune.access import trail
-from attune.access.actor import Actor
+from attune.access.actor import StaffActor
 from attune.access.models import TrailAction
 from attune.care.models import RepairLog, TherapySession, TreatmentPlan
 from attune.care.queries.plans import plans_due_for_review
@@ -105,7 +105,7 @@ def _attach_repairs(rows: list[SignalRow]) -> None:
         row.repair_id = logs.get(row.signal.pk)
 
 
-def today(*, actor: Actor, now: datetime | None = None) -> TodayPage:
+def today(*, actor: StaffActor, now: datetime | None = None) -> TodayPage:
     """Return what ``actor`` (a therapist) has today, recording one trail entry."""
     now = now or timezone.now()
     day = timezone.localdate(now)

@@ -8,7 +8,7 @@ from datetime import date
 from django.db import transaction
 
 from attune.access import trail
-from attune.access.actor import Actor
+from attune.access.actor import Actor, StaffActor
 from attune.access.models import TrailAction
 from attune.care.models import (
     AdaptationArea,
@@ -54,7 +54,7 @@ def _check(area: str, what: str, started_on: date, stopped_on: date | None) -> N
 @transaction.atomic
 def adaptation_create(
     *,
-    actor: Actor,
+    actor: StaffActor,
     client: Client,
     area: str,
     what: str,

@@ -15,7 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from attune.access import trail
-from attune.access.actor import Actor
+from attune.access.actor import Actor, StaffActor
 from attune.access.models import TrailAction
 from attune.care.models import (
     AgreementAnswer,
@@ -187,7 +187,7 @@ def plan_agreement_submit(
 
 @transaction.atomic
 def client_view_set(
-    *, actor: Actor, client: Client, mode: str, chosen_with_client: bool
+    *, actor: StaffActor, client: Client, mode: str, chosen_with_client: bool
 ) -> ClientViewChoice:
     """Record what the client chose to see of their plan through a link, and who set it."""
     if mode not in ClientViewMode.values:

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from attune.access import trail
-from attune.access.actor import Actor
+from attune.access.actor import Actor, StaffActor
 from attune.access.models import TrailAction
 from attune.care.models import CLOSED_STATUSES, RepairLog, RepairStatus
 from attune.clients.models import Client
@@ -57,7 +57,7 @@ def _trail(actor: Actor, log: RepairLog, action: str, detail: str) -> None:
     )
 
 
-def _client_on_caseload(actor: Actor, client_id: int) -> Client:
+def _client_on_caseload(actor: StaffActor, client_id: int) -> Client:
     """Return the client, locked, if they are on ``actor``'s open caseload; else raise."""
     client = Client.objects.select_for_update().filter(pk=client_id).first()
     if client is None or client.therapist_id != actor.user.pk:
@@ -79,7 +79,7 @@ def _start_of(day: date) -> datetime:
 @transaction.atomic
 def repair_open(
     *,
-    actor: Actor,
+    actor: StaffActor,
     client: Client,
     what_happened: str,
     follow_up_on: date,
@@ -149,7 +149,7 @@ def repair_open(
 
 @transaction.atomic
 def repair_update(
-    *, actor: Actor, log: RepairLog, version: int, follow_up_on: date, **texts: str
+    *, actor: StaffActor, log: RepairLog, version: int, follow_up_on: date, **texts: str
 ) -> RepairLog:
     """Save a therapist's edit of an open log, made on ``version`` of it.
 
@@ -183,7 +183,7 @@ def repair_update(
 
 @transaction.atomic
 def repair_close(
-    *, actor: Actor, log: RepairLog, outcome: str, closed_on: date, note: str = ""
+    *, actor: StaffActor, log: RepairLog, outcome: str, closed_on: date, note: str = ""
 ) -> RepairLog:
     """Close an open log as held, not held, or the client chose not to continue.
 

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import dateformat, timezone
 
 from attune.access import trail
-from attune.access.actor import Actor
+from attune.access.actor import Actor, StaffActor
 from attune.access.models import TrailAction
 from attune.care.models import CancelledBy, InterpreterUse, SessionStatus, TherapySession
 from attune.clients.models import Client
@@ -33,7 +33,7 @@ def _trail(actor: Actor, session: TherapySession, action: str, detail: str) -> N
 
 
 @transaction.atomic
-def session_schedule(*, actor: Actor, client: Client, starts_at: datetime) -> TherapySession:
+def session_schedule(*, actor: StaffActor, client: Client, starts_at: datetime) -> TherapySession:
     """Schedule a session of ``client`` with their therapist."""
     if timezone.is_naive(starts_at):
         raise ValueError("starts_at must be timezone-aware")

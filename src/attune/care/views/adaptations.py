@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from attune.access.actor import Actor
+from attune.access.actor import StaffActor
 from attune.care import queries, services
 from attune.care.forms.adaptations import AdaptationForm, TherapistFeedbackForm
 from attune.clients import queries as client_queries
@@ -23,7 +23,7 @@ def _clinician(request) -> None:
 def adaptation_list(request, client_id: int):
     _clinician(request)
     client, adaptations = queries.client_adaptations(
-        actor=Actor.from_request(request), client_id=client_id
+        actor=StaffActor.from_request(request), client_id=client_id
     )
     return render(
         request,
@@ -39,7 +39,7 @@ def adaptation_list(request, client_id: int):
 @login_required
 def adaptation_new(request, client_id: int):
     _clinician(request)
-    actor = Actor.from_request(request)
+    actor = StaffActor.from_request(request)
     client = client_queries.client_record(actor=actor, client_id=client_id, section="adaptations")
     if not request.user.has_perm("care.change_adaptations", client):
         raise Http404
@@ -57,7 +57,7 @@ def adaptation_new(request, client_id: int):
 @login_required
 def adaptation_edit(request, adaptation_id: int):
     _clinician(request)
-    actor = Actor.from_request(request)
+    actor = StaffActor.from_request(request)
     adaptation = queries.adaptation_for_action(actor=actor, adaptation_id=adaptation_id)
     client = adaptation.client
     if request.method != "POST":
@@ -103,7 +103,7 @@ def adaptation_edit(request, adaptation_id: int):
 def adaptation_feedback(request, adaptation_id: int):
     """Record what the client said about an adaptation, marked as recorded by the therapist."""
     _clinician(request)
-    actor = Actor.from_request(request)
+    actor = StaffActor.from_request(request)
     adaptation = queries.adaptation_for_action(actor=actor, adaptation_id=adaptation_id)
     form = TherapistFeedbackForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -121,7 +121,7 @@ def adaptation_feedback(request, adaptation_id: int):
 @require_POST
 def adaptation_link(request, client_id: int):
     """Issue the client a private link to say how their current adaptations fit them."""
-    actor = Actor.from_request(request)
+    actor = StaffActor.from_request(request)
     if not request.user.is_therapist:
         raise Http404
     client = client_queries.client_record(actor=actor, client_id=client_id, section="adaptations")

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
-from attune.access.actor import Actor
+from attune.access.actor import StaffActor
 from attune.access.refusals import refused_client_id, refused_for
 from attune.care import queries, services
 from attune.care.forms.notes import NoteForm
@@ -24,8 +24,8 @@ CHECK = "check"
 @login_required
 def note_list(request, client_id: int):
     if not request.user.is_therapist:
-        raise refused_client_id(Actor.from_request(request), client_id, section="notes")
-    client, rows = queries.client_notes(actor=Actor.from_request(request), client_id=client_id)
+        raise refused_client_id(StaffActor.from_request(request), client_id, section="notes")
+    client, rows = queries.client_notes(actor=StaffActor.from_request(request), client_id=client_id)
     return render(
         request,
         "care/note_list.html",
@@ -40,8 +40,10 @@ def note_list(request, client_id: int):
 @login_required
 def note_detail(request, session_id: int):
     if not request.user.is_therapist:
-        raise refused_for(Actor.from_request(request), TherapySession, session_id, section="notes")
-    page = queries.note_for_view(actor=Actor.from_request(request), session_id=session_id)
+        raise refused_for(
+            StaffActor.from_request(request), TherapySession, session_id, section="notes"
+        )
+    page = queries.note_for_view(actor=StaffActor.from_request(request), session_id=session_id)
     return render(
         request,
         "care/note_detail.html",
@@ -52,9 +54,11 @@ def note_detail(request, session_id: int):
 @login_required
 def note_history(request, session_id: int):
     if not request.user.is_therapist:
-        raise refused_for(Actor.from_request(request), TherapySession, session_id, section="notes")
+        raise refused_for(
+            StaffActor.from_request(request), TherapySession, session_id, section="notes"
+        )
     session, versions = queries.note_versions(
-        actor=Actor.from_request(request), session_id=session_id
+        actor=StaffActor.from_request(request), session_id=session_id
     )
     return render(
         request,
@@ -66,8 +70,10 @@ def note_history(request, session_id: int):
 @login_required
 def note_write(request, session_id: int):
     if not request.user.is_therapist:
-        raise refused_for(Actor.from_request(request), TherapySession, session_id, section="notes")
-    actor = Actor.from_request(request)
+        raise refused_for(
+            StaffActor.from_request(request), TherapySession, session_id, section="notes"
+        )
+    actor = StaffActor.from_request(request)
     session, note = queries.note_for_writing(actor=actor, session_id=session_id)
     initial = {"text": note.text if note else "", "version": note.version if note else 0}
     data = request.POST if request.method == "POST" else None

@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from attune.access.actor import Actor
+from attune.access.actor import StaffActor
 from attune.care import queries, services
 from attune.care.forms.plans import ClientViewForm, PlanForm, PlanLinkForm
 from attune.clients import queries as client_queries
@@ -22,7 +22,7 @@ def _clinician(request) -> None:
 @login_required
 def plan_detail(request, client_id: int):
     _clinician(request)
-    page = queries.client_plan(actor=Actor.from_request(request), client_id=client_id)
+    page = queries.client_plan(actor=StaffActor.from_request(request), client_id=client_id)
     context = {"page": page, "client": page.client, "plan": page.plan}
     if page.full:
         context.update(
@@ -46,7 +46,7 @@ def _edit_page(request, client, plan, form, *, conflict=None, status=200):
 def plan_edit(request, client_id: int):
     """Write the plan with the client; every save is a new version."""
     _clinician(request)
-    actor = Actor.from_request(request)
+    actor = StaffActor.from_request(request)
     client, plan = queries.plan_for_editing(actor=actor, client_id=client_id)
     goals = plan.goals if plan else []
     if request.method != "POST":
@@ -81,7 +81,7 @@ def plan_edit(request, client_id: int):
 def plan_history(request, client_id: int):
     _clinician(request)
     client, versions, answers = queries.plan_history(
-        actor=Actor.from_request(request), client_id=client_id
+        actor=StaffActor.from_request(request), client_id=client_id
     )
     rows = [(version, answers.get(version.pk, [])) for version in versions]
     return render(request, "care/plan_history.html", {"client": client, "rows": rows})
@@ -91,7 +91,7 @@ def plan_history(request, client_id: int):
 @require_POST
 def plan_link(request, client_id: int):
     """Issue the client a private link to write their goals, agree, or see their plan."""
-    actor = Actor.from_request(request)
+    actor = StaffActor.from_request(request)
     if not request.user.is_therapist:
         raise Http404
     client = client_queries.client_record(actor=actor, client_id=client_id, section="plan")
@@ -129,7 +129,7 @@ def plan_link(request, client_id: int):
 @require_POST
 def client_view_set(request, client_id: int):
     """Record what the client chose to see of their plan through a link."""
-    actor = Actor.from_request(request)
+    actor = StaffActor.from_request(request)
     if not request.user.is_therapist:
         raise Http404
     client = client_queries.client_record(actor=actor, client_id=client_id, section="plan")

@@ -11,7 +11,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from attune.access.actor import Actor
+from attune.access.actor import Actor, StaffActor
 from attune.access.models import StaffUser
 from attune.access.navigation import redirect_back
 from attune.care import queries, services
@@ -25,13 +25,13 @@ from attune.care.models import REFLECTION_PROMPTS, Reflection
 from attune.clients import queries as client_queries
 
 
-def _journal_keeper(request) -> Actor:
+def _journal_keeper(request) -> StaffActor:
     if not request.user.has_perm("care.keep_journal"):
         raise Http404
-    return Actor.from_request(request)
+    return StaffActor.from_request(request)
 
 
-def _client_choices(actor: Actor, also: Reflection | None = None) -> list[tuple[int, str]]:
+def _client_choices(actor: StaffActor, also: Reflection | None = None) -> list[tuple[int, str]]:
     """Return the author's open clients as choices (and the entry's own client, if closed)."""
     rows = client_queries.caseload(therapist=actor.user, actor=actor)
     # Two clients who chose the same name are told apart by their case codes.
@@ -61,7 +61,7 @@ def _initial(reflection: Reflection) -> dict:
     return initial
 
 
-def _content(form: ReflectionForm, actor: Actor) -> dict:
+def _content(form: ReflectionForm, actor: StaffActor) -> dict:
     """Return the service's keyword arguments from a valid form (client and session checked)."""
     from attune.clients.models import Client
 
@@ -145,7 +145,7 @@ def reflection_detail(request, reflection_id: int):
     if not (request.user.is_therapist or request.user.is_supervisor):
         raise Http404
     reflection = queries.reflection_to_read(
-        actor=Actor.from_request(request), reflection_id=reflection_id
+        actor=StaffActor.from_request(request), reflection_id=reflection_id
     )
     is_author = reflection.author_id == request.user.pk
     context = {"reflection": reflection, "is_author": is_author}

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from attune.access.actor import Actor
+from attune.access.actor import StaffActor
 from attune.care import queries, services
 from attune.care.forms.repairs import CloseRepairForm, RepairEditForm, RepairForm
 from attune.care.services.repairs import TEXT_FIELDS
@@ -45,7 +45,9 @@ def _not_saved(request, form):
 def repair_list(request, client_id: int):
     if not request.user.is_therapist and not request.user.is_supervisor:
         raise Http404
-    client, logs = queries.client_repairs(actor=Actor.from_request(request), client_id=client_id)
+    client, logs = queries.client_repairs(
+        actor=StaffActor.from_request(request), client_id=client_id
+    )
     return render(
         request,
         "care/repair_list.html",
@@ -62,7 +64,7 @@ def repair_list(request, client_id: int):
 def repair_new(request, client_id: int):
     if not request.user.is_therapist:
         raise Http404
-    actor = Actor.from_request(request)
+    actor = StaffActor.from_request(request)
     form = RepairForm(_posted(request), by_hand=True, initial=_new_initial())
     try:
         client = queries.client_for_repair(actor=actor, client_id=client_id)
@@ -93,7 +95,7 @@ def repair_new(request, client_id: int):
 def repair_from_signal(request, signal_id: int):
     if not request.user.is_therapist:
         raise Http404
-    actor = Actor.from_request(request)
+    actor = StaffActor.from_request(request)
     form = RepairForm(_posted(request), initial=_new_initial())
     try:
         signal = queries.signal_for_repair(actor=actor, signal_id=signal_id)
@@ -154,7 +156,7 @@ def _detail_page(request, page, close_form=None, status=200):
 def repair_detail(request, repair_id: int):
     if not request.user.is_therapist and not request.user.is_supervisor:
         raise Http404
-    page = queries.repair_for_view(actor=Actor.from_request(request), repair_id=repair_id)
+    page = queries.repair_for_view(actor=StaffActor.from_request(request), repair_id=repair_id)
     return _detail_page(request, page)
 
 
@@ -162,7 +164,7 @@ def repair_detail(request, repair_id: int):
 def repair_edit(request, repair_id: int):
     if not request.user.is_therapist:
         raise Http404
-    actor = Actor.from_request(request)
+    actor = StaffActor.from_request(request)
     data = _posted(request)
     try:
         log = queries.repair_for_change(actor=actor, repair_id=repair_id)
@@ -213,7 +215,7 @@ def repair_edit(request, repair_id: int):
 def repair_close(request, repair_id: int):
     if not request.user.is_therapist:
         raise Http404
-    actor = Actor.from_request(request)
+    actor = StaffActor.from_request(request)
     log = queries.repair_for_change(actor=actor, repair_id=repair_id)
     form = CloseRepairForm(request.POST, log=log)
     if form.is_valid():

@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from attune.access.actor import Actor
+from attune.access.actor import StaffActor
 from attune.access.navigation import redirect_back, safe_next
 from attune.access.refusals import refused_client_id
 from attune.care import queries, services
@@ -51,9 +51,9 @@ def _last_goals(client) -> list[str]:
 @login_required
 def session_list(request, client_id: int):
     if not request.user.is_therapist and not request.user.is_supervisor:
-        raise refused_client_id(Actor.from_request(request), client_id, section="sessions")
+        raise refused_client_id(StaffActor.from_request(request), client_id, section="sessions")
     client, sessions = queries.client_sessions(
-        actor=Actor.from_request(request), client_id=client_id
+        actor=StaffActor.from_request(request), client_id=client_id
     )
     return _list_page(request, client, sessions)
 
@@ -61,7 +61,7 @@ def session_list(request, client_id: int):
 @login_required
 @require_POST
 def session_schedule(request, client_id: int):
-    actor = Actor.from_request(request)
+    actor = StaffActor.from_request(request)
     if not request.user.is_therapist:
         raise Http404
     client, sessions = queries.client_sessions(actor=actor, client_id=client_id)
@@ -78,7 +78,7 @@ def session_schedule(request, client_id: int):
 @login_required
 @require_POST
 def session_held(request, session_id: int):
-    actor = Actor.from_request(request)
+    actor = StaffActor.from_request(request)
     session = queries.session_for_action(actor=actor, session_id=session_id)
     form = HeldForm(request.POST)
     if not form.is_valid():
@@ -104,7 +104,7 @@ def session_held(request, session_id: int):
 @login_required
 @require_POST
 def session_cancel(request, session_id: int):
-    actor = Actor.from_request(request)
+    actor = StaffActor.from_request(request)
     session = queries.session_for_action(actor=actor, session_id=session_id)
     form = CancelForm(request.POST)
     if not form.is_valid():
@@ -128,7 +128,7 @@ def session_no_show(request, session_id: int):
     A missed session counts in the agency's no-show figures, so one tap is never enough: a GET,
     or a POST without ``confirm=yes``, shows the question; only the confirmed POST records it.
     """
-    actor = Actor.from_request(request)
+    actor = StaffActor.from_request(request)
     confirmed = request.method == "POST" and request.POST.get("confirm") == "yes"
     if not confirmed:
         session = queries.session_to_confirm(actor=actor, session_id=session_id)

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from attune.access import trail
-from attune.access.actor import Actor
+from attune.access.actor import Actor, StaffActor
 from attune.access.models import TrailAction
 from attune.care.models import InterpreterUse, ReflectionSharing, SessionStatus, TherapySession
 from attune.clients.models import Client, IdentityCategory, InterpreterNeed, Question
@@ -441,7 +441,7 @@ def reflection_items(entries) -> list[AgendaItem]:
     return items
 
 
-def repairs_for_supervision(*, actor: Actor, supervisee, since: date, until: date) -> list:
+def repairs_for_supervision(*, actor: StaffActor, supervisee, since: date, until: date) -> list:
     """Repair logs of ``supervisee``'s clients (status, opened_at, closed_at, client, held)."""
     from attune.care import queries as care_queries
 
@@ -545,7 +545,7 @@ def carried_actions(meeting: SupervisionMeeting) -> list[MeetingAction]:
     )
 
 
-def meeting_agenda(*, actor: Actor, meeting: SupervisionMeeting) -> Agenda:
+def meeting_agenda(*, actor: StaffActor, meeting: SupervisionMeeting) -> Agenda:
     """Build a meeting's agenda and record a summary read of each client it names."""
     pair = meeting.pair
     supervisee = pair.supervisee
@@ -603,7 +603,9 @@ class ReflectionToBring:
     shared: bool
 
 
-def reflections_to_bring(*, actor: Actor, meeting: SupervisionMeeting) -> list[ReflectionToBring]:
+def reflections_to_bring(
+    *, actor: StaffActor, meeting: SupervisionMeeting
+) -> list[ReflectionToBring]:
     """Return the supervisee's own journal entries of the agenda's period, for them to choose.
 
     Only the supervisee themselves gets any: the entries are private until they share one.

@@ -16,7 +16,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from attune.access import trail
-from attune.access.actor import Actor
+from attune.access.actor import Actor, StaffActor
 from attune.access.models import Role, StaffUser, TrailAction
 from attune.clients import queries as client_queries
 from attune.clients.identity_display import formulation_rows
@@ -116,7 +116,7 @@ class GroupPage:
     cases: list[CasePresentation]
 
 
-def group_for_member(*, actor: Actor, group_id: int) -> GroupPage:
+def group_for_member(*, actor: StaffActor, group_id: int) -> GroupPage:
     """Return a group's page for one of its members, recording the look; else 404."""
     group = ConsultationGroup.objects.filter(pk=group_id).first()
     if group is None or not actor.user.has_perm("supervision.view_consultation_group", group):
@@ -145,7 +145,7 @@ def group_for_presenter(*, user, group_id: int) -> ConsultationGroup:
     return group
 
 
-def client_for_presentation(*, actor: Actor, client_id: int) -> Client:
+def client_for_presentation(*, actor: StaffActor, client_id: int) -> Client:
     """Return a client of the presenter's own caseload, recording the read of the record."""
     client = client_queries.client_record(actor=actor, client_id=client_id, section="consultation")
     if not actor.user.has_perm("supervision.present_client", client):
@@ -153,7 +153,7 @@ def client_for_presentation(*, actor: Actor, client_id: int) -> Client:
     return client
 
 
-def draft_for_presenter(*, actor: Actor, case_id: int) -> CasePresentation:
+def draft_for_presenter(*, actor: StaffActor, case_id: int) -> CasePresentation:
     """Return the presenter's own draft, recording the read of the client's record; else 404."""
     case = (
         CasePresentation.objects.select_related("group", "client")
@@ -253,7 +253,9 @@ class FeedbackNode:
     reply_key: str = field(default_factory=lambda: str(uuid.uuid4()))
 
 
-def case_for_member(*, actor: Actor, case_id: int) -> tuple[CasePresentation, list[FeedbackNode]]:
+def case_for_member(
+    *, actor: StaffActor, case_id: int
+) -> tuple[CasePresentation, list[FeedbackNode]]:
     """Return a posted case and its threaded replies for a member, recording the read."""
     case = (
         CasePresentation.objects.select_related("group", "presenter")

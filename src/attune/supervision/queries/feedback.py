@@ -9,7 +9,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from attune.access import trail
-from attune.access.actor import Actor
+from attune.access.actor import Actor, StaffActor
 from attune.access.models import Role, StaffUser, TrailAction
 from attune.supervision import humility
 from attune.supervision.models import HumilityFeedback
@@ -28,16 +28,16 @@ def _viewed(actor: Actor, object_type: str, ref="") -> None:
     )
 
 
-def feedback_target(*, actor: Actor, supervisor_id: int):
+def feedback_target(*, actor: StaffActor, supervisor_id: int):
     """Return the supervisor ``actor`` may give feedback on now, or raise 404."""
     supervisor = StaffUser.objects.filter(pk=supervisor_id, role=Role.SUPERVISOR).first()
-    if not actor.user.has_perm("supervision.give_feedback", supervisor):
+    if supervisor is None or not actor.user.has_perm("supervision.give_feedback", supervisor):
         raise Http404
     _viewed(actor, "feedback_form", supervisor.pk)
     return supervisor
 
 
-def feedback_to_give(*, actor: Actor, today: date | None = None) -> list[dict]:
+def feedback_to_give(*, actor: StaffActor, today: date | None = None) -> list[dict]:
     """Return ``actor``'s current supervisors, each with whether this period is answered."""
     supervisee = actor.user
     _viewed(actor, "own_supervision", supervisee.pk)

@@ -6,12 +6,12 @@ from django.db.models import Prefetch
 from django.http import Http404
 
 from attune.access import trail
-from attune.access.actor import Actor
+from attune.access.actor import StaffActor
 from attune.access.models import Role, StaffUser, TrailAction
 from attune.supervision.models import GrowthEntry, GrowthGoal
 
 
-def plan_owner(*, actor: Actor, therapist_id: int, perm: str = "supervision.view_growth_plan"):
+def plan_owner(*, actor: StaffActor, therapist_id: int, perm: str = "supervision.view_growth_plan"):
     """Return the therapist whose plan ``actor`` may use for ``perm``, or raise 404."""
     therapist = StaffUser.objects.filter(pk=therapist_id, role=Role.THERAPIST).first()
     if therapist is None or not actor.user.has_perm(perm, therapist):
@@ -36,7 +36,7 @@ def growth_plan(therapist) -> list[GrowthGoal]:
     )
 
 
-def goal_for(*, actor: Actor, goal_id: int) -> GrowthGoal:
+def goal_for(*, actor: StaffActor, goal_id: int) -> GrowthGoal:
     """Return a goal whose plan ``actor`` may write, or raise 404."""
     goal = GrowthGoal.objects.select_related("supervisee").filter(pk=goal_id).first()
     if goal is None or not actor.user.has_perm("supervision.write_growth_plan", goal.supervisee):

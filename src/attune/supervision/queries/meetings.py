@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import Http404
 
 from attune.access import trail
-from attune.access.actor import Actor
+from attune.access.actor import Actor, StaffActor
 from attune.access.models import TrailAction
 from attune.supervision.models import SupervisionMeeting, SupervisionPair
 
@@ -20,7 +20,7 @@ def _viewed(actor: Actor, object_type: str, ref: int) -> None:
     )
 
 
-def pair_for(*, actor: Actor, pair_id: int, perm: str = "supervision.view_meetings"):
+def pair_for(*, actor: StaffActor, pair_id: int, perm: str = "supervision.view_meetings"):
     """Return the pair ``actor`` may use for ``perm``, or raise 404."""
     pair = (
         SupervisionPair.objects.select_related("supervisor", "supervisee")
@@ -39,7 +39,7 @@ def meetings_of(pair) -> list[SupervisionMeeting]:
 
 
 def meeting_for(
-    *, actor: Actor, meeting_id: int, perm: str = "supervision.view_agenda"
+    *, actor: StaffActor, meeting_id: int, perm: str = "supervision.view_agenda"
 ) -> SupervisionMeeting:
     """Return the meeting ``actor`` may use for ``perm``, or raise 404."""
     meeting = (
@@ -58,7 +58,7 @@ def meeting_actions(meeting: SupervisionMeeting) -> list:
     return list(meeting.actions.select_related("owner").order_by("created_at", "pk"))
 
 
-def action_for(*, actor: Actor, action_id: int):
+def action_for(*, actor: StaffActor, action_id: int):
     """Return an action of a meeting ``actor`` records, or raise 404."""
     from attune.supervision.models import MeetingAction
 

@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from attune.access import trail
-from attune.access.actor import Actor
+from attune.access.actor import Actor, StaffActor
 from attune.access.models import Role, StaffUser, TrailAction
 from attune.clients.models import Client
 from attune.supervision import deidentify as engine
@@ -51,7 +51,7 @@ def _group_trail(actor: Actor, group: ConsultationGroup, action: str, detail: st
 
 
 @transaction.atomic
-def group_create(*, actor: Actor, name: str, purpose: str = "") -> ConsultationGroup:
+def group_create(*, actor: StaffActor, name: str, purpose: str = "") -> ConsultationGroup:
     group = ConsultationGroup.objects.create(
         name=name.strip(), purpose=purpose.strip(), created_by=actor.user
     )
@@ -60,7 +60,9 @@ def group_create(*, actor: Actor, name: str, purpose: str = "") -> ConsultationG
 
 
 @transaction.atomic
-def membership_add(*, actor: Actor, group: ConsultationGroup, member: StaffUser) -> GroupMembership:
+def membership_add(
+    *, actor: StaffActor, group: ConsultationGroup, member: StaffUser
+) -> GroupMembership:
     """Add a therapist or supervisor to ``group``."""
     if not member.is_active or member.role not in (Role.THERAPIST, Role.SUPERVISOR):
         raise MembershipError("only active therapists and supervisors can be members")
@@ -96,7 +98,9 @@ def random_offset() -> int:
 
 
 @transaction.atomic
-def case_draft_start(*, actor: Actor, group: ConsultationGroup, client: Client) -> CasePresentation:
+def case_draft_start(
+    *, actor: StaffActor, group: ConsultationGroup, client: Client
+) -> CasePresentation:
     """Start a presentation: a draft that holds only the group, the client and the offset."""
     case = CasePresentation.objects.create(
         group=group, presenter=actor.user, client=client, day_offset=random_offset()
@@ -231,7 +235,7 @@ KIND_WORDS = {
 @transaction.atomic
 def feedback_add(
     *,
-    actor: Actor,
+    actor: StaffActor,
     case: CasePresentation,
     body: str,
     submission_key: UUID,

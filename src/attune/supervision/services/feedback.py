@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from attune.access import trail
-from attune.access.actor import Actor
+from attune.access.actor import Actor, StaffActor
 from attune.access.models import StaffUser, TrailAction
 from attune.supervision import humility
 from attune.supervision.models import FeedbackRelease, HumilityFeedback
@@ -25,7 +25,7 @@ class AlreadyAnsweredError(FeedbackError):
 @transaction.atomic
 def feedback_submit(
     *,
-    actor: Actor,
+    actor: StaffActor,
     supervisor: StaffUser,
     answers: dict[str, int | None],
     comment: str = "",

@@ -13,7 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from attune.access import trail
-from attune.access.actor import Actor
+from attune.access.actor import Actor, StaffActor
 from attune.access.models import StaffUser, TrailAction
 from attune.supervision.models import EntryKind, GoalKind, GoalStatus, GrowthEntry, GrowthGoal
 from attune.supervision.services.meetings import StaleEditError
@@ -37,7 +37,7 @@ def _trail(actor: Actor, obj, object_type: str, action: str, detail: str) -> Non
 @transaction.atomic
 def goal_add(
     *,
-    actor: Actor,
+    actor: StaffActor,
     supervisee: StaffUser,
     kind: str,
     title: str,
@@ -76,7 +76,7 @@ def _describe_change(goal: GrowthGoal, fields: dict) -> str:
 @transaction.atomic
 def goal_change(
     *,
-    actor: Actor,
+    actor: StaffActor,
     goal: GrowthGoal,
     version: int,
     kind: str,
@@ -116,7 +116,7 @@ def goal_change(
 
 
 @transaction.atomic
-def entry_add(*, actor: Actor, goal: GrowthGoal, kind: str, text: str) -> GrowthEntry:
+def entry_add(*, actor: StaffActor, goal: GrowthGoal, kind: str, text: str) -> GrowthEntry:
     """Add evidence or a progress review to a goal, signed by its author."""
     if kind not in (EntryKind.EVIDENCE, EntryKind.REVIEW):
         raise GrowthError("Choose evidence or a progress review.")

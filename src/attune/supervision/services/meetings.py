@@ -9,7 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from attune.access import trail
-from attune.access.actor import Actor
+from attune.access.actor import Actor, StaffActor
 from attune.access.models import TrailAction
 from attune.supervision.models import (
     ActionStatus,
@@ -40,7 +40,7 @@ def _trail(actor: Actor, obj, object_type: str, action: str, detail: str) -> Non
 
 
 @transaction.atomic
-def meeting_plan(*, actor: Actor, pair: SupervisionPair, meets_on: date) -> SupervisionMeeting:
+def meeting_plan(*, actor: StaffActor, pair: SupervisionPair, meets_on: date) -> SupervisionMeeting:
     """Plan a meeting of ``pair`` on ``meets_on``; one meeting per pair and day."""
     if meets_on < pair.starts_on or (pair.ends_on is not None and meets_on > pair.ends_on):
         raise MeetingError("Choose a date while the supervision pair is in force.")
@@ -58,7 +58,7 @@ def meeting_plan(*, actor: Actor, pair: SupervisionPair, meets_on: date) -> Supe
 @transaction.atomic
 def meeting_record(
     *,
-    actor: Actor,
+    actor: StaffActor,
     meeting: SupervisionMeeting,
     status: str,
     notes: str,

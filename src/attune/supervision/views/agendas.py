@@ -7,13 +7,13 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 
-from attune.access.actor import Actor
+from attune.access.actor import StaffActor
 from attune.equity.render import RenderUnavailableError, render_pdf
 from attune.supervision import queries
 
 
 def _agenda(request, meeting_id: int):
-    actor = Actor.from_request(request)
+    actor = StaffActor.from_request(request)
     meeting = queries.meeting_for(actor=actor, meeting_id=meeting_id)
     return queries.meeting_agenda(actor=actor, meeting=meeting)
 

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from attune.access.actor import Actor
+from attune.access.actor import Actor, StaffActor
 from attune.clients import queries as client_queries
 from attune.supervision import queries, services
 from attune.supervision.forms import (
@@ -46,7 +46,7 @@ def group_new(request):
         raise Http404
     form = GroupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        group = services.group_create(actor=Actor.from_request(request), **form.cleaned_data)
+        group = services.group_create(actor=StaffActor.from_request(request), **form.cleaned_data)
         messages.success(request, "Group created. Now add its members.")
         return redirect("supervision:consultation_members", group_id=group.pk)
     return render(request, TEMPLATES + "group_form.html", {"form": form})
@@ -55,14 +55,16 @@ def group_new(request):
 @login_required
 def group_members(request, group_id: int):
     group = queries.group_for_leader(
-        user=request.user, group_id=group_id, actor=Actor.from_request(request)
+        user=request.user, group_id=group_id, actor=StaffActor.from_request(request)
     )
     choices = queries.consultation.possible_members(group)
     form = MemberForm(request.POST or None, choices=choices)
     if request.method == "POST" and form.is_valid():
         try:
             services.membership_add(
-                actor=Actor.from_request(request), group=group, member=form.cleaned_data["member"]
+                actor=StaffActor.from_request(request),
+                group=group,
+                member=form.cleaned_data["member"],
             )
             messages.success(request, f"{form.cleaned_data['member']} added.")
             return redirect("supervision:consultation_members", group_id=group.pk)
@@ -94,7 +96,7 @@ def member_remove(request, membership_id: int):
 
 @login_required
 def group_detail(request, group_id: int):
-    page = queries.group_for_member(actor=Actor.from_request(request), group_id=group_id)
+    page = queries.group_for_member(actor=StaffActor.from_request(request), group_id=group_id)
     return render(
         request,
         TEMPLATES + "group_detail.html",
@@ -142,7 +144,7 @@ def _preview_page(request, case, source_form, confirm_form=None, refusal=None):
 
 @login_required
 def case_new(request, group_id: int, client_id: int):
-    actor = Actor.from_request(request)
+    actor = StaffActor.from_request(request)
     group = queries.group_for_presenter(user=request.user, group_id=group_id)
     client = queries.client_for_presentation(actor=actor, client_id=client_id)
     if request.method != "POST":
@@ -157,7 +159,7 @@ def case_new(request, group_id: int, client_id: int):
 @login_required
 @require_POST
 def case_post(request, case_id: int):
-    actor = Actor.from_request(request)
+    actor = StaffActor.from_request(request)
     case = queries.draft_for_presenter(actor=actor, case_id=case_id)
     form = CaseConfirmForm(request.POST)
     source_form = CaseSourceForm(request.POST)
@@ -198,14 +200,14 @@ def _case_page(request, case, tree, form=None, refusal=None, status=200):
 
 @login_required
 def case_detail(request, case_id: int):
-    case, tree = queries.case_for_member(actor=Actor.from_request(request), case_id=case_id)
+    case, tree = queries.case_for_member(actor=StaffActor.from_request(request), case_id=case_id)
     return _case_page(request, case, tree)
 
 
 @login_required
 @require_POST
 def case_reply(request, case_id: int):
-    actor = Actor.from_request(request)
+    actor = StaffActor.from_request(request)
     case, tree = queries.case_for_member(actor=actor, case_id=case_id)
     if not request.user.has_perm("supervision.reply_to_case", case):
         raise Http404

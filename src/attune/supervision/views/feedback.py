@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from attune.access.actor import Actor
+from attune.access.actor import Actor, StaffActor
 from attune.supervision import humility, queries, services
 from attune.supervision.forms.feedback import FeedbackForm
 
@@ -17,14 +17,14 @@ from attune.supervision.forms.feedback import FeedbackForm
 @login_required
 def feedback_form(request, supervisor_id: int):
     supervisor = queries.feedback_target(
-        actor=Actor.from_request(request), supervisor_id=supervisor_id
+        actor=StaffActor.from_request(request), supervisor_id=supervisor_id
     )
     period = humility.Period.containing(timezone.localdate())
     form = FeedbackForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.feedback_submit(
-                actor=Actor.from_request(request),
+                actor=StaffActor.from_request(request),
                 supervisor=supervisor,
                 answers=form.answers(),
                 comment=form.cleaned_data["comment"],

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from attune.access.actor import Actor
+from attune.access.actor import StaffActor
 from attune.supervision import queries, services
 from attune.supervision.forms.growth import EntryForm, GoalChangeForm, GoalForm
 
@@ -29,14 +29,16 @@ def _plan_page(request, therapist, goal_form=None, entry_form=None, entry_goal_i
 
 @login_required
 def growth_plan(request, therapist_id: int):
-    therapist = queries.plan_owner(actor=Actor.from_request(request), therapist_id=therapist_id)
+    therapist = queries.plan_owner(
+        actor=StaffActor.from_request(request), therapist_id=therapist_id
+    )
     return _plan_page(request, therapist)
 
 
 @login_required
 @require_POST
 def goal_add(request, therapist_id: int):
-    actor = Actor.from_request(request)
+    actor = StaffActor.from_request(request)
     therapist = queries.plan_owner(
         actor=actor, therapist_id=therapist_id, perm="supervision.write_growth_plan"
     )
@@ -54,7 +56,7 @@ def goal_add(request, therapist_id: int):
 
 @login_required
 def goal_edit(request, goal_id: int):
-    actor = Actor.from_request(request)
+    actor = StaffActor.from_request(request)
     goal = queries.goal_for(actor=actor, goal_id=goal_id)
     if request.method == "POST":
         form = GoalChangeForm(request.POST)
@@ -85,7 +87,7 @@ def goal_edit(request, goal_id: int):
 @login_required
 @require_POST
 def entry_add(request, goal_id: int):
-    actor = Actor.from_request(request)
+    actor = StaffActor.from_request(request)
     goal = queries.goal_for(actor=actor, goal_id=goal_id)
     form = EntryForm(request.POST)
     if not form.is_valid():

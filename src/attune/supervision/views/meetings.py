@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from attune.access.actor import Actor
+from attune.access.actor import StaffActor
 from attune.supervision import queries, services
 from attune.supervision.forms.meetings import ActionCloseForm, MeetingPlanForm, MeetingRecordForm
 
@@ -27,14 +27,14 @@ def _list_page(request, pair, form=None):
 
 @login_required
 def meeting_list(request, pair_id: int):
-    pair = queries.pair_for(actor=Actor.from_request(request), pair_id=pair_id)
+    pair = queries.pair_for(actor=StaffActor.from_request(request), pair_id=pair_id)
     return _list_page(request, pair)
 
 
 @login_required
 @require_POST
 def meeting_plan(request, pair_id: int):
-    actor = Actor.from_request(request)
+    actor = StaffActor.from_request(request)
     pair = queries.pair_for(actor=actor, pair_id=pair_id, perm="supervision.plan_meeting")
     form = MeetingPlanForm(request.POST)
     if not form.is_valid():
@@ -67,7 +67,7 @@ def _detail_page(request, meeting, form=None):
             "can_record": can_record,
             "is_supervisee": meeting.pair.supervisee_id == request.user.pk,
             "to_bring": queries.reflections_to_bring(
-                actor=Actor.from_request(request), meeting=meeting
+                actor=StaffActor.from_request(request), meeting=meeting
             ),
             "close_form": ActionCloseForm(),
         },
@@ -76,14 +76,14 @@ def _detail_page(request, meeting, form=None):
 
 @login_required
 def meeting_detail(request, meeting_id: int):
-    meeting = queries.meeting_for(actor=Actor.from_request(request), meeting_id=meeting_id)
+    meeting = queries.meeting_for(actor=StaffActor.from_request(request), meeting_id=meeting_id)
     return _detail_page(request, meeting)
 
 
 @login_required
 @require_POST
 def meeting_record(request, meeting_id: int):
-    actor = Actor.from_request(request)
+    actor = StaffActor.from_request(request)
     meeting = queries.meeting_for(
         actor=actor, meeting_id=meeting_id, perm="supervision.record_meeting"
     )
@@ -110,7 +110,7 @@ def meeting_record(request, meeting_id: int):
 @login_required
 @require_POST
 def action_close(request, action_id: int):
-    actor = Actor.from_request(request)
+    actor = StaffActor.from_request(request)
     action = queries.action_for(actor=actor, action_id=action_id)
     form = ActionCloseForm(request.POST)
     if not form.is_valid():

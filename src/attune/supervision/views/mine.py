@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 
-from attune.access.actor import Actor
+from attune.access.actor import StaffActor
 from attune.supervision import queries
 
 
@@ -19,6 +19,6 @@ def mine(request):
         "supervision/mine.html",
         {
             "pairs": list(queries.pairs_of_supervisee(request.user)),
-            "feedback": queries.feedback_to_give(actor=Actor.from_request(request)),
+            "feedback": queries.feedback_to_give(actor=StaffActor.from_request(request)),
         },
     )

@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from attune.access.actor import Actor
+from attune.access.actor import StaffActor
 from attune.access.models import Role
 from attune.community import services as community
 from attune.organisation import services
@@ -70,7 +70,7 @@ class Command(BaseCommand):
         if Assessment.objects.exists():
             raise CommandError("This agency already has a self-assessment; nothing was added.")
         today = timezone.localdate()
-        actor = Actor(user=leader, request_id="seed")
+        actor = StaffActor(user=leader, request_id="seed")
         assessment = services.assessment_start(
             actor=actor,
             title="First self-assessment",
@@ -123,7 +123,7 @@ class Command(BaseCommand):
             )
         for n, therapist in enumerate(therapists):
             services.training_record_add(
-                actor=Actor(user=therapist, request_id="seed"),
+                actor=StaffActor(user=therapist, request_id="seed"),
                 staff=therapist,
                 topic="cultural_humility",
                 title="Cultural humility in everyday practice",
