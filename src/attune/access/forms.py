@@ -68,7 +68,8 @@ class StaffForm(forms.Form):
         return username
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("password"):
             probe = StaffUser(
                 username=cleaned.get("username", ""), display_name=cleaned.get("display_name", "")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from cryptography.fernet import Fernet, MultiFernet
 from django.conf import settings
@@ -60,6 +61,11 @@ class EncryptedNameField(EncryptedTextField):
 
 class EncryptedJSONField(EncryptedTextField):
     """A JSON document (dicts, lists, strings) stored encrypted; empty means an empty dict."""
+
+    if TYPE_CHECKING:
+        # What the attribute takes and gives back, for django-stubs (not the parent's text).
+        _pyi_private_set_type: Any
+        _pyi_private_get_type: Any
 
     def from_db_value(self, value, expression, connection):
         text = super().from_db_value(value, expression, connection)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import cast
 
 from django import forms
 from django.utils import translation
@@ -207,7 +208,9 @@ class ClientProfileForm(NamingFieldsMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         current = (self.initial.get("preferred_language") or "").strip()
-        self.fields["preferred_language"].choices = language_choices_in_own_names(current)
+        cast(
+            forms.ChoiceField, self.fields["preferred_language"]
+        ).choices = language_choices_in_own_names(current)
         self.fields["preferred_language"].widget = LanguageSelect(
-            choices=self.fields["preferred_language"].choices
+            choices=cast(forms.ChoiceField, self.fields["preferred_language"]).choices
         )

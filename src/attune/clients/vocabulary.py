@@ -9,20 +9,24 @@ name another.  Codes are stable identifiers for reports; labels are translated.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
 
 
 @dataclass(frozen=True)
 class Option:
     code: str
-    label: str
+    label: _StrOrPromise
 
 
 @dataclass(frozen=True)
 class CategoryGroup:
     code: str
-    label: str
+    label: _StrOrPromise
     details: tuple[Option, ...] = ()
 
 

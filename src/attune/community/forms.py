@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import cast
 
 from django import forms
 from django.utils import timezone
@@ -65,7 +66,7 @@ class ReferralForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["partner"].queryset = Partner.objects.all()
+        cast(forms.ModelChoiceField, self.fields["partner"]).queryset = Partner.objects.all()
 
     def clean_consent_given_on(self):
         value = self.cleaned_data["consent_given_on"]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import cast
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -123,7 +126,9 @@ def client_referrals(request, client_id: int):
             "client": client,
             "referrals": queries.client_referrals(actor=actor, client=client),
             "form": form,
-            "has_partners": bool(form.fields["partner"].queryset.exists()),
+            "has_partners": bool(
+                cast(forms.ModelChoiceField, form.fields["partner"]).queryset.exists()
+            ),
         },
     )
 

@@ -87,7 +87,8 @@ class DocumentAuditForm(forms.Form):
         return upload
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         has_file = bool(cleaned.get("document"))
         has_text = bool(cleaned.get("text", "").strip())
         if self.errors:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -393,7 +393,9 @@ class SendMeasureForm(forms.Form):
             self.offers.sort(
                 key=lambda offer: not has_language(offer.instrument, self.client_language)
             )
-        self.fields["instrument"].choices = [(offer.choice, offer.label) for offer in self.offers]
+        cast(forms.ChoiceField, self.fields["instrument"]).choices = [
+            (offer.choice, offer.label) for offer in self.offers
+        ]
         self._held = {offer.choice: offer.title for offer in self.offers if offer.needs_review}
 
     @property
@@ -416,7 +418,8 @@ class SendMeasureForm(forms.Form):
         return choice
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         choice = cleaned.get("instrument")
         offer = next((offer for offer in self.offers if offer.choice == choice), None)
         if (
@@ -499,7 +502,8 @@ class CloseSignalForm(forms.Form):
     )
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if (
             cleaned.get("outcome") == SignalState.DISMISSED
             and not cleaned.get("reason", "").strip()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import cast
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -90,7 +91,8 @@ class ItemAnswerForm(forms.Form):
         return "\n".join(lines)
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("status") and not data.get("assessed_on"):
             data["assessed_on"] = timezone.localdate()
         return data
@@ -124,7 +126,7 @@ class ActionItemForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = active_staff()
+        cast(forms.ModelChoiceField, self.fields["owner"]).queryset = active_staff()
 
 
 class ActionEditForm(forms.Form):
@@ -137,7 +139,7 @@ class ActionEditForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = active_staff()
+        cast(forms.ModelChoiceField, self.fields["owner"]).queryset = active_staff()
 
 
 class ProgressForm(forms.Form):

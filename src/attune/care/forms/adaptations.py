@@ -38,7 +38,8 @@ class AdaptationForm(forms.Form):
     )
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         started, stopped = cleaned.get("started_on"), cleaned.get("stopped_on")
         if started and stopped and stopped < started:
             self.add_error("stopped_on", "The stop date is before the start date.")
@@ -60,7 +61,8 @@ class TherapistFeedbackForm(forms.Form):
     )
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if not cleaned.get("fit") and not (cleaned.get("comment") or "").strip():
             raise forms.ValidationError("Record how it fits or what the client said.")
         return cleaned
@@ -98,7 +100,8 @@ class ClientAdaptationFeedbackForm(WithoutLabelSuffix, forms.Form):
         return [(a, self[f"fit_{a.pk}"], self[f"comment_{a.pk}"]) for a in self.adaptations]
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         answered = any(
             cleaned.get(f"fit_{a.pk}") or (cleaned.get(f"comment_{a.pk}") or "").strip()
             for a in self.adaptations

@@ -75,7 +75,8 @@ class GoalRowsForm(forms.Form):
         return rows
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         goals = []
         for n in range(1, self.row_count + 1):
             words = (cleaned.get(f"words_{n}") or "").strip()
@@ -148,7 +149,8 @@ class AgreementForm(WithoutLabelSuffix, forms.Form):
     )
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if (
             cleaned.get("answer") == AgreementAnswer.NOT_YET
             and not (cleaned.get("comment") or "").strip()
@@ -169,7 +171,8 @@ class ClientViewForm(forms.Form):
     )
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("mode", ClientViewMode.OFF) != ClientViewMode.OFF and not cleaned.get(
             "chosen_with_client"
         ):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -58,13 +60,14 @@ class ReflectionForm(forms.Form):
         }
         # The prompts come first, in their order, then the note, tags and links.
         self.fields = {**prompt_fields, **self.fields}
-        self.fields["client"].choices = [("", "No client"), *clients]
+        cast(forms.ChoiceField, self.fields["client"]).choices = [("", "No client"), *clients]
 
     def prompt_fields(self):
         return [self[answer_field_name(code)] for code, _question in REFLECTION_PROMPTS]
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         answers = {
             code: (cleaned.get(answer_field_name(code)) or "").strip()
             for code, _question in REFLECTION_PROMPTS
@@ -90,10 +93,14 @@ class ReflectionSearchForm(forms.Form):
 
     def __init__(self, *args, clients: list[tuple[int, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["client"].choices = [("", "Any client or none"), *clients]
+        cast(forms.ChoiceField, self.fields["client"]).choices = [
+            ("", "Any client or none"),
+            *clients,
+        ]
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         since, until = cleaned.get("since"), cleaned.get("until")
         if since and until and since > until:
             raise ValidationError("The first date must not be after the second.")
@@ -105,4 +112,6 @@ class ShareForm(forms.Form):
 
     def __init__(self, *args, supervisors, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["supervisor"].choices = [(person.pk, str(person)) for person in supervisors]
+        cast(forms.ChoiceField, self.fields["supervisor"]).choices = [
+            (person.pk, str(person)) for person in supervisors
+        ]

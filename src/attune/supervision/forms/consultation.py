@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -26,8 +27,15 @@ class GroupForm(forms.Form):
     )
 
 
+class StaffChoiceField(forms.ModelChoiceField):
+    """A choice of staff members, each shown with their role."""
+
+    def label_from_instance(self, obj: StaffUser) -> str:
+        return f"{obj} ({obj.get_role_display()})"
+
+
 class MemberForm(forms.Form):
-    member = forms.ModelChoiceField(
+    member = StaffChoiceField(
         label="Add a therapist or supervisor",
         queryset=StaffUser.objects.none(),
         empty_label="Choose someone",
@@ -36,13 +44,11 @@ class MemberForm(forms.Form):
 
     def __init__(self, *args, choices=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = (
+        member = cast(forms.ModelChoiceField, self.fields["member"])
+        member.queryset = (
             choices
             if choices is not None
             else StaffUser.objects.filter(role__in=[Role.THERAPIST, Role.SUPERVISOR])
-        )
-        self.fields["member"].label_from_instance = lambda user: (
-            f"{user} ({user.get_role_display()})"
         )
 
 

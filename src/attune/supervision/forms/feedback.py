@@ -40,7 +40,8 @@ class FeedbackForm(forms.Form):
         return [self[key] for key in humility.ITEM_KEYS]
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if all(data.get(key) is None for key in humility.ITEM_KEYS):
             raise forms.ValidationError("Answer at least one statement.")
         return data

@@ -48,7 +48,8 @@ class MeetingRecordForm(forms.Form):
         return lines
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("actions") and data.get("status") != MeetingStatus.HELD:
             self.add_error("actions", "Actions can be added once the meeting is marked held.")
         return data
