@@ -28,7 +28,7 @@ def trail_entries(*, case_code: str = "", username: str = "", refused: bool = Fa
     events = AccessEvent.objects.select_related("actor").order_by("-seq")
     if refused:
         events = events.filter(action=TrailAction.DENIED)
-    looked_up = "all refused accesses" if refused else "all"
+    looked_up: str | None = "all refused accesses" if refused else "all"
     if case_code:
         client = Client.objects.filter(case_code=case_code.upper()).only("id").first()
         events = events.filter(client_ref=client.pk) if client else events.none()

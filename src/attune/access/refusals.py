@@ -11,6 +11,8 @@ Queries call ``refused_for`` where they would ``raise Http404``::
 
 from __future__ import annotations
 
+from typing import SupportsInt
+
 from django.http import Http404
 
 from attune.access import trail
@@ -49,7 +51,7 @@ def refused_for(
     exist is still trailed: asking for ids one by one is what someone walking them does.
     """
     try:
-        key = int(pk)
+        key = int(pk) if isinstance(pk, SupportsInt | str) else None
     except (TypeError, ValueError):
         key = None
     rows = (

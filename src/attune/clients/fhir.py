@@ -7,6 +7,8 @@ Names are exported as the client wrote them (``text`` only, no assumed given/fam
 
 from __future__ import annotations
 
+from typing import Any
+
 from attune.clients.models import Client, InterpreterNeed, Question
 
 PRONOUNS_URL = "http://hl7.org/fhir/StructureDefinition/individual-pronouns"
@@ -49,7 +51,7 @@ def patient_resource(client: Client) -> dict:
     }
     if client.legal_name:
         patient["name"].append({"use": "official", "text": client.legal_name})
-    extensions = []
+    extensions: list[dict[str, Any]] = []
     if client.pronouns:
         pronoun_value = _concept(
             client.pronouns, LOINC, PRONOUN_CODES.get(client.pronouns.strip().lower())

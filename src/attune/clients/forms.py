@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils import translation
@@ -18,6 +18,9 @@ from attune.clients.validation import (
     PRONOUNS_MAX,
     clean_personal_text,
 )
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
 
 # BCP-47 in its common shapes: language, optional script, region or variants ("es", "zh-Hant-TW").
 LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -72,9 +75,9 @@ def own_name(tag: str) -> str:
         return tag
 
 
-def language_choices_in_own_names(current: str = "") -> list[tuple[str, str]]:
+def language_choices_in_own_names(current: str = "") -> list[tuple[str, _StrOrPromise]]:
     """Return the choices of a client's language: none said, each suggestion, and theirs."""
-    choices = [("", gettext_lazy("I prefer not to say"))]
+    choices: list[tuple[str, _StrOrPromise]] = [("", gettext_lazy("I prefer not to say"))]
     choices += [(tag, OWN_NAMES[tag]) for tag, _english in LANGUAGE_SUGGESTIONS]
     if current and current not in OWN_NAMES:
         choices.append((current, own_name(current)))
@@ -102,6 +105,8 @@ def clean_language_tag(value: str) -> str:
 
 class NamingFieldsMixin:
     """Cleaning shared by every form that asks how someone is named."""
+
+    cleaned_data: dict[str, Any]  # a form's, once mixed into one
 
     def clean_chosen_name(self) -> str:
         value = clean_personal_text(
@@ -208,9 +213,7 @@ class ClientProfileForm(NamingFieldsMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         current = (self.initial.get("preferred_language") or "").strip()
-        cast(
-            forms.ChoiceField, self.fields["preferred_language"]
-        ).choices = language_choices_in_own_names(current)
-        self.fields["preferred_language"].widget = LanguageSelect(
-            choices=cast(forms.ChoiceField, self.fields["preferred_language"]).choices
-        )
+        choices = language_choices_in_own_names(current)
+        field = cast(forms.ChoiceField, self.fields["preferred_language"])
+        field.choices = choices
+        field.widget = LanguageSelect(choices=choices)

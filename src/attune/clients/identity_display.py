@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
@@ -10,6 +11,9 @@ from attune.clients import vocabulary
 from attune.clients.identity_forms import FORMULATION_PROMPTS
 from attune.clients.language_names import language_name, language_names
 from attune.clients.models import Question
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
 
 LABELS = {
     code: label
@@ -50,7 +54,7 @@ CHOSEN_NOT_WRITTEN = {Question.LANGUAGES, Question.INTERPRETER, Question.FEE_TIE
 @dataclass
 class Row:
     question: str
-    words: str = ""
+    words: _StrOrPromise = ""
     categories: list[str] = field(default_factory=list)
     declined: bool = False
     quoted: bool = True

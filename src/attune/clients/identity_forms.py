@@ -7,6 +7,8 @@ two disagree, both are kept and the words are the record.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -28,17 +30,24 @@ from attune.clients.validation import (
     clean_personal_text,
 )
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
+
+    _FormBase = forms.Form  # what the mixins below are mixed into
+else:
+    _FormBase = object
+
 WORDS_MAX = 500
 LONG_WORDS_MAX = 2000
 WORDS_INPUT = forms.TextInput(attrs={"dir": "auto"})
 LONG_WORDS_INPUT = forms.Textarea(attrs={"dir": "auto", "rows": 3})
 
 
-def _choices(options) -> list[tuple[str, str]]:
+def _choices(options) -> list[tuple[str, _StrOrPromise]]:
     return [(option.code, option.label) for option in options]
 
 
-def _race_choices() -> list[tuple[str, str]]:
+def _race_choices() -> list[tuple[str, _StrOrPromise]]:
     return [(group.code, group.label) for group in vocabulary.RACE_ETHNICITY] + [
         (option.code, option.label)
         for group in vocabulary.RACE_ETHNICITY
@@ -65,7 +74,7 @@ def _multi(label, options) -> forms.MultipleChoiceField:
     )
 
 
-class RefuseUnknownFieldsMixin:
+class RefuseUnknownFieldsMixin(_FormBase):
     """Refuse a submission carrying fields the form does not have: it was not sent by our page."""
 
     ALLOWED_EXTRA = {"csrfmiddlewaretoken"}
@@ -250,7 +259,7 @@ class SelfIdentificationForm(RefuseUnknownFieldsMixin, NamingFieldsMixin, forms.
             for group in vocabulary.RACE_ETHNICITY
         ]
 
-    def answers_and_declined(self) -> tuple[dict, list[str]]:
+    def answers_and_declined(self) -> tuple[dict, list[Question]]:
         """Return the answers by question, and the questions the client declined."""
         data = self.cleaned_data
         answers: dict = {}

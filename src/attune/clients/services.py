@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TypeGuard
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -148,7 +150,7 @@ class LinkRefused(Exception):
         self.rate_limited = rate_limited
 
 
-def usable_link(link: ClientLink | None) -> bool:
+def usable_link(link: ClientLink | None) -> TypeGuard[ClientLink]:
     """Return whether ``link`` may still be opened."""
     now = timezone.now()
     return (
@@ -302,7 +304,7 @@ CATEGORY_QUESTIONS = {
 
 def category_rows(answers: dict) -> list[tuple[str, str]]:
     """Return the (question, code) pairs of the reporting layer in a set of answers."""
-    rows = []
+    rows: list[tuple[str, str]] = []
     for question, (key,) in CATEGORY_QUESTIONS.items():
         for code in answers.get(question, {}).get(key, []):
             rows.append((question, code))
@@ -344,7 +346,7 @@ def _new_version(model, *, section: str, actor: Actor, client: Client, via_link,
 
 @transaction.atomic
 def self_identification_record(
-    *, actor: Actor, client: Client, answers: dict, declined: list[str], via_link=None
+    *, actor: Actor, client: Client, answers: dict, declined: Sequence[str], via_link=None
 ) -> SelfIdentification | None:
     """Store a new version of how ``client`` describes themselves, with its author.
 

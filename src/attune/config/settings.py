@@ -123,7 +123,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "attune.sqlite3",
+            "NAME": str(VAR_DIR / "attune.sqlite3"),
             "CONN_MAX_AGE": 60,
             "OPTIONS": {
                 # IMMEDIATE makes a write transaction take the lock at its start, so two

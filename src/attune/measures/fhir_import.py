@@ -71,7 +71,9 @@ _ENABLE_WHEN_ANSWER_KEYS = (
 )
 
 
-def parse_json(text: str | bytes, error_class: type[Exception] = InstrumentError) -> Any:
+def parse_json(
+    text: str | bytes | bytearray, error_class: type[Exception] = InstrumentError
+) -> Any:
     """Parse JSON text, refusing nesting deeper than ``MAX_NESTING`` with one line."""
     try:
         data = json.loads(text)
@@ -193,7 +195,7 @@ def _item(data: Any, value_sets: _ValueSets) -> Item:
             f"{_REFUSED_TYPES[raw_type]}"
         )
     try:
-        item_type = ItemType(raw_type)
+        item_type = ItemType(raw_type or "")
     except (ValueError, TypeError):
         raise fail(f"unknown item type {raw_type!r}") from None
     text_value = _text(data.get("text"), "text", link_id)
@@ -441,7 +443,7 @@ def _enable_when(data: Any, link_id: str) -> EnableWhen:
     if not isinstance(data, Mapping) or not isinstance(data.get("question"), str):
         raise InstrumentError("an enableWhen has no question", link_id=link_id)
     try:
-        operator = EnableOperator(data.get("operator"))
+        operator = EnableOperator(data.get("operator") or "")
     except (ValueError, TypeError):
         raise InstrumentError(
             f"enableWhen operator {data.get('operator')!r} is unknown", link_id=link_id

@@ -10,6 +10,7 @@ a clinic uses the bundled one or its own file.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from attune.measures.bundled import load_bundled_instrument
@@ -47,13 +48,18 @@ _KNOWN = (
 )
 
 
+def _entries(value: object) -> Iterable[object]:
+    """Return the entries of a list in the source file (anything else has none that count)."""
+    return value if isinstance(value, list | tuple) else ()
+
+
 def recognise(instrument: Instrument) -> str | None:
     """Return the bundled name of the instrument ``instrument`` is a copy of, or None."""
     source = instrument.source_questionnaire or {}
     codes = {
         str(entry.get("code") or entry.get("value"))
         for key in ("code", "identifier")
-        for entry in (source.get(key) or [])
+        for entry in _entries(source.get(key))
         if isinstance(entry, dict)
     }
     titles = (

@@ -35,11 +35,11 @@ MAX_FINDINGS = 20
 def _extreme(item: Item, highest: bool) -> tuple[AnswerValue, float] | None:
     """Return the answer giving the item's lowest (or highest) weight, and that weight."""
     if item.type in CHOICE_TYPES:
-        weighted = [option for option in item.options if option.weight is not None]
+        weighted = [(option.weight, option) for option in item.options if option.weight is not None]
         if not weighted:
             return None
-        pick = (max if highest else min)(weighted, key=lambda option: option.weight)
-        return pick.code, float(pick.weight)
+        weight, pick = (max if highest else min)(weighted, key=lambda pair: pair[0])
+        return pick.code, float(weight)
     if item.type in NUMERIC_TYPES and item.min_value is not None and item.max_value is not None:
         value = item.max_value if highest else item.min_value
         if float(value).is_integer():
@@ -58,7 +58,9 @@ def _run_shown(
 ) -> tuple[Any, Any, bool, set[str]]:
     from attune.measures.scoring import _enabled_and_calculated, _scored_values
 
-    checked = {link_id: (value,) for link_id, value in answers.items()}
+    checked: dict[str, tuple[AnswerValue, ...]] = {
+        link_id: (value,) for link_id, value in answers.items()
+    }
     notes: list[str] = []
     enabled, calculated = _enabled_and_calculated(instrument, checked, notes)
     failed = [note for note in notes if "failed" in note]

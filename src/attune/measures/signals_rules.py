@@ -16,7 +16,7 @@ import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeGuard
 
 SAFETY = "safety"
 RUPTURE = "rupture"
@@ -366,7 +366,7 @@ def item_label(link_id: str, labels: Mapping[str, str]) -> str:
     return label.rstrip(".") if label else link_id
 
 
-def _is_number(value: Any) -> bool:
+def _is_number(value: object) -> TypeGuard[float]:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 

@@ -160,7 +160,7 @@ def _item(data: Any, language: str, option_sets: Mapping[str, tuple[AnswerOption
     if unknown:
         raise fail("unknown key " + ", ".join(repr(key) for key in sorted(unknown)))
     try:
-        item_type = ItemType(data.get("type"))
+        item_type = ItemType(data.get("type", ""))
     except ValueError:
         raise fail(f"unknown type {data.get('type')!r}") from None
     text = (

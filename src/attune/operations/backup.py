@@ -27,8 +27,10 @@ import subprocess
 import tarfile
 import tempfile
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import IO, Any, cast
 
 from django.conf import settings
 from django.db import connections
@@ -173,9 +175,26 @@ def _snapshot_sqlite(target: Path) -> Manifest:
     return Manifest("sqlite", schema, rows, head)
 
 
+def _as_file(stream: SealedReader | SealedWriter) -> IO[bytes]:
+    """Return ``stream`` as the file object tarfile's stream modes ("r|", "w|") take.
+
+    Those modes only read or only write it, front to back; the type stubs ask every mode for a
+    whole file (read, write, seek, tell), which a sealed stream is not.
+    """
+    return cast(IO[bytes], stream)
+
+
+def _member_bytes(archive: tarfile.TarFile, member: tarfile.TarInfo) -> bytes:
+    """Return the content of ``member``; a member that is not a file is a damaged backup."""
+    content = archive.extractfile(member)
+    if content is None:
+        raise BackupError(f"{member.name} in the backup is not a file")
+    return content.read()
+
+
 def _pg_environment() -> dict[str, str]:
     """Return the environment that points libpq tools (pg_dump, pg_restore) at the database."""
-    database = settings.DATABASES["default"]
+    database: Mapping[str, Any] = settings.DATABASES["default"]
     env = {**os.environ}
     for variable, key in (
         ("PGHOST", "HOST"),
@@ -287,7 +306,9 @@ def backup(destination: Path) -> Manifest:
         try:
             with os.fdopen(descriptor, "wb") as raw:
                 sealed = SealedWriter(raw, key)
-                with tarfile.open(fileobj=sealed, mode="w|", format=tarfile.PAX_FORMAT) as archive:
+                with tarfile.open(
+                    fileobj=_as_file(sealed), mode="w|", format=tarfile.PAX_FORMAT
+                ) as archive:
                     _add_bytes(archive, MANIFEST, manifest.to_json())
                     archive.add(snapshot, arcname=member, recursive=False)
                     for path, name in media:
@@ -417,11 +438,11 @@ def read_manifest(source: Path) -> Manifest:
     key = _backup_key()
     with open(source, "rb") as raw:
         try:
-            archive = tarfile.open(fileobj=SealedReader(raw, key), mode="r|")
+            archive = tarfile.open(fileobj=_as_file(SealedReader(raw, key)), mode="r|")
             member = archive.next()
             if member is None or member.name != MANIFEST:
                 raise BackupError("the backup has no manifest first")
-            return Manifest.from_json(archive.extractfile(member).read())
+            return Manifest.from_json(_member_bytes(archive, member))
         except SealError as error:
             raise BackupError(str(error)) from None
 
@@ -436,11 +457,11 @@ def restore(source: Path) -> RestoreReport:
         raise BackupError(f"there is no backup file at {source}")
     with open(source, "rb") as raw, tempfile.TemporaryDirectory(prefix="attune-restore-") as work:
         try:
-            archive = tarfile.open(fileobj=SealedReader(raw, key), mode="r|")
+            archive = tarfile.open(fileobj=_as_file(SealedReader(raw, key)), mode="r|")
             member = archive.next()
             if member is None or member.name != MANIFEST:
                 raise BackupError("the backup has no manifest first")
-            manifest = Manifest.from_json(archive.extractfile(member).read())
+            manifest = Manifest.from_json(_member_bytes(archive, member))
             if manifest.database != vendor:
                 raise BackupError(
                     f"this backup is of a {manifest.database} database and the configured one "

@@ -711,8 +711,8 @@ def _collect(
     # 6. Names glued into usernames: "mlopez88", "maria_lopez", "MariaLopez".
     for tokens in _client_tokens(identifiers):
         if len(tokens) >= 2:
-            pattern = _BEFORE + "[a-z]?" + _JOIN.join(re.escape(t) for t in tokens) + r"\w*"
-            for match in re.finditer(pattern, folded):
+            glued = _BEFORE + "[a-z]?" + _JOIN.join(re.escape(t) for t in tokens) + r"\w*"
+            for match in re.finditer(glued, folded):
                 spans.add(
                     *original(*match.span()), "name", CLIENT, "the client's name run together"
                 )
@@ -729,12 +729,12 @@ def _collect(
         if len(tokens) < 2:
             continue
         first, last = tokens[0][0], re.escape(tokens[-1].replace("'", ""))
-        for pattern in (
+        for initials in (
             rf"{_BEFORE}{first}\.?\s*(?:[a-z]\.?\s*)?{last}{_AFTER}",
             rf"{_BEFORE}{last},\s*{first}\.(?:\s*[a-z]\.)?",
             rf"{_BEFORE}{first}\.\s?{re.escape(tokens[-1][0])}\.",
         ):
-            for match in re.finditer(pattern, folded):
+            for match in re.finditer(initials, folded):
                 spans.add(*original(*match.span()), "name", CLIENT, "the client's initials")
 
     # 8. Names and their forms, longest first; the client's own forms before anyone else's.

@@ -118,7 +118,7 @@ def summarise(answers: list[dict], comments: list[str], *, salt: str) -> dict | 
     """
     if len(answers) < MIN_RESPONDENTS:
         return None
-    items = []
+    items: list[dict[str, object]] = []
     for item in ITEMS:
         values = [answer[item.key] for answer in answers if answer.get(item.key) is not None]
         if len(values) < MIN_RESPONDENTS:

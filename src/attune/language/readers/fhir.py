@@ -39,7 +39,7 @@ def read_fhir(text: str, filename: str) -> Document:
     """Read a FHIR Questionnaire (or any JSON, whose text values are scanned)."""
     try:
         resource = json.loads(text)
-    except ValueError as error:
+    except json.JSONDecodeError as error:
         raise ReaderError(
             f"{filename}: not valid JSON ({error.msg} at line {error.lineno})"
         ) from None

@@ -73,10 +73,10 @@ def form_from_html(text: str, masked: str) -> FormModel:
         warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
         soup = BeautifulSoup(text, "html.parser")
     labels_for: dict[str, str] = {}
-    for label in soup.find_all("label"):
-        target = label.get("for")
+    for label_tag in soup.find_all("label"):
+        target = label_tag.get("for")
         if target:
-            labels_for[str(target)] = _text(label)
+            labels_for[str(target)] = _text(label_tag)
     by_id = {str(tag["id"]): tag for tag in soup.find_all(id=True)}
     questions: list[Question] = []
     groups: dict[str, Question] = {}
@@ -135,7 +135,7 @@ def form_from_html(text: str, masked: str) -> FormModel:
                 )
             )
     for question in questions:
-        if question.source == "checkbox" and len(question.options or ()) == 1:
+        if question.source == "checkbox" and question.options and len(question.options) == 1:
             question.kind = "yes_no"
             question.text = question.options[0]
         if question.options and any(SELF_DESCRIBE.search(option) for option in question.options):
