@@ -18,6 +18,7 @@ from attune.equity.errors import EquityInputError
 from attune.equity.suppression import MINIMUM_CELL
 
 if TYPE_CHECKING:
+    from attune.equity.labels import VocabularyWording
     from attune.equity.report import Report
 
 EXIT_OK = 0
@@ -119,7 +120,7 @@ def _report_from_database(
 
 def _write(
     report: Report, output_format: str, output: Path | None, source: str, wording=None
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     """Write the report; ``wording`` names the groups in HTML and PDF (default: as stored)."""
     from attune.equity import render
     from attune.equity.summary import PLAIN
@@ -166,10 +167,12 @@ def main(argv: list[str]) -> int:
         else:
             report = _report_from_file(arguments.input, intersect, reference, arguments.min_cell)
         source = arguments.input.name if arguments.input else "the app's database"
-        wording = None
+        wording: VocabularyWording | None = None
         if arguments.input is None:
             # The app's own groups are codes of its vocabulary: name them with its labels.
-            from attune.equity.labels import WORDING as wording
+            from attune.equity.labels import WORDING
+
+            wording = WORDING
         _write(report, arguments.format, arguments.output, source, wording)
     except (EquityInputError, SourceUnavailableError, RenderUnavailableError, OSError) as error:
         print(f"attune equity report: {error}", file=sys.stderr)

@@ -196,8 +196,8 @@ def collect_statistics(
     summaries = []
     for index, (name, components) in enumerate(plans):
         totals, waits = collected[2 * index], collected[2 * index + 1]
-        keys = tuple(internal[component] for component in components)
-        summaries.append(_attribute_summaries(name, components, keys, totals, waits))
+        columns = tuple(internal[component] for component in components)
+        summaries.append(_attribute_summaries(name, components, columns, totals, waits))
     return EquityStatistics(n_episodes=episodes.height, attributes=summaries)
 
 

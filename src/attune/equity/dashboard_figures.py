@@ -19,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import timedelta
 from itertools import combinations
+from typing import cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -110,7 +111,7 @@ def refresh_figures(refresh: DashboardRefresh | None = None) -> DashboardRefresh
         # gathered here, each group's waits into one list, and written in one transaction.
         rows = run_statement(sql, params)
         cells = _cells(refresh, rows)
-        episodes = next((row[5] for row in rows if row[0] == EPISODES_ROW), 0)
+        episodes = next((cast(int, row[5]) for row in rows if row[0] == EPISODES_ROW), 0)
         with transaction.atomic():
             DashboardCell.objects.bulk_create(cells, batch_size=1000)
             DashboardCell.objects.filter(refresh__finished_at__isnull=False).exclude(

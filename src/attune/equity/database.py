@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import connection, transaction
 
@@ -111,7 +111,7 @@ def _vendor_sql() -> dict[str, str]:
     )
 
 
-def _measures_sql(period: tuple[date, date] | None) -> tuple[str, list[object]]:
+def _measures_sql(period: tuple[date, date] | None) -> tuple[str, list[Any]]:
     """Return the CTEs ``ep`` (one row per episode) and ``m`` (its per-metric measures)."""
     t = _tables()
     v = _vendor_sql()
@@ -216,7 +216,7 @@ _FIELDS = (*AGGREGATE_FIELDS, *NOTE_AGGREGATE_FIELDS)
 
 def _statement(
     names: list[str], plans: list[tuple[str, tuple[str, ...]]], period: tuple[date, date] | None
-) -> tuple[str, list[object]]:
+) -> tuple[str, list[Any]]:
     """Return one statement giving every view's sums, its wait tables and the episode count.
 
     Every episode's measures (``m``) are computed once, however many attributes and
@@ -296,7 +296,7 @@ def plan_views(
 
 def statistics_statement(
     attributes: Sequence[str], intersect: Sequence[tuple[str, str]] = ()
-) -> tuple[str, list[object]]:
+) -> tuple[str, list[Any]]:
     """Return the one statement of ``database_statistics`` over every episode, and its values.
 
     Its columns: ``kind``, ``view``, the two groups, ``wait_days``, then ``SUM_FIELDS``.
@@ -328,16 +328,19 @@ def statistics_from_rows(
             waits.setdefault(key, []).append((wait_days, sums[0]))  # type: ignore[arg-type]
         else:
             totals.append((key, dict(zip(SUM_FIELDS, sums, strict=True))))  # type: ignore[arg-type]
-    for key, sums in totals:
-        view, parts = key[0], key[1:]
+    for group_key, group_sums in totals:
+        view, parts = group_key[0], group_key[1:]
         group = schema.INTERSECTION_JOINER.join(parts)
         summaries[view].groups[group] = GroupSummaries(
-            group, parts, int(sums["episodes"]), metric_summaries(sums, waits.get(key, []))
+            group,
+            parts,
+            int(cast(int, group_sums["episodes"])),
+            metric_summaries(group_sums, waits.get(group_key, [])),
         )
     return EquityStatistics(n_episodes, [summaries[name] for name, _ in plans])
 
 
-def run_statement(sql: str, params: Sequence[object]) -> list[tuple[object, ...]]:
+def run_statement(sql: str, params: Sequence[Any]) -> list[tuple[object, ...]]:
     """Run one of this module's statements and return its rows."""
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":

@@ -227,7 +227,7 @@ def poisson_interval(count: int, level: float = 0.95) -> tuple[float, float]:
     """
     tail = (1.0 - level) / 2
 
-    def solve(function, target: float) -> float:  # type: ignore[no-untyped-def]
+    def solve(function, target: float) -> float:
         low, high = 0.0, count + 20.0 * math.sqrt(count + 1.0) + 20.0
         for _ in range(200):
             middle = (low + high) / 2

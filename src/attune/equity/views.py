@@ -98,7 +98,7 @@ def _report(view: str, figures: DashboardRefresh) -> Report:
     return report_from_statistics(statistics)
 
 
-def _bars(metric, rows) -> list[Bar]:  # type: ignore[no-untyped-def]
+def _bars(metric, rows) -> list[Bar]:
     """Return the chart: the groups shown, each with a bar only if its value is above zero.
 
     Hidden groups and groups without a value get no row (the table lists them), and when no
@@ -147,7 +147,7 @@ def _elsewhere(report: Report, view: str) -> list[tuple[str, str, int]]:
     return [(name, attribute_label(name), counts[name]) for name in ATTRIBUTES if name in counts]
 
 
-def _reference_words(view: str, rows) -> str:  # type: ignore[no-untyped-def]
+def _reference_words(view: str, rows) -> str:
     """Say which group is the reference and why: the largest that shared its answer."""
     if not rows:
         return ""

@@ -58,7 +58,7 @@ def word_count(text: str) -> int:
     return _word_count(text)
 
 
-def is_stigmatizing(finding) -> bool:  # type: ignore[no-untyped-def]
+def is_stigmatizing(finding) -> bool:
     """Return whether a finding counts towards the equity metric (see the module docstring)."""
     return finding.category in STIGMATIZING_CATEGORIES and not finding.quoted
 
