@@ -6,6 +6,7 @@ Written through the services, so each has its trail entry.  Everything here is f
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -15,7 +16,7 @@ from attune.access.models import Role, StaffUser
 from attune.care import services
 from attune.care.models import Reflection, ReflectionTag
 
-ENTRIES = (
+ENTRIES: tuple[dict[str, Any], ...] = (
     {
         "days_ago": 9,
         "with_client": True,

@@ -63,7 +63,9 @@ def _checked_links(
     return client
 
 
-def _clean_content(answers: Mapping[str, str], text: str, tags: Iterable[str]):
+def _clean_content(
+    answers: Mapping[str, str], text: str, tags: Iterable[str]
+) -> tuple[dict[str, str], str, list[str]]:
     kept = {
         code: answers[code].strip() for code in PROMPT_CODES if (answers.get(code) or "").strip()
     }

@@ -42,7 +42,9 @@ def _client_choices(actor: StaffActor, also: Reflection | None = None) -> list[t
         for row in rows
     ]
     if also is not None and also.client_id and also.client_id not in dict(choices):
-        choices.append((also.client_id, also.client.chosen_name))
+        closed = also.client  # the entry's client, no longer on the caseload
+        if closed is not None:
+            choices.append((closed.pk, closed.chosen_name))
     return choices
 
 

@@ -9,8 +9,10 @@ named by case code only; showing an agenda records a summary read of every clien
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.db.models import Count, F, Q
 from django.urls import reverse
@@ -164,7 +166,7 @@ def clients_without_formulation(*, supervisee, since: date, until: date) -> list
     ]
 
 
-def _recorded_use(row: dict, need: str, language: str) -> tuple[str, str]:
+def _recorded_use(row: Mapping[str, Any], need: str, language: str) -> tuple[str, str]:
     """Title and detail for a client whose need is not sure or not asked, when the period's
     sessions say what actually happened: the record of the sessions comes first."""
     held = row["held"]
@@ -188,7 +190,7 @@ def _recorded_use(row: dict, need: str, language: str) -> tuple[str, str]:
     return title, detail
 
 
-def _interpreter_use(row: dict, language: str) -> tuple[str, str]:
+def _interpreter_use(row: Mapping[str, Any], language: str) -> tuple[str, str]:
     """Title and detail for a client who needs an interpreter, from the period's sessions."""
     counts = [
         (row["professional"], "with a professional interpreter"),
@@ -461,10 +463,11 @@ def repair_items(logs) -> list[AgendaItem]:
         if log.closed_at:
             when += f", closed {timezone.localdate(log.closed_at):%-d %b %Y}"
         held = getattr(log, "held", None)
-        evidence = {
+        evidences: dict[bool | None, str] = {
             True: "The client's check-ins since are back to their baseline.",
             False: "The client's check-ins since are still below their baseline.",
-        }.get(held, "No check-in since says yet whether the repair held.")
+        }
+        evidence = evidences.get(held, "No check-in since says yet whether the repair held.")
         signal = getattr(log, "signal", None)
         origin = ""
         if signal is not None:
@@ -550,7 +553,7 @@ def meeting_agenda(*, actor: StaffActor, meeting: SupervisionMeeting) -> Agenda:
     pair = meeting.pair
     supervisee = pair.supervisee
     since, reason, until, ended_on = window(meeting)
-    scope = {"supervisee": supervisee, "since": since, "until": until}
+    scope: dict[str, Any] = {"supervisee": supervisee, "since": since, "until": until}
     logs = repairs_for_supervision(actor=actor, **scope)
     repaired = frozenset(log.signal_id for log in logs if getattr(log, "signal_id", None))
     items: list[AgendaItem] = [

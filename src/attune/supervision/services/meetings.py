@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from django.db import IntegrityError, transaction
@@ -63,7 +64,7 @@ def meeting_record(
     status: str,
     notes: str,
     version: int,
-    actions: list[str] = (),
+    actions: Sequence[str] = (),
 ) -> SupervisionMeeting:
     """Save the meeting's status and notes and add the actions agreed, if ``version`` is current.
 
