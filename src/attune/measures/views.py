@@ -132,7 +132,7 @@ def signal_close(request, signal_id: int):
     signal = queries.signal_for_action(actor=actor, signal_id=signal_id)
     form = CloseSignalForm(request.POST)
     if not form.is_valid():
-        problems = "; ".join(error for errors in form.errors.values() for error in errors)
+        problems = "; ".join(str(error) for errors in form.errors.values() for error in errors)
         messages.error(request, f"Nothing changed: {problems}")
         return redirect_back(request, "measures:signals")
     try:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +18,9 @@ from attune.care.services.plans import (
 )
 from attune.measures.goals import PLAN_GOALS_LIMIT
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
+
 BLANK_ROWS = 2  # empty goal rows offered after the existing ones (no JavaScript needed)
 
 
@@ -29,9 +34,11 @@ class GoalRowsForm(forms.Form):
     """A plan's goals as numbered rows: ``words_1``, ``signs_1`` (and ``framing_1`` for staff)."""
 
     with_framing = True
-    words_label = "Goal {n}, in the client's own words"
-    signs_label = "How the client will know it is getting better"
-    framing_label = "Your clinical framing (beside the client's words, never instead)"
+    words_label: _StrOrPromise = "Goal {n}, in the client's own words"
+    signs_label: _StrOrPromise = "How the client will know it is getting better"
+    framing_label: _StrOrPromise = (
+        "Your clinical framing (beside the client's words, never instead)"
+    )
 
     def __init__(self, *args, goals: list[dict] | None = None, **kwargs):
         initial = kwargs.setdefault("initial", {})
@@ -91,8 +98,10 @@ class GoalRowsForm(forms.Form):
         cleaned["goals"] = goals
         return cleaned
 
-    orphan_message = "Write the goal in the client's words, or clear the boxes below it."
-    empty_message = "Write at least one goal in the client's words."
+    orphan_message: _StrOrPromise = (
+        "Write the goal in the client's words, or clear the boxes below it."
+    )
+    empty_message: _StrOrPromise = "Write at least one goal in the client's words."
 
 
 class PlanForm(GoalRowsForm):

@@ -197,9 +197,9 @@ def repair_close(
     if log.client.therapist_id != actor.user.pk:
         raise ClientNotOnCaseload("this client is no longer on your caseload")
     if not log.is_open:
+        closed = f" on {log.closed_on.day} {log.closed_on:%B %Y}" if log.closed_on else ""
         raise RepairStateError(
-            f"this log was already closed ({log.get_status_display().lower()}) "
-            f"on {log.closed_on.day} {log.closed_on:%B %Y}"
+            f"this log was already closed ({log.get_status_display().lower()}){closed}"
         )
     if closed_on > timezone.localdate():
         raise RepairError("the date is in the future")

@@ -138,7 +138,7 @@ def client_view_set(request, client_id: int):
     form = ClientViewForm(request.POST)
     if not form.is_valid():
         errors = [error for errors in form.errors.values() for error in errors]
-        messages.error(request, "Nothing changed: " + " ".join(errors))
+        messages.error(request, "Nothing changed: " + " ".join(str(error) for error in errors))
         return redirect("care:plan_detail", client_id=client.pk)
     choice = services.client_view_set(actor=actor, client=client, **form.cleaned_data)
     messages.success(request, f"Saved: {choice.get_mode_display()}.")

@@ -85,7 +85,7 @@ def session_held(request, session_id: int):
         problems = [
             error for field in ("goals", "interpreter") for error in form.errors.get(field, [])
         ]
-        messages.error(request, "Nothing changed: " + " ".join(problems))
+        messages.error(request, "Nothing changed: " + " ".join(str(p) for p in problems))
         return redirect("care:session_list", client_id=session.client_id)
     try:
         held = services.session_mark_held(

@@ -8,6 +8,7 @@ itself names no one.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -113,7 +114,7 @@ def possible_members(group: ConsultationGroup):
 class GroupPage:
     group: ConsultationGroup
     members: list[GroupMembership]
-    cases: list[CasePresentation]
+    cases: Sequence[CasePresentation]
 
 
 def group_for_member(*, actor: StaffActor, group_id: int) -> GroupPage:
@@ -280,9 +281,10 @@ def feedback_tree(case: CasePresentation) -> list[FeedbackNode]:
         item.pk: FeedbackNode(item)
         for item in case.feedback.select_related("author").order_by("created_at", "pk")
     }
-    roots = []
+    roots: list[FeedbackNode] = []
     for node in nodes.values():
-        parent = nodes.get(node.item.parent_id)
+        parent_id = node.item.parent_id
+        parent = nodes.get(parent_id) if parent_id is not None else None
         (parent.children if parent else roots).append(node)
     return roots
 

@@ -77,9 +77,10 @@ def agency_feedback(*, actor: Actor, today: date | None = None, periods: int = 4
                 HumilityFeedback.objects.filter(period=period.key).values_list("answers", flat=True)
             )
             summary = humility.summarise(answers, [], salt="")
-            row["items"] = [
-                {"text": item["text"], "mean": item["mean"]} for item in summary["items"]
-            ]
+            if summary is not None:  # enough answers: the count above is of the same rows
+                row["items"] = [
+                    {"text": item["text"], "mean": item["mean"]} for item in summary["items"]
+                ]
         result.append(row)
         period = period.previous()
     trail.record(
