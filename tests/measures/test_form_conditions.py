@@ -60,19 +60,26 @@ def form():
 def test_questions_hidden_by_an_earlier_page_are_left_out():
     checkin = form()
     assert len(checkin.pages()) == 2
-    hidden = checkin.hidden_fields(2, {"p1-moved": "no"})
+    hidden = checkin.hidden_questions(2, {"p1-moved": "no"})
     assert hidden == {"p1-settled", "p1-neighbours"}
     names = [block.field_name for block in checkin.blocks(2, hide=hidden) if block.field_name]
     assert names == ["p1-b1"]
 
 
 def test_they_are_shown_when_the_earlier_answer_enables_them():
-    assert form().hidden_fields(2, {"p1-moved": "yes"}) == frozenset()
+    assert form().hidden_questions(2, {"p1-moved": "yes"}) == frozenset()
 
 
 def test_a_skipped_earlier_question_hides_what_depends_on_it():
-    assert form().hidden_fields(2, {}) == {"p1-settled", "p1-neighbours"}
+    assert form().hidden_questions(2, {}) == {"p1-settled", "p1-neighbours"}
 
 
 def test_nothing_is_hidden_on_the_page_its_condition_is_on():
-    assert form().hidden_fields(1, {"p1-moved": "no"}) == frozenset()
+    assert form().hidden_questions(1, {"p1-moved": "no"}) == frozenset()
+
+
+def test_djangos_hidden_fields_is_not_shadowed():
+    # The check-in form once named its own method ``hidden_fields``, hiding Django's: a template
+    # asking a form for its hidden inputs got an error swallowed into nothing.
+    checkin = form()
+    assert checkin.hidden_fields() == [field for field in checkin if field.is_hidden]

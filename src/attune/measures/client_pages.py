@@ -111,6 +111,7 @@ def _paged_checkin(request, link, *, actor, checkin, form):
     action = request.POST.get("action", "")
     on_page = set(form.page_fields(page))
     posted = _answers_posted(request)
+    assert posted is not None  # a POST, from here on
     data = QueryDict(mutable=True)
     for name, value in saved.items():
         if name not in on_page:
@@ -165,7 +166,7 @@ def _render_page(request, link, actor, checkin, form, *, page, version, conflict
         {
             "form": form,
             "client": client,
-            "blocks": form.blocks(page, hide=form.hidden_fields(page, known)),
+            "blocks": form.blocks(page, hide=form.hidden_questions(page, known)),
             "paged": True,
             "page": page,
             "page_count": len(form.pages()),

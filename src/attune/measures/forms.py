@@ -126,9 +126,11 @@ class CheckInForm(forms.Form):
         self.field_items[name] = (stored, item)
         self.layout.append(Block(kind, text, text_language, name))
 
-    def _field_for(self, item: Item, instrument: Instrument):
+    def _field_for(self, item: Item, instrument: Instrument) -> tuple[str, forms.Field]:
         choice_errors = {"invalid_choice": NOT_AN_OPTION}
+        field: forms.Field
         if _is_small_scale(item):
+            assert item.min_value is not None and item.max_value is not None  # a scale's bounds
             low, high = int(item.min_value), int(item.max_value)
             choices = [(str(n), str(n)) for n in range(low, high + 1)]
             field = forms.ChoiceField(
@@ -168,7 +170,10 @@ class CheckInForm(forms.Form):
             return "choice", field
         if item.type is ItemType.INTEGER:
             field = forms.IntegerField(
-                required=False, min_value=item.min_value, max_value=item.max_value
+                required=False,
+                # Django compares any number; the stubs ask for whole ones.
+                min_value=item.min_value,  # type: ignore[arg-type]
+                max_value=item.max_value,  # type: ignore[arg-type]
             )
             return "number", field
         if item.type in (ItemType.DECIMAL, ItemType.QUANTITY):
@@ -188,14 +193,14 @@ class CheckInForm(forms.Form):
 
     def blocks(self, page: int | None = None, hide: frozenset[str] = frozenset()) -> list[Block]:
         """Return the blocks of ``page`` (1-based; default: all) with their bound fields,
-        leaving out the questions in ``hide`` (see ``hidden_fields``)."""
+        leaving out the questions in ``hide`` (see ``hidden_questions``)."""
         shown = self.layout if page is None else self.pages()[page - 1]
         for block in shown:
             if block.field_name:
                 block.bound = self[block.field_name]
         return [block for block in shown if block.kind != "break" and block.field_name not in hide]
 
-    def hidden_fields(self, page: int, known: Mapping[str, Any]) -> frozenset[str]:
+    def hidden_questions(self, page: int, known: Mapping[str, Any]) -> frozenset[str]:
         """Return the questions of ``page`` that answers on earlier pages hide.
 
         A question with ``enableWhen`` or ``enableWhenExpression`` (its own or a parent
@@ -276,7 +281,7 @@ class CheckInForm(forms.Form):
                 pages.append(current)
                 current, questions = [], 0
             elif block.field_name and questions == PAGE_ITEM_LIMIT:
-                leading = []
+                leading: list[Block] = []
                 while current and not current[-1].field_name:  # a heading goes with its questions
                     leading.insert(0, current.pop())
                 pages.append(current)
@@ -300,7 +305,7 @@ class CheckInForm(forms.Form):
             if name not in self.data:
                 continue
             if isinstance(field, forms.MultipleChoiceField):
-                data[name] = self.data.getlist(name)
+                data[name] = cast(QueryDict, self.data).getlist(name)  # bound to a POST
             else:
                 data[name] = self.data.get(name)
         return data
