@@ -119,6 +119,7 @@ def client_referrals(request, client_id: int):
         )
         messages.success(request, f"Referred to {referral.partner_name}.")
         return redirect("community:referral_detail", referral_id=referral.pk)
+    partners = cast(forms.ModelChoiceField, form.fields["partner"]).queryset
     return render(
         request,
         "community/client_referrals.html",
@@ -126,9 +127,7 @@ def client_referrals(request, client_id: int):
             "client": client,
             "referrals": queries.client_referrals(actor=actor, client=client),
             "form": form,
-            "has_partners": bool(
-                cast(forms.ModelChoiceField, form.fields["partner"]).queryset.exists()
-            ),
+            "has_partners": partners is not None and partners.exists(),
         },
     )
 

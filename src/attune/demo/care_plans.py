@@ -91,6 +91,7 @@ def seed_care_plans(*, today: date | None = None) -> int:
         first = services.plan_save(
             actor=actor, client=client, based_on=None, goals=goals[:1], review_on=review_on
         )
+        assert first is not None  # written by staff: always saved
         services.plan_save(
             actor=actor, client=client, based_on=first.version, goals=goals, review_on=review_on
         )

@@ -30,6 +30,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from datetime import time as clock
+from typing import Any
 
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
@@ -150,7 +151,7 @@ class _AnswerPool:
             level = step / 2
             variants = []
             for variant in range(self.VARIANTS):
-                values = {
+                values: dict[str, Any] = {
                     link_id: max(0, min(10, round(level + rng.gauss(0, 0.8)))) for link_id in rated
                 }
                 if variant % 6 == 0:
@@ -375,6 +376,7 @@ class _ClientHistory:
                 status = SessionStatus.CANCELLED if rng.random() < 0.6 else SessionStatus.NO_SHOW
                 self._session(starts_at, status)
             session = self._session(starts_at, SessionStatus.HELD)
+            assert session.held_at is not None  # held, so it has its time
             sent_at = session.held_at + timedelta(minutes=5)
             is_last = number == count - 1
             unanswered = (is_last and waiting) or (not is_last and rng.random() < expired_share)

@@ -121,6 +121,7 @@ def _hold_sessions(rng: random.Random) -> None:
     for client in clients.order_by("pk").iterator(chunk_size=2000):
         referred = now - timedelta(days=rng.randint(60, 365), hours=rng.randint(0, 8))
         Client.objects.filter(pk=client.pk).update(created_at=referred)
+        assert client.therapist_id is not None  # chosen for having one
         first = referred + timedelta(days=rng.randint(3, 42))
         for index in range(rng.randrange(*SESSIONS_PER_CLIENT)):
             when = first + timedelta(weeks=index)

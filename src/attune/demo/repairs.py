@@ -32,9 +32,11 @@ def _checkin(therapist, client, value: int, days_ago: float, comment: str = "") 
     answers: dict[str, object] = dict.fromkeys(session_checkin_ratings(), value)
     if comment:
         answers["comment"] = comment
-    (response,) = measures_services.checkin_submit(
+    stored = measures_services.checkin_submit(
         actor=actor, checkin=checkin, answers={checkin.instrument.key: answers}
     )
+    assert stored is not None  # a fresh link: stored
+    (response,) = stored
     when = timezone.now() - timedelta(days=days_ago)
     Response.objects.filter(pk=response.pk).update(submitted_at=when)
     Signal.objects.filter(response=response).update(raised_at=when)

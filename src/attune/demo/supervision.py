@@ -68,9 +68,10 @@ def seed_supervision() -> None:
                 today=closed.ends_on - timedelta(days=10),
             )
     supervisor = supervisors[0]
-    pair = SupervisionPair.objects.filter(supervisor=supervisor).order_by("pk").first()
-    if pair is None:
+    first_pair = SupervisionPair.objects.filter(supervisor=supervisor).order_by("pk").first()
+    if first_pair is None:
         return
+    pair = first_pair
     by_supervisor = StaffActor(user=supervisor, request_id="seed")
     by_supervisee = StaffActor(user=pair.supervisee, request_id="seed")
     past = services.meeting_plan(

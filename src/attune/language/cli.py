@@ -10,6 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from attune.language.config import ConfigError, LintConfig, load_config
 from attune.language.engine import audit_bytes, audit_path
@@ -28,7 +29,7 @@ class UsageError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:
+    def error(self, message: str) -> NoReturn:
         """Raise instead of printing usage and exiting, so the caller prints one line."""
         raise UsageError(message)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -67,7 +68,7 @@ def _findings_view(report: FileReport) -> dict:
 
 
 def _results(report: FileReport) -> dict:
-    checks = [
+    checks: list[dict[str, Any]] = [
         {
             "name": CHECK_NAMES.get(check.check, check.check),
             "status": STATUS_WORDS[check.status],

@@ -32,7 +32,7 @@ def check_sms_settings(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
 
     from attune.measures.sms import quiet_hours
 
-    found = []
+    found: list[checks.CheckMessage] = []
     try:
         quiet_hours()
     except ImproperlyConfigured as error:

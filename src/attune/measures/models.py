@@ -315,6 +315,8 @@ class Signal(models.Model):
     client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="signals")
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="signals")
     kind = models.CharField(max_length=10, choices=SignalKind.choices)
+    # Not a column: the client's comment, which the client page's query sets when it may show it.
+    comment: str
     # The first reason (``signals_rules.Reason``): the one the conversation prompt is chosen for.
     rule = models.CharField(max_length=40)
     # Every reason's sentence, in order.
@@ -389,7 +391,7 @@ class DeliveryState(models.TextChoices):
 
 # How far each state is along the way: a state only ever moves to a higher rank, so a "sent"
 # that arrives after "delivered" changes nothing.  The last four are final.
-DELIVERY_RANK = {
+DELIVERY_RANK: dict[str, int] = {
     DeliveryState.PENDING: 0,
     DeliveryState.QUEUED: 1,
     DeliveryState.SENT: 2,

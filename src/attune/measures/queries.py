@@ -66,7 +66,7 @@ class SignalsPage:
 
     def comment_reads(self, actor: Actor, where: str) -> list[trail.Entry]:
         """Trail entries for the clients whose words the page shows, one per client."""
-        shown = {}
+        shown: dict[int, list[int]] = {}
         for row in [*self.safety, *self.rupture]:
             if row.comment:
                 shown.setdefault(row.signal.client_id, []).append(row.signal.response_id)
@@ -85,7 +85,7 @@ def comment_entries(actor: Actor, shown: dict[int, list[int]], where: str) -> li
         detail = f"the client's check-in comments read on {where}: responses "
         listed = ", ".join(str(pk) for pk in ids)
         if len(detail) + len(listed) > 300:
-            kept = []
+            kept: list[int] = []
             for pk in ids:
                 if len(detail) + len(", ".join(map(str, [*kept, pk]))) > 280:
                     break

@@ -249,7 +249,8 @@ def terminology_load(*, actor: Actor, path: str | Path) -> list[TerminologyValue
         raise InstrumentError(f"{path} is not UTF-8 text") from None
     stored: list[TerminologyValueSet] = []
     for resource in list(value_sets_in_bundle(parse_json(text))):
-        version = resource.get("version") if isinstance(resource.get("version"), str) else ""
+        raw_version = resource.get("version")
+        version = raw_version if isinstance(raw_version, str) else ""
         existing = TerminologyValueSet.objects.filter(url=resource["url"], version=version).first()
         if existing is not None:
             if existing.resource != resource:
@@ -427,7 +428,11 @@ def checkin_send(
         object_ref=checkin.pk,
         section="measures",
         detail=f"{instrument.name} sent"
-        + (f" by schedule {schedule.pk} for {due_on.isoformat()}" if schedule else "")
+        + (
+            f" by schedule {schedule.pk} for {due_on.isoformat()}"
+            if schedule is not None and due_on is not None
+            else ""
+        )
         + (f" with {len(goals)} goal(s)" if goals else "")
         + (f"; invitation by {', '.join(channels)}" if channels else "; no consented contact")
         + ("; no text: opted out of texts" if tasks.sms_opted_out_only(client) else ""),

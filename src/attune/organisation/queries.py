@@ -85,7 +85,7 @@ def compare(earlier: Assessment, later: Assessment) -> list[ItemChange]:
     rows = []
     for key in [*after, *(k for k in before if k not in after)]:
         old, new = before.get(key), after.get(key)
-        shown = new or old
+        shown = new or before[key]
         old_label = labels[old.status] if old else "Not in this assessment"
         new_label = labels[new.status] if new else "Not in this assessment"
         rows.append(
@@ -119,7 +119,9 @@ def action_board(user) -> list[tuple[str, str, list[ActionItem]]]:
     for action in actions:
         by_status[action.status].append(action)
     labels = dict(ActionStatus.choices)
-    columns = [(status, labels[status], by_status[status]) for status in BOARD_COLUMNS]
+    columns: list[tuple[str, str, list[ActionItem]]] = [
+        (status, labels[status], by_status[status]) for status in BOARD_COLUMNS
+    ]
     if by_status[ActionStatus.DROPPED]:  # shown only when there are some
         dropped = ActionStatus.DROPPED
         columns.append((dropped, labels[dropped], by_status[dropped]))

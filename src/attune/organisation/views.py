@@ -50,7 +50,7 @@ def assessment_list(request):
 def assessment_new(request):
     _require(request, "organisation.manage_assessment")
     latest = Assessment.objects.first()
-    initial = {"started_on": timezone.localdate()}
+    initial: dict[str, object] = {"started_on": timezone.localdate()}
     if latest is not None:
         initial.update(
             languages_served=latest.languages_served, public_contact=latest.public_contact
@@ -232,7 +232,7 @@ def action_new(request):
     item = None
     if request.GET.get("item", "").isdigit():
         item = queries.assessment_item(int(request.GET["item"]))
-    initial = {"due_on": timezone.localdate() + timedelta(days=60)}
+    initial: dict[str, object] = {"due_on": timezone.localdate() + timedelta(days=60)}
     if item is not None:
         initial.update(origin_kind=ActionOrigin.ASSESSMENT, origin=item.prompt)
     elif request.GET.get("finding"):

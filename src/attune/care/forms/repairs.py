@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypedDict, cast
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -21,6 +23,16 @@ def _words(label: str, help_text: str, *, required: bool = False) -> forms.CharF
         widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
         error_messages={"required": "Say what happened, in a sentence or two."},
     )
+
+
+class RepairTexts(TypedDict):
+    """The words of a repair log, as ``repair_open`` and ``repair_edit`` take them."""
+
+    what_happened: str
+    client_impact: str
+    acknowledgement: str
+    apology: str
+    commitment: str
 
 
 class RepairForm(forms.Form):
@@ -72,9 +84,9 @@ class RepairForm(forms.Form):
             raise ValidationError("The follow-up date is in the past; choose today or later.")
         return value
 
-    def texts(self) -> dict[str, str]:
+    def texts(self) -> RepairTexts:
         names = ("what_happened", "client_impact", "acknowledgement", "apology", "commitment")
-        return {name: self.cleaned_data[name] for name in names}
+        return cast(RepairTexts, {name: self.cleaned_data[name] for name in names})
 
 
 class RepairEditForm(RepairForm):

@@ -30,14 +30,14 @@ class NoteConflict(NoteError):
         self.current = current
 
 
-def note_language(text: str):  # type: ignore[no-untyped-def]
+def note_language(text: str):
     """Return the language audit of a note: the same check as the private draft-note page."""
     from attune.language import audit_text
 
     return audit_text(text, profile="notes", path="Session note")
 
 
-def note_counts(text: str):  # type: ignore[no-untyped-def]
+def note_counts(text: str):
     """Return the note's word count and stigmatizing findings (``NoteCounts``)."""
     from attune.language.stigma import note_counts as counts
 

@@ -78,7 +78,12 @@ def note_write(request, session_id: int):
     initial = {"text": note.text if note else "", "version": note.version if note else 0}
     data = request.POST if request.method == "POST" else None
     form = NoteForm(data, initial=initial)
-    context = {"session": session, "client": session.client, "note": note, "saved": None}
+    context: dict[str, object] = {
+        "session": session,
+        "client": session.client,
+        "note": note,
+        "saved": None,
+    }
     if data is not None and form.is_valid():
         text = form.cleaned_data["text"]
         if data.get("action") == CHECK:

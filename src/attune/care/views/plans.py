@@ -25,6 +25,7 @@ def plan_detail(request, client_id: int):
     page = queries.client_plan(actor=StaffActor.from_request(request), client_id=client_id)
     context = {"page": page, "client": page.client, "plan": page.plan}
     if page.full:
+        assert page.view_choice is not None  # a full page carries the client's view choice
         context.update(
             link_form=PlanLinkForm(),
             view_form=ClientViewForm(initial={"mode": page.view_choice.mode}),
@@ -73,6 +74,7 @@ def plan_edit(request, client_id: int):
         return _edit_page(
             request, client, conflict.current, PlanForm(data), conflict=conflict.current, status=409
         )
+    assert saved is not None  # written by staff, not through a link: always saved
     messages.success(request, f"Saved as version {saved.version}. Earlier versions are kept.")
     return redirect("care:plan_detail", client_id=client.pk)
 

@@ -180,6 +180,7 @@ def case_post(request, case_id: int):
     )
     if refusal:
         return _preview_page(request, case, source_form, form, refusal)
+    assert posted is not None  # only a refusal comes without the case
     messages.success(request, "Your case is posted to the group.")
     return redirect("supervision:consultation_case", case_id=posted.pk)
 
@@ -229,5 +230,6 @@ def case_reply(request, case_id: int):
     if refusal:
         form.add_error("body", " ".join(refusal.messages))
         return _case_page(request, case, tree, form, status=400)
+    assert item is not None  # only a refusal comes without the reply
     messages.success(request, "Reply posted.")
     return redirect(reverse("supervision:consultation_case", args=[case.pk]) + f"#reply-{item.pk}")
