@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test test-postgres lint bench-caseload lock clean
+.PHONY: demo test test-postgres lint typecheck bench-caseload lock clean
 
 demo: ## set up everything and serve the synthetic agency on http://127.0.0.1:8000
 	PYTHON=$(PYTHON) scripts/bootstrap
@@ -21,6 +21,9 @@ test-postgres: ## the database tests again on PostgreSQL (DATABASE_URL, default 
 lint:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+typecheck: ## mypy with django-stubs over src/ (needs no environment: attune.config.settings_typecheck)
+	PYTHONPATH=src $(BIN)/mypy src/
 
 bench-caseload: ## load test of the caseload and client pages (see docs/benchmarks.md)
 	PYTHON=$(PYTHON) scripts/bootstrap --dev
