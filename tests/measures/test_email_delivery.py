@@ -157,7 +157,7 @@ def test_a_refused_address_is_recorded_on_the_checkin_and_shown_to_the_therapist
     client.force_login(agency.therapist_a)
     today = client.get("/today/").content.decode()
     assert (
-        "Email: not delivered (the mail server refused the address (SMTP 550)); "
+        "Email: not delivered (the mail server refused the address); "
         "give a fresh link in person or by text"
     ) in today
 
