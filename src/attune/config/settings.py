@@ -281,6 +281,15 @@ ATTUNE_SMS_MAX_ATTEMPTS = envint("ATTUNE_SMS_MAX_ATTEMPTS", 5)
 ATTUNE_SMS_RETRY_SECONDS = envint("ATTUNE_SMS_RETRY_SECONDS", 60)
 # No texts between these hours in ATTUNE_TIME_ZONE: one due then waits for the end ("" = none).
 ATTUNE_SMS_QUIET_HOURS = envstr("ATTUNE_SMS_QUIET_HOURS", "21:00-08:00")
+# Keys of the phone numbers' blind index (clients.phone_index), newest first; unset: derived
+# from ATTUNE_FIELD_KEYS.  After adding a key, run `attune manage phone_index_rebuild`.
+ATTUNE_PHONE_INDEX_KEYS = [
+    key
+    for key in envsecret_optional(
+        "ATTUNE_PHONE_INDEX_KEYS", var_dir=VAR_DIR, generate=random_secret_key
+    ).split(",")
+    if key.strip()
+]
 # The country whose national formats phone numbers are read in when they carry no "+".
 ATTUNE_PHONE_REGION = envstr("ATTUNE_PHONE_REGION", "US")
 ATTUNE_CHECKIN_REMINDER_HOURS = envint("ATTUNE_CHECKIN_REMINDER_HOURS", 48)

@@ -29,6 +29,7 @@ from attune.access.actor import Actor
 from attune.access.models import TrailAction
 from attune.clients.language import agency_name
 from attune.clients.models import Client, ContactConsent
+from attune.clients.phone_index import phone_indexes
 from attune.measures.models import (
     DELIVERY_RANK,
     NO_PROVIDER,
@@ -324,16 +325,18 @@ def email_send(*, checkin_id: int, message, purpose: str) -> bool:
 def clients_with_number(number: str) -> list[Client]:
     """Return the clients whose phone is ``number``, both read in E.164.
 
-    Phones are encrypted, so each stored one is read and compared: a scan of the clients with
-    a phone, fine for an agency's few thousand; nothing is found for an impossible number.
+    Found through the blind index (``clients.phone_index``, under every key while one is being
+    rotated): only the few clients it names are decrypted, to confirm.  Nothing is found for an
+    impossible number.
     """
     wanted = e164(number)
-    if not wanted:
+    indexes = phone_indexes(number)
+    if not wanted or not indexes:
         return []
     return [
         client
-        for client in Client.objects.exclude(phone="").only(
-            "pk", "phone", "sms_opted_out_at", "page_language", "preferred_language"
+        for client in Client.objects.filter(phone_index__in=indexes).only(
+            "pk", "phone", "phone_index", "sms_opted_out_at", "page_language", "preferred_language"
         )
         if e164(client.phone) == wanted
     ]

@@ -16,7 +16,6 @@ from datetime import datetime, time, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-import phonenumbers
 import requests
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -24,6 +23,8 @@ from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.request_validator import RequestValidator
 from twilio.rest import Client as TwilioClient
+
+from attune.clients.phone_index import e164
 
 logger = logging.getLogger(__name__)
 
@@ -48,18 +49,6 @@ class SmsUnsure(SmsTransientError):
     """The request went out but no answer came back (a read timeout, an answer cut short): the
     provider may have accepted the message.  Before any new try the message is looked up
     (``SmsBackend.find``), so a check-in is never texted twice."""
-
-
-def e164(number: str, region: str | None = None) -> str:
-    """Return ``number`` in E.164 (``+15555550100``), read in ``ATTUNE_PHONE_REGION`` when it
-    has no country code; '' when it is not a possible number."""
-    try:
-        parsed = phonenumbers.parse(number or "", region or settings.ATTUNE_PHONE_REGION)
-    except phonenumbers.NumberParseException:
-        return ""
-    if not phonenumbers.is_possible_number(parsed):
-        return ""
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
 def quiet_hours() -> tuple[time, time] | None:
