@@ -33,6 +33,7 @@ class Handler:
         self.messages: list[email.message.Message] = []
         self.refuse: dict[str, str] = {}
         self.tls_seen: list[bool] = []
+        self.senders: list[str] = []  # each message's envelope sender (MAIL FROM)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
         if address in self.refuse:
@@ -42,6 +43,7 @@ class Handler:
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802
         self.tls_seen.append(session.ssl is not None)
+        self.senders.append(envelope.mail_from)
         self.messages.append(email.message_from_bytes(envelope.content))
         return "250 Message accepted for delivery"
 

@@ -316,6 +316,10 @@ EMAIL_TIMEOUT = envint("ATTUNE_EMAIL_TIMEOUT_SECONDS", 20)
 # A mailto: address for List-Unsubscribe on messages to clients (the agency reads it and changes
 # the client's consent); empty: no such header.
 ATTUNE_EMAIL_UNSUBSCRIBE = envstr("ATTUNE_EMAIL_UNSUBSCRIBE", "")
+# Where bounces go: each check-in email leaves with its own envelope sender under this address
+# (bounces+<delivery>-<signature>@domain); `attune email bounces` reads what comes back there.
+# Empty: the envelope sender is ATTUNE_FROM_EMAIL and bounces are not read.
+ATTUNE_EMAIL_BOUNCE_ADDRESS = envstr("ATTUNE_EMAIL_BOUNCE_ADDRESS", "")
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -285,7 +285,7 @@ def email_send(*, checkin_id: int, message, purpose: str) -> bool:
     An SMTP refusal (a 4xx or 5xx answer to the sender, a recipient or the message) is
     recorded as "not delivered" with its code; a server that cannot be reached, as "failed"
     with no code.  Return whether the server took it.  Bounces that come back later by mail
-    are not read.
+    are read by ``attune email bounces`` (measures.bounces), through the return path set here.
     """
     import smtplib
 
@@ -294,6 +294,9 @@ def email_send(*, checkin_id: int, message, purpose: str) -> bool:
     )
     if not created and delivery.state != DeliveryState.PENDING:
         return False  # sent (or refused) before: never a second email
+    from attune.measures.bounces import with_return_path
+
+    with_return_path(message, delivery.pk)  # bounces come back naming this delivery
     delivery.attempts += 1
     try:
         message.send()

@@ -511,8 +511,8 @@ def delivery_reason(error_code: str, attempts: int = 0) -> str:
     """Return why a message did not arrive, in words (no code a therapist has to look up)."""
     if error_code in DELIVERY_REASONS:
         return DELIVERY_REASONS[error_code]
-    if error_code.startswith("bounce "):
-        return bounce_words(error_code.removeprefix("bounce "))
+    if error_code.startswith("DSN "):
+        return bounce_words(error_code.removeprefix("DSN "))
     if error_code.startswith("SMTP 5"):
         return "the mail server refused the address"
     if error_code.startswith("SMTP 4"):
