@@ -392,8 +392,9 @@ def test_today_and_the_clients_page_say_what_became_of_each_text(
         assert "Text message: delivered" in page
         assert (
             "Text message: not delivered (the number is a landline or its carrier cannot be "
-            "reached); give a fresh link in person or by email"
+            "reached)</span>"
         ) in page
+        assert "Fresh link to give in person" in page
         assert "Text message: not answered yet" in page
         assert "Text message: opted out of texts" in page
     overview = http.get(f"/clients/{texting_client.pk}/").content.decode()

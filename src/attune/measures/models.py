@@ -165,6 +165,13 @@ class CheckIn(models.Model):
         """The invitation's email, if one went (``deliveries`` prefetched)."""
         return self._invitation_by("email")
 
+    @property
+    def fresh_link_channel(self) -> str | None:
+        """The other channel a fresh link can go by after a failed invitation, if any."""
+        from attune.measures.fresh_link import other_channel
+
+        return other_channel(self)
+
 
 class ScheduleState(models.TextChoices):
     ACTIVE = "active", "Active"
