@@ -403,6 +403,8 @@ def test_today_and_the_clients_page_say_what_became_of_each_text(
         f"opted out of texts on {opted.astimezone(timezone.get_current_timezone()):%-d %B %Y}"
         in (overview)
     )
+    local = opted.astimezone(timezone.get_current_timezone())
+    assert f"at {local:%H:%M}: client texted STOP; no text goes to them until" in overview
 
 
 def test_sending_to_a_client_who_opted_out_tells_the_therapist(
