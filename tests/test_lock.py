@@ -204,3 +204,11 @@ def test_pre_commit_hooks_are_local_and_need_no_network():
 def test_ci_checks_types():
     ci = (ROOT / ".ci" / "run").read_text()
     assert "PYTHONPATH=src .venv/bin/mypy src/ || status=1" in ci
+
+
+def test_make_lint_runs_ruff_and_the_guarded_checkers():
+    makefile = (ROOT / "Makefile").read_text()
+    lint = makefile.split("\nlint:", 1)[1].split("\n\n", 1)[0]
+    assert "$(BIN)/ruff check ." in lint and "$(BIN)/ruff format --check ." in lint
+    assert "[ -x $(BIN)/lint-imports ]" in lint and "$(BIN)/lint-imports;" in lint
+    assert "[ -x $(BIN)/mypy ]" in lint and "PYTHONPATH=src $(BIN)/mypy src/;" in lint
