@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from attune.access.models import Role
@@ -105,3 +106,21 @@ def test_the_dashboards_stored_figures_carry_reach(reach):
             stored_group = attribute_stored.groups[name]
             for metric in ("invitation_unreached_rate", "sms_opt_out_rate"):
                 assert stored_group.metrics[metric] == group.metrics[metric]
+
+
+def test_the_dashboard_shows_who_invitations_failed_to_reach(reach, agency, client):
+    refresh_figures()
+    client.force_login(agency.leader)
+    response = client.get(
+        reverse("equity:dashboard"),
+        {"metric": "invitation_unreached_rate", "attribute": "gender"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<caption>Check-in invitations that reached no one" in body
+    assert '<th scope="row" role="rowheader">Woman</th>' in body
+    # The two clients of the test agency are "not disclosed": too few to show, and "Man" is
+    # hidden with them so that their count cannot be worked out from the total.
+    assert "<p>Man; Not disclosed.</p>" in body
+    for name in ("Client 12", "R00012"):
+        assert name not in body
