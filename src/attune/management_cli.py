@@ -39,6 +39,8 @@ USAGE = """usage: attune COMMAND ...
   lint ...            audit the language of forms, materials and notes
   equity report ...   equity analytics
   measures ...        score and import measures
+  email bounces --maildir DIR | --mbox FILE
+                      record the check-in emails that bounced (docs/messaging.md)
 """
 
 
