@@ -20,7 +20,8 @@ _QUESTION_LINE = re.compile(r"^(?P<label>[^:?|]{2,100}?)\s*(?P<mark>[:?|])\s*(?P
 _BLANK_FIELD = re.compile(r"_{3,}|\.{4,}")
 _MULTI = re.compile(
     r"\b(?:all\s+that\s+apply|select\s+all|check\s+all|choose\s+all|mark\s+all|tick\s+all"
-    r"|one\s+or\s+more|as\s+many\s+as)\b",
+    r"|one\s+or\s+more|as\s+many\s+as|todas\s+las\s+que|todas\s+las\s+opciones"
+    r"|una\s+o\s+m[aá]s|tantas\s+como)\b",
     re.IGNORECASE,
 )
 _SINGLE = re.compile(
@@ -28,7 +29,17 @@ _SINGLE = re.compile(
     re.IGNORECASE,
 )
 SELF_DESCRIBE = re.compile(
-    r"describe|specify|not\s+listed|own\s+words|write\s+in|another|fill\s+in|_{3,}",
+    r"describe|specify|not\s+listed|own\s+words|write\s+in|another|fill\s+in|_{3,}"
+    r"|different\s+(?:term|word|identity)|something\s+else|tell\s+us"
+    r"|propias\s+palabras|describ|especifi|no\s+aparece|no\s+est[aá]\s+en",
+    re.IGNORECASE,
+)
+# A line on its own after a list of answers that is itself the self-describe answer
+# ("I use a different term: ____", "In your own words: ____", "Other: ____").
+_SELF_DESCRIBE_LINE = re.compile(
+    r"(?:i\s+use\s+)?(?:a\s+)?different\s+(?:term|word)|(?:in\s+)?(?:your|my)\s+own\s+words"
+    r"|(?:an)?other|something\s+else|not\s+listed(?:\s+above)?|self[-\s]?describe"
+    r"|(?:con|en)\s+(?:mis|sus|tus)\s+propias\s+palabras|otr[oa]|algo\s+distinto",
     re.IGNORECASE,
 )
 _SLASH_OPTIONS = re.compile(r"^\s*[\w'’ ]{1,20}(?:\s*/\s*[\w'’ ]{1,20}){1,6}\s*$")
@@ -68,6 +79,10 @@ def form_from_lines(lines: list[str]) -> FormModel:
         if match or line.endswith("?"):
             label = _clean_label(match.group("label") if match else line)
             rest = match.group("rest") if match else ""
+            if current is not None and current.options and _is_self_describe_line(label):
+                current.options = (*current.options, label)
+                current.allows_free_text = True
+                continue
             current = Question(text=label, kind="free_text", options=(), line=number)
             if rest and _SLASH_OPTIONS.match(rest) and not _BLANK_FIELD.search(rest):
                 current.options = tuple(part.strip() for part in rest.split("/") if part.strip())
@@ -84,6 +99,12 @@ def form_from_lines(lines: list[str]) -> FormModel:
             question.allows_free_text = True
     is_form = sum(1 for q in questions if q.options) >= 1 or len(questions) >= 3
     return FormModel(questions=questions, full_text="\n".join(lines), is_form=is_form)
+
+
+def _is_self_describe_line(label: str) -> bool:
+    """Whether a label is a bare self-describe answer, allowing a short tail ("(describe)")."""
+    match = _SELF_DESCRIBE_LINE.match(label)
+    return match is not None and len(label) - match.end() <= 25 and ":" not in label[match.end() :]
 
 
 def _classify(question: Question, line: str) -> None:
