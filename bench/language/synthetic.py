@@ -82,7 +82,7 @@ FORM_LINES = [
     "Name you want us to use: ______",
     "Pronouns: ______",
     "Date of birth: ______",
-    "Gender: [ ] Woman [ ] Man [ ] Non-binary [ ] I use a different term: ____ [ ] Prefer not to say",
+    "Gender: [ ] Woman [ ] Man [ ] Non-binary [ ] I use a different term: ____",
     "Sex: [ ] Male [ ] Female",
     "Race or ethnicity (check all that apply):",
     "[ ] Black or African American [ ] White [ ] Asian [ ] In your own words: ____",

@@ -14,13 +14,12 @@ written is ignored: the index is then built in memory as before.
 
 from __future__ import annotations
 
+import _sre
 import hashlib
 import os
 import pickle
 import sys
 from pathlib import Path
-
-import _sre
 
 CACHE_ENV = "ATTUNE_LANGUAGE_CACHE_DIR"
 # Bump when the pickled layout changes.
