@@ -104,11 +104,57 @@ _WORDINGS: tuple[tuple[tuple[str, ...], str], ...] = (
 _TOPIC_GROUPS: dict[str, frozenset[str]] = {
     f"t{number}": frozenset(topics) for number, (topics, _pattern) in enumerate(_WORDINGS)
 }
-TOPIC_FINDER = re.compile(
-    r"\b(?:"
-    + "|".join(f"(?P<t{number}>{pattern})" for number, (_t, pattern) in enumerate(_WORDINGS))
-    + ")"
+# Tried where a stem starts: one alternation of every wording, each a named group.
+_WORDING = re.compile(
+    "|".join(f"(?P<t{number}>{pattern})" for number, (_t, pattern) in enumerate(_WORDINGS))
 )
+# Every wording above starts with one of these (a wording added above needs its first word
+# here). They are compiled into one trie-shaped regex: a pass over the text stops only where
+# a word starts with a stem, and only there is the full alternation tried.
+_STEMS = (
+    "chosen preferred used everyday lived name what how like want prefer call nick go nombre "
+    "cómo como pronoun pronombre she he they ze xe sexual orientation orientación orientacion "
+    "gender sex género genero sexo rac ethnic raza étnic etnic sign lengua language speak "
+    "idioma habla interpret translat intérprete traduc disabilit discapacidad accessib "
+    "accommodat assistive large mobility wheelchair screen ramp step hearing braille easy "
+    "easier accesib adaptaci silla letra lector religi faith income immigration citizenship "
+    "hiv marital criminal arrest ingreso inmigraci ciudadan estado vih antecedentes legal "
+    "insurance billing bill claim required law because so only to pharmac prescription why "
+    "seguro facturaci solo sólo porque requerid exige ley receta rather prefiero prefiere"
+).split()
+
+
+def _trie(words: list[str]) -> str:
+    """Return a regex matching any of the literal words, branching on one character at a time."""
+    if words == [""]:
+        return ""
+    branches: dict[str, list[str]] = {}
+    ends = False
+    for word in words:
+        if word:
+            branches.setdefault(word[0], []).append(word[1:])
+        else:
+            ends = True
+    parts = [re.escape(char) + _trie(sorted(set(rest))) for char, rest in sorted(branches.items())]
+    body = parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+    return f"(?:{body})?" if ends else body
+
+
+# The non-word character before a stem is consumed rather than looked behind for, so the regex
+# engine skips through other words quickly; texts are read with one space in front.
+_STEM_FINDER = re.compile(r"[\W_]" + _trie(sorted(set(_STEMS))))
+
+
+def _wordings_in(text: str):
+    """Yield (offset, group name) for each wording in lower-cased text."""
+    padded = " " + text
+    match_wording = _WORDING.match
+    for stem in _STEM_FINDER.finditer(padded):
+        found = match_wording(padded, stem.start() + 1)
+        if found is not None:
+            yield found.start() - 1, found.lastgroup
+
+
 # An answer that lets the client decline, in the wordings forms use.
 PREFER_NOT = re.compile(
     r"prefer\s+not|rather\s+not|decline|choose\s+not|not\s+to\s+(?:say|answer|disclose)"
@@ -131,9 +177,9 @@ BINARY_ANSWERS = frozenset(
 def topics_of(text: str) -> dict[str, int]:
     """Return each topic the text's wording touches, with the offset of its first mention."""
     found: dict[str, int] = {}
-    for match in TOPIC_FINDER.finditer(text.lower()):
-        for topic in _TOPIC_GROUPS[match.lastgroup]:
-            found.setdefault(topic, match.start())
+    for offset, group in _wordings_in(text.lower()):
+        for topic in _TOPIC_GROUPS[group]:
+            found.setdefault(topic, offset)
     return found
 
 
@@ -152,9 +198,12 @@ class _Reading:
             for question in questions:
                 starts.append(position)
                 position += len(question.text) + 1
-            for match in TOPIC_FINDER.finditer(joined):
-                number = bisect_right(starts, match.start()) - 1
-                self.topics[number] |= _TOPIC_GROUPS[match.lastgroup]
+            for offset, group in _wordings_in(joined):
+                number = bisect_right(starts, offset) - 1
+                self.topics[number] |= _TOPIC_GROUPS[group]
+        self._topics_by_id = {
+            id(q): topics for q, topics in zip(questions, self.topics, strict=True)
+        }
         for question, topics in zip(questions, self.topics, strict=True):
             for topic in topics:
                 self.by_topic.setdefault(topic, []).append(question)
@@ -162,6 +211,10 @@ class _Reading:
 
     def matching(self, topic: str) -> list[Question]:
         return self.by_topic.get(topic, [])
+
+    def touches(self, question: Question, topic: str) -> bool:
+        """Whether the question's own wording touches the topic."""
+        return topic in self._topics_by_id.get(id(question), ())
 
     def text_topics(self) -> dict[str, int]:
         """Topics of the whole visible text, read once and only when a check needs them."""
@@ -218,8 +271,7 @@ def _declines(options: tuple[str, ...] | None) -> bool:
 
 def check_gender_options(reading: _Reading) -> Check:
     """Report whether gender questions go beyond male/female and allow self-description."""
-    orientation = reading.matching("orientation")
-    questions = [q for q in reading.matching("gender") if all(q is not o for o in orientation)]
+    questions = [q for q in reading.matching("gender") if not reading.touches(q, "orientation")]
     if not questions:
         if reading.in_text("gender"):
             return Check(
@@ -374,8 +426,7 @@ def check_legal_name_reason(reading: _Reading) -> Check:
             else "A legal name is asked without saying why it is needed.",
         )
     if legal:
-        reasons = reading.matching("legal_reason")
-        unexplained = [q for q in legal if all(q is not r for r in reasons)]
+        unexplained = [q for q in legal if not reading.touches(q, "legal_reason")]
         if unexplained:
             return Check(
                 "legal_name_reason",

@@ -16,16 +16,15 @@ _BOX_GLYPHS = "\u2610\u2611\u2612\u25a1\u25a0\u25a2\u25fb\u25cb\u25ef\u25cf\u25c
 _BOX = r"(?:\[\s?[xX\u2713\u2714]?\s?\]|\(\s?[xX]?\s?\)|[" + _BOX_GLYPHS + "])"
 _BOX_SPLIT = re.compile(_BOX + r"\s*")
 _LIST_PREFIX = re.compile(r"^\s*(?:[-*+]\s+|\d+[.)]\s+|#+\s+|>\s*)*")
-_QUESTION_LINE = re.compile(r"^(?P<label>[^:?|]{2,100}?)\s*(?P<mark>[:?|])\s*(?P<rest>.*)$")
+# Greedy: the label cannot contain the mark, so it stops at the first one; the spaces it keeps
+# before the mark are stripped with the label.
+_QUESTION_LINE = re.compile(r"(?P<label>[^:?|]{2,100})(?P<mark>[:?|])\s*(?P<rest>.*)")
+_LIST_STARTS = frozenset("-*+#>0123456789")
 _BLANK_FIELD = re.compile(r"_{3,}|\.{4,}")
 _MULTI = re.compile(
     r"\b(?:all\s+that\s+apply|select\s+all|check\s+all|choose\s+all|mark\s+all|tick\s+all"
     r"|one\s+or\s+more|as\s+many\s+as|todas\s+las\s+que|todas\s+las\s+opciones"
     r"|una\s+o\s+m[aá]s|tantas\s+como)\b",
-    re.IGNORECASE,
-)
-_SINGLE = re.compile(
-    r"\b(?:check|select|choose|pick|circle|mark|tick)\s+(?:only\s+)?(?:one|1)\b(?!\s+or\s+more)",
     re.IGNORECASE,
 )
 SELF_DESCRIBE = re.compile(
@@ -46,7 +45,9 @@ _SLASH_OPTIONS = re.compile(r"^\s*[\w'’ ]{1,20}(?:\s*/\s*[\w'’ ]{1,20}){1,6}
 
 
 def _clean_label(label: str) -> str:
-    return _BLANK_FIELD.sub(" ", label).strip(" \t|:*-")
+    if "__" in label or ".." in label:
+        label = _BLANK_FIELD.sub(" ", label)
+    return label.strip(" \t|:*-")
 
 
 def _split_options(rest: str) -> list[str]:
@@ -58,8 +59,14 @@ def form_from_lines(lines: list[str]) -> FormModel:
     """Return the questions a list of text lines appears to ask."""
     questions: list[Question] = []
     current: Question | None = None
+    # Questions whose answer lines say "check all that apply" (or the like); the questions
+    # whose own text says so are found once at the end.
+    multi: set[int] = set()
     for number, raw_line in enumerate(lines, start=1):
-        line = _LIST_PREFIX.sub("", raw_line).strip().strip("|").strip()
+        line = raw_line.strip()
+        if line[:1] in _LIST_STARTS:
+            line = _LIST_PREFIX.sub("", line)
+        line = line.strip().strip("|").strip()
         if not line:
             current = None
             continue
@@ -73,7 +80,8 @@ def form_from_lines(lines: list[str]) -> FormModel:
             if current is None:
                 continue
             current.options = (*(current.options or ()), *options)
-            _classify(current, line)
+            if _MULTI.search(line):
+                multi.add(id(current))
             continue
         match = _QUESTION_LINE.match(line)
         if match or line.endswith("?"):
@@ -86,16 +94,22 @@ def form_from_lines(lines: list[str]) -> FormModel:
             current = Question(text=label, kind="free_text", options=(), line=number)
             if rest and _SLASH_OPTIONS.match(rest) and not _BLANK_FIELD.search(rest):
                 current.options = tuple(part.strip() for part in rest.split("/") if part.strip())
-                current.kind = "single_choice"
+                if _MULTI.search(line):
+                    multi.add(id(current))
             elif rest and not _BLANK_FIELD.search(rest):
                 current.text = f"{label} {rest}".strip()
-            _classify(current, line)
             questions.append(current)
         elif current is not None:
             current.text = f"{current.text} {line}".strip()[:300]
-            _classify(current, line)
     for question in questions:
-        if question.options and any(SELF_DESCRIBE.search(option) for option in question.options):
+        if not question.options:
+            continue
+        # Several answers when any line of the question says so, otherwise one.
+        if id(question) in multi or _MULTI.search(question.text):
+            question.kind = "multi_choice"
+        else:
+            question.kind = "single_choice"
+        if SELF_DESCRIBE.search("\x00".join(question.options)):
             question.allows_free_text = True
     is_form = sum(1 for q in questions if q.options) >= 1 or len(questions) >= 3
     return FormModel(questions=questions, full_text="\n".join(lines), is_form=is_form)
@@ -105,14 +119,3 @@ def _is_self_describe_line(label: str) -> bool:
     """Whether a label is a bare self-describe answer, allowing a short tail ("(describe)")."""
     match = _SELF_DESCRIBE_LINE.match(label)
     return match is not None and len(label) - match.end() <= 25 and ":" not in label[match.end() :]
-
-
-def _classify(question: Question, line: str) -> None:
-    if not question.options:
-        return
-    if _MULTI.search(line) or _MULTI.search(question.text):
-        question.kind = "multi_choice"
-    elif question.kind != "multi_choice":
-        question.kind = "single_choice"
-    if _SINGLE.search(line) and question.kind != "multi_choice":
-        question.kind = "single_choice"
