@@ -96,7 +96,6 @@ def main(argv: list[str] | None = None) -> int:
         notes_corpus.write_text(generate(args.bytes), encoding="utf-8")
         empty = work / "empty.txt"
         empty.write_text("", encoding="utf-8")
-        mb = main_corpus.stat().st_size / 1e6
         run(attune("--profile", "forms", str(empty)), env)  # fills the cache
         for profile in ("notes", "materials"):
             run(attune("--profile", profile, str(empty)), env)
