@@ -189,22 +189,25 @@ class _Reading:
     def __init__(self, form: FormModel) -> None:
         self.form = form
         questions = form.questions
-        self.topics: list[set[str]] = [set() for _ in questions]
-        self.by_topic: dict[str, list[Question]] = {}
-        if questions:
-            joined = "\x00".join(question.text for question in questions).lower()
+        # Each distinct wording is read once ("Phone", "Gender" recur in a file of many forms):
+        # the distinct texts are joined and read in one pass.
+        texts = list(dict.fromkeys(question.text for question in questions))
+        found: list[set[str]] = [set() for _ in texts]
+        if texts:
+            joined = "\x00".join(texts).lower()
             starts: list[int] = []
             position = 0
-            for question in questions:
+            for text in texts:
                 starts.append(position)
-                position += len(question.text) + 1
+                position += len(text) + 1
             for offset, group in _wordings_in(joined):
-                number = bisect_right(starts, offset) - 1
-                self.topics[number] |= _TOPIC_GROUPS[group]
-        self._topics_by_id = {
-            id(q): topics for q, topics in zip(questions, self.topics, strict=True)
-        }
-        for question, topics in zip(questions, self.topics, strict=True):
+                found[bisect_right(starts, offset) - 1] |= _TOPIC_GROUPS[group]
+        topics_by_text = dict(zip(texts, found, strict=True))
+        self._topics_by_id: dict[int, set[str]] = {}
+        self.by_topic: dict[str, list[Question]] = {}
+        for question in questions:
+            topics = topics_by_text[question.text]
+            self._topics_by_id[id(question)] = topics
             for topic in topics:
                 self.by_topic.setdefault(topic, []).append(question)
         self._text_topics: dict[str, int] | None = None

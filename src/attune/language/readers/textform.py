@@ -55,52 +55,87 @@ def _split_options(rest: str) -> list[str]:
     return [part for part in parts if part]
 
 
+# What one line is, worked out from the line alone (see _read_line).
+_BLANK = ("blank",)
+
+
+def _read_line(raw_line: str) -> tuple:
+    """Return what a line says on its own, whatever question comes before it.
+
+    ("blank",) | ("box", label, options, says_multi) | ("question", label, options, text,
+    says_multi, self_describe) | ("text", line)
+    """
+    line = raw_line.strip()
+    if line[:1] in _LIST_STARTS:
+        line = _LIST_PREFIX.sub("", line)
+    if "|" in line:
+        line = line.strip().strip("|")
+    line = line.strip()
+    if not line:
+        return _BLANK
+    box = _BOX_SPLIT.search(line)
+    if box:
+        label = _clean_label(line[: box.start()])
+        options = tuple(_split_options(line[box.start() :]))
+        return ("box", label, options, _MULTI.search(line) is not None)
+    match = _QUESTION_LINE.match(line)
+    if match or line.endswith("?"):
+        label = _clean_label(match.group("label") if match else line)
+        rest = match.group("rest") if match else ""
+        options: tuple[str, ...] = ()
+        text = label
+        says_multi = False
+        if rest and _SLASH_OPTIONS.match(rest) and not _BLANK_FIELD.search(rest):
+            options = tuple(part.strip() for part in rest.split("/") if part.strip())
+            says_multi = _MULTI.search(line) is not None
+        elif rest and not _BLANK_FIELD.search(rest):
+            text = f"{label} {rest}".strip()
+        return ("question", label, options, text, says_multi, _is_self_describe_line(label))
+    return ("text", line)
+
+
 def form_from_lines(lines: list[str]) -> FormModel:
-    """Return the questions a list of text lines appears to ask."""
+    """Return the questions a list of text lines appears to ask.
+
+    Each distinct line is read once: forms repeat lines ("Phone: ____", "[ ] Yes [ ] No"), and
+    what a line says on its own does not depend on the lines around it.
+    """
     questions: list[Question] = []
     current: Question | None = None
     # Questions whose answer lines say "check all that apply" (or the like); the questions
     # whose own text says so are found once at the end.
     multi: set[int] = set()
+    seen: dict[str, tuple] = {}
     for number, raw_line in enumerate(lines, start=1):
-        line = raw_line.strip()
-        if line[:1] in _LIST_STARTS:
-            line = _LIST_PREFIX.sub("", line)
-        line = line.strip().strip("|").strip()
-        if not line:
+        read = seen.get(raw_line)
+        if read is None:
+            read = seen[raw_line] = _read_line(raw_line)
+        what = read[0]
+        if what == "blank":
             current = None
-            continue
-        box = _BOX_SPLIT.search(line)
-        if box:
-            label = _clean_label(line[: box.start()])
-            options = _split_options(line[box.start() :])
+        elif what == "box":
+            _, label, options, says_multi = read
             if label and (current is None or len(label) > 2):
                 current = Question(text=label, kind="single_choice", options=(), line=number)
                 questions.append(current)
             if current is None:
                 continue
             current.options = (*(current.options or ()), *options)
-            if _MULTI.search(line):
+            if says_multi:
                 multi.add(id(current))
-            continue
-        match = _QUESTION_LINE.match(line)
-        if match or line.endswith("?"):
-            label = _clean_label(match.group("label") if match else line)
-            rest = match.group("rest") if match else ""
-            if current is not None and current.options and _is_self_describe_line(label):
+        elif what == "question":
+            _, label, options, text, says_multi, self_describe = read
+            if current is not None and current.options and self_describe:
                 current.options = (*current.options, label)
                 current.allows_free_text = True
                 continue
-            current = Question(text=label, kind="free_text", options=(), line=number)
-            if rest and _SLASH_OPTIONS.match(rest) and not _BLANK_FIELD.search(rest):
-                current.options = tuple(part.strip() for part in rest.split("/") if part.strip())
-                if _MULTI.search(line):
-                    multi.add(id(current))
-            elif rest and not _BLANK_FIELD.search(rest):
-                current.text = f"{label} {rest}".strip()
+            current = Question(text=text, kind="free_text", options=options, line=number)
+            if says_multi:
+                multi.add(id(current))
             questions.append(current)
         elif current is not None:
-            current.text = f"{current.text} {line}".strip()[:300]
+            current.text = f"{current.text} {read[1]}".strip()[:300]
+    describes: dict[tuple[str, ...], bool] = {}
     for question in questions:
         if not question.options:
             continue
@@ -109,7 +144,12 @@ def form_from_lines(lines: list[str]) -> FormModel:
             question.kind = "multi_choice"
         else:
             question.kind = "single_choice"
-        if SELF_DESCRIBE.search("\x00".join(question.options)):
+        allows = describes.get(question.options)
+        if allows is None:
+            allows = describes[question.options] = (
+                SELF_DESCRIBE.search("\x00".join(question.options)) is not None
+            )
+        if allows:
             question.allows_free_text = True
     is_form = sum(1 for q in questions if q.options) >= 1 or len(questions) >= 3
     return FormModel(questions=questions, full_text="\n".join(lines), is_form=is_form)
