@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable
+from functools import cache
 
 from attune.language.model import Check, FormModel, Question
 
@@ -105,8 +106,8 @@ _TOPIC_GROUPS: dict[str, frozenset[str]] = {
     f"t{number}": frozenset(topics) for number, (topics, _pattern) in enumerate(_WORDINGS)
 }
 # Tried where a stem starts: one alternation of every wording, each a named group.
-_WORDING = re.compile(
-    "|".join(f"(?P<t{number}>{pattern})" for number, (_t, pattern) in enumerate(_WORDINGS))
+_WORDING_PATTERN = "|".join(
+    f"(?P<t{number}>{pattern})" for number, (_t, pattern) in enumerate(_WORDINGS)
 )
 # Every wording above starts with one of these (a wording added above needs its first word
 # here). They are compiled into one trie-shaped regex: a pass over the text stops only where
@@ -142,14 +143,21 @@ def _trie(words: list[str]) -> str:
 
 # The non-word character before a stem is consumed rather than looked behind for, so the regex
 # engine skips through other words quickly; texts are read with one space in front.
-_STEM_FINDER = re.compile(r"[\W_]" + _trie(sorted(set(_STEMS))))
+_STEM_PATTERN = r"[\W_]" + _trie(sorted(set(_STEMS)))
+
+
+@cache
+def _finders() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Compile the stem finder and the wordings on first use: only forms need them."""
+    return re.compile(_STEM_PATTERN), re.compile(_WORDING_PATTERN)
 
 
 def _wordings_in(text: str):
     """Yield (offset, group name) for each wording in lower-cased text."""
     padded = " " + text
-    match_wording = _WORDING.match
-    for stem in _STEM_FINDER.finditer(padded):
+    stem_finder, wording = _finders()
+    match_wording = wording.match
+    for stem in stem_finder.finditer(padded):
         found = match_wording(padded, stem.start() + 1)
         if found is not None:
             yield found.start() - 1, found.lastgroup
