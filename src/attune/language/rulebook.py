@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 from attune.language import cache as language_cache
@@ -115,7 +114,7 @@ def _load_yaml(text: str) -> dict:
 def _read_packs(directory: Path | None) -> list[tuple[str, dict]]:
     documents: list[tuple[str, dict]] = []
     if directory is None:
-        root = resources.files(RULES_PACKAGE)
+        root = _packaged_rules_root()
         entries = sorted(
             (entry for entry in root.iterdir() if entry.name.endswith(PACK_SUFFIX)),
             key=lambda entry: entry.name,
@@ -280,10 +279,21 @@ def _index_from_cache(entry: object) -> ProfileIndex | None:
     return index
 
 
+def _packaged_rules_root():
+    """Return the packaged rules directory: a plain path when installed as files (importing
+    importlib.resources pulls in zipfile, tempfile and more, a cost at every start)."""
+    directory = Path(__file__).resolve().parent / "rules"
+    if directory.is_dir():
+        return directory
+    from importlib import resources
+
+    return resources.files(RULES_PACKAGE)
+
+
 @cache
 def _packaged_rules_key() -> str:
     """Return a digest of the packaged rule packs and of the modules that compile them."""
-    root = resources.files(RULES_PACKAGE)
+    root = _packaged_rules_root()
     parts: list[bytes] = []
     for entry in sorted(root.iterdir(), key=lambda entry: entry.name):
         if entry.name.endswith(PACK_SUFFIX):
