@@ -149,6 +149,14 @@ def test_a_row_with_a_bad_cell_says_which_and_why(agency, tmp_path, capsys):
     assert "row 4: R-3: rejected: the email address is not a valid address" in out
 
 
+def test_a_line_break_inside_a_quoted_name_is_read_then_refused_as_a_name(agency, tmp_path, capsys):
+    data = roster_csv('R-1,"Quinn\nExample",,,,,,ana', "R-2,Sam,,,,,,ana")
+    code, out, _ = run(tmp_path, capsys, "roster", data)
+    assert code == 1
+    assert "row 2: R-1: rejected: chosen name contains a character that cannot be stored" in out
+    assert "row 3: R-2: create" in out
+
+
 def test_a_bad_file_is_one_line_and_exit_2(agency, tmp_path, capsys):
     code, out, err = run(tmp_path, capsys, "roster", b"")
     assert code == 2 and out == ""
