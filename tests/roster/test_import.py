@@ -199,24 +199,24 @@ def test_every_change_is_trailed_and_the_chain_verifies(agency, tmp_path, capsys
 
 
 def test_a_failure_mid_file_stores_nothing(agency, tmp_path, capsys, monkeypatch):
-    from attune.clients import services as client_services_module
+    from attune.roster import services
 
-    real = client_services_module.client_create
+    real = services._client_new
     calls = []
 
-    def failing(**kwargs):
+    def failing(therapist, values):
         calls.append(1)
         if len(calls) == 3:
             raise RuntimeError("disk full")
-        return real(**kwargs)
+        return real(therapist, values)
 
-    monkeypatch.setattr(client_services_module, "client_create", failing)
+    monkeypatch.setattr(services, "_client_new", failing)
     path = tmp_path / "roster.csv"
     path.write_bytes(roster_csv(*ROWS))
-    before = Client.objects.count()
+    before, trail_before = Client.objects.count(), AccessEvent.objects.count()
     with pytest.raises(RuntimeError):
         main(["import", "roster", str(path), "--as", "lee", "--apply"])
-    assert Client.objects.count() == before
+    assert Client.objects.count() == before and AccessEvent.objects.count() == trail_before
     assert not ExternalIdentifier.objects.exists() and not ImportBatch.objects.exists()
 
 

@@ -598,65 +598,148 @@ def plan_file(kind: str, table: Table, system: str | None = None) -> Plan:
 # --- Applying --------------------------------------------------------------------------------
 
 
-def _apply_roster(plan: Plan, actor: Actor, batch: ImportBatch) -> None:
-    from attune.clients import services as client_services
+# Applying writes the rows first and the trail last (``trail.record_many``): the trail's head is
+# locked only from that statement to the commit, so a long file never holds up the pages that
+# trail their reads meanwhile.  The entries are those the clients' and sessions' services write.
 
+
+def _client_new(therapist, values: dict) -> Client:
+    from attune.clients.tokens import new_case_code
+
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                return Client.objects.create(
+                    case_code=new_case_code(), therapist=therapist, **values
+                )
+        except IntegrityError:
+            continue  # a case-code collision; draw another
+    raise RuntimeError("could not draw a unique case code")
+
+
+def _apply_roster(plan: Plan, actor: Actor, batch: ImportBatch) -> list[trail.Entry]:
+    entries = []
+    identifiers = []
     for outcome in plan.outcomes:
         if outcome.outcome == "create":
-            client = client_services.client_create(
-                actor=actor, therapist=outcome.therapist, **outcome.values
+            client = _client_new(outcome.therapist, outcome.values)
+            identifiers.append(
+                ExternalIdentifier(
+                    system=plan.system, value=outcome.external_id, client=client, batch=batch
+                )
             )
-            ExternalIdentifier.objects.create(
-                system=plan.system, value=outcome.external_id, client=client, batch=batch
+            entries.append(
+                trail.Entry(
+                    actor,
+                    TrailAction.CREATE,
+                    client.pk,
+                    "client",
+                    client.pk,
+                    "record",
+                    f"by roster import {batch.pk}",
+                )
             )
         elif outcome.outcome == "update":
+            client = outcome.target
             if outcome.values:
-                client_services.client_update(actor=actor, client=outcome.target, **outcome.values)
-            if outcome.link_only:
-                ExternalIdentifier.objects.create(
-                    system=plan.system,
-                    value=outcome.external_id,
-                    client=outcome.target,
-                    batch=batch,
+                for name, value in outcome.values.items():
+                    setattr(client, name, value)
+                client.save(update_fields=[*outcome.values, "updated_at"])
+                entries.append(
+                    trail.Entry(
+                        actor,
+                        TrailAction.UPDATE,
+                        client.pk,
+                        "client",
+                        client.pk,
+                        "record",
+                        f"by roster import {batch.pk}; changed: "
+                        + ", ".join(sorted(outcome.values)),
+                    )
                 )
+            if outcome.link_only:
+                identifiers.append(
+                    ExternalIdentifier(
+                        system=plan.system, value=outcome.external_id, client=client, batch=batch
+                    )
+                )
+                entries.append(
+                    trail.Entry(
+                        actor,
+                        TrailAction.UPDATE,
+                        client.pk,
+                        "external_identifier",
+                        outcome.external_id[:64],
+                        "record",
+                        f"external id linked by roster import {batch.pk}",
+                    )
+                )
+    ExternalIdentifier.objects.bulk_create(identifiers, batch_size=500)
+    return entries
 
 
-def _apply_schedule(plan: Plan, actor: Actor, batch: ImportBatch) -> None:
-    from attune.care import services as care_services
-    from attune.care.models import TherapySession
+def _starts(when: datetime) -> str:
+    return dateformat.format(timezone.localtime(when), "j M Y, H:i T")
+
+
+def _apply_schedule(plan: Plan, actor: Actor, batch: ImportBatch) -> list[trail.Entry]:
+    from attune.care.models import SessionStatus, TherapySession
+
+    entries = []
+    identifiers = []
+
+    def note(session, action, detail):
+        entries.append(
+            trail.Entry(
+                actor, action, session.client_id, "therapy_session", session.pk, "sessions", detail
+            )
+        )
 
     for outcome in plan.outcomes:
         values = outcome.values
+        cancelled = values.get("status") == "cancelled"
         if outcome.outcome == "create":
-            session = care_services.session_schedule(
-                actor=actor, client=values["client"], starts_at=values["starts_at"]
+            session = TherapySession.objects.create(
+                client=values["client"],
+                therapist=outcome.therapist,
+                starts_at=values["starts_at"],
+                status=SessionStatus.CANCELLED if cancelled else SessionStatus.SCHEDULED,
+                cancelled_by=values["cancelled_by"] if cancelled else "",
             )
-            ExternalIdentifier.objects.create(
-                system=plan.system, value=outcome.external_id, session=session, batch=batch
-            )
-            if values["status"] == "cancelled":
-                care_services.session_cancel(
-                    actor=actor, session=session, cancelled_by=values["cancelled_by"]
+            identifiers.append(
+                ExternalIdentifier(
+                    system=plan.system, value=outcome.external_id, session=session, batch=batch
                 )
+            )
+            note(
+                session,
+                TrailAction.CREATE,
+                f"scheduled for {_starts(session.starts_at)} by schedule import {batch.pk}",
+            )
+            if cancelled:
+                note(session, TrailAction.UPDATE, f"cancelled by {values['cancelled_by']}")
         elif outcome.outcome == "update":
+            # Locked and checked again: only a scheduled session is changed by a file.
             session = TherapySession.objects.select_for_update().get(pk=outcome.target.pk)
+            if session.status != SessionStatus.SCHEDULED:
+                continue
+            fields = ["updated_at"]
             if "starts_at" in outcome.fields:
                 session.starts_at = values["starts_at"]
-                session.save(update_fields=["starts_at", "updated_at"])
-                starts = dateformat.format(timezone.localtime(session.starts_at), "j M Y, H:i T")
-                trail.record(
-                    actor=actor,
-                    action=TrailAction.UPDATE,
-                    client_id=session.client_id,
-                    object_type="therapy_session",
-                    object_ref=session.pk,
-                    section="sessions",
-                    detail=f"moved to {starts} by schedule import {batch.pk}",
+                fields.append("starts_at")
+                note(
+                    session,
+                    TrailAction.UPDATE,
+                    f"moved to {_starts(session.starts_at)} by schedule import {batch.pk}",
                 )
-            if "status" in outcome.fields and values["status"] == "cancelled":
-                care_services.session_cancel(
-                    actor=actor, session=session, cancelled_by=values["cancelled_by"]
-                )
+            if "status" in outcome.fields and cancelled:
+                session.status = SessionStatus.CANCELLED
+                session.cancelled_by = values["cancelled_by"]
+                fields += ["status", "cancelled_by"]
+                note(session, TrailAction.UPDATE, f"cancelled by {values['cancelled_by']}")
+            session.save(update_fields=fields)
+    ExternalIdentifier.objects.bulk_create(identifiers, batch_size=500)
+    return entries
 
 
 @dataclass
@@ -758,10 +841,20 @@ def apply(
             batch.report, batch.content = plan.report(), ""
             batch.status, batch.applied_at = BatchStatus.APPLIED, timezone.now()
             batch.save()
-            (_apply_roster if kind == ImportKind.ROSTER else _apply_schedule)(plan, actor, batch)
-            _batch_trail(
-                actor, batch, TrailAction.UPDATE, f"applied {batch.filename[:80]}: {plan.summary()}"
+            apply_rows = _apply_roster if kind == ImportKind.ROSTER else _apply_schedule
+            entries = apply_rows(plan, actor, batch)
+            entries.append(
+                trail.Entry(
+                    actor,
+                    TrailAction.UPDATE,
+                    None,
+                    "import_batch",
+                    batch.pk,
+                    f"{batch.kind}_import",
+                    f"applied {batch.filename[:80]}: {plan.summary()}",
+                )
             )
+            trail.record_many(entries)
     except IntegrityError as error:
         raise ImportRefused(
             "another import or change touched the same records at the same moment; nothing "
