@@ -1,6 +1,6 @@
 """Write a synthetic roster and schedule of N rows (default 5,000) for timing `attune import`.
 
-    python bench/roster/make_files.py OUT_DIR [N] [THERAPIST_PREFIX] [THERAPISTS]
+python bench/roster/make_files.py OUT_DIR [N] [THERAPIST_PREFIX] [THERAPISTS]
 """
 
 from __future__ import annotations
@@ -20,7 +20,9 @@ def main() -> None:
     start = datetime(2027, 1, 4, 14, 0, tzinfo=UTC)
     with open(out / "roster.csv", "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["external_id", "chosen_name", "pronouns", "language", "email", "therapist"])
+        writer.writerow(
+            ["external_id", "chosen_name", "pronouns", "language", "email", "therapist"]
+        )
         for n in range(rows):
             writer.writerow(
                 [

@@ -18,6 +18,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
@@ -134,7 +135,7 @@ class Outcome:
     reason: str = ""
     # What applying needs; never written to the report.
     values: dict = field(default_factory=dict, repr=False)
-    target: object = field(default=None, repr=False)
+    target: Any = field(default=None, repr=False)
     therapist: StaffUser | None = field(default=None, repr=False)
     link_only: bool = field(default=False, repr=False)
 
@@ -745,7 +746,7 @@ def _apply_schedule(plan: Plan, actor: Actor, batch: ImportBatch) -> list[trail.
 @dataclass
 class ImportResult:
     batch: ImportBatch
-    plan: Plan | None
+    plan: Plan
     applied: bool
     problem: str = ""
 
