@@ -13,6 +13,7 @@ from attune.care.models import SessionStatus, TherapySession
 from attune.cli import main
 from attune.clients import services as client_services
 from attune.clients.models import Client
+from attune.roster import services
 from attune.roster.models import BatchStatus, ExternalIdentifier, ImportBatch
 
 from .builders import roster_csv, schedule_csv
@@ -98,6 +99,35 @@ def test_what_the_client_told_attune_is_a_conflict_not_overwritten(agency, tmp_p
     quinn.refresh_from_db()
     assert (quinn.chosen_name, quinn.pronouns, quinn.phone) == ("Q", "xe/xem", "+1 555 0102")
     assert ImportBatch.objects.first().count("conflicts") == 1
+
+
+def test_a_profile_saved_while_the_file_is_planned_is_kept(agency, tmp_path, capsys, monkeypatch):
+    run(tmp_path, capsys, "roster", roster_csv(*ROWS), "--apply")
+    quinn = ExternalIdentifier.objects.get(value="R-1").client
+    real = services.client_told_fields
+    calls = []
+
+    def told_late(ids):
+        # The plan sees nothing told yet; the client saves their profile just after it.
+        calls.append(1)
+        if len(calls) == 1:
+            return real([])
+        link = client_services.link_issue(actor=Actor(user=agency.therapist_a), client=quinn).link
+        client_services.profile_submit(
+            actor=Actor(link_id=link.pk),
+            link=link,
+            chosen_name="Quinn Example",
+            pronouns="xe/xem",
+            preferred_language="es",
+        )
+        return real(ids)
+
+    monkeypatch.setattr(services, "client_told_fields", told_late)
+    row = "R-1,Quinn Example,,she/her,,,,ana"
+    code, out, _ = run(tmp_path, capsys, "roster", roster_csv(row), "--apply")
+    assert code == 0 and "unchanged; conflict, not overwritten: pronouns" in out
+    quinn.refresh_from_db()
+    assert quinn.pronouns == "xe/xem"
 
 
 def test_a_row_for_a_client_of_another_therapist_is_rejected(agency, tmp_path, capsys):

@@ -621,6 +621,22 @@ def _client_new(therapist, values: dict) -> Client:
 def _apply_roster(plan: Plan, actor: Actor, batch: ImportBatch) -> list[trail.Entry]:
     entries = []
     identifiers = []
+    # Lock the clients to update, then ask again what they told Attune themselves: a client who
+    # saved their profile while the file was being planned keeps their word.
+    updating = [o for o in plan.outcomes if o.outcome == "update" and o.values]
+    if updating:
+        pks = [o.target.pk for o in updating]
+        list(Client.objects.select_for_update().filter(pk__in=pks).values_list("pk", flat=True))
+        told = client_told_fields(pks)
+        for outcome in updating:
+            late = [name for name in outcome.values if name in told.get(outcome.target.pk, ())]
+            for name in late:
+                del outcome.values[name]
+                outcome.fields.remove(name)
+                outcome.conflicts.append(name)
+                outcome.reason = CLIENT_TOLD
+            if not outcome.fields:
+                outcome.outcome = "unchanged"
     for outcome in plan.outcomes:
         if outcome.outcome == "create":
             client = _client_new(outcome.therapist, outcome.values)
@@ -855,6 +871,8 @@ def apply(
                     f"applied {batch.filename[:80]}: {plan.summary()}",
                 )
             )
+            batch.report = plan.report()  # as applied (a late conflict moves a field)
+            batch.save(update_fields=["report"])
             trail.record_many(entries)
     except IntegrityError as error:
         raise ImportRefused(
