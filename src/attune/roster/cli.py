@@ -125,8 +125,13 @@ def main(argv: list[str]) -> int:
                 pass
         print(f"attune import: {error}", file=sys.stderr)
         return EXIT_REJECTED if "rejected" in str(error) else EXIT_BAD_INPUT
-    _print_plan(result.plan, applied=result.applied, out=sys.stdout)
-    print(f"batch {result.batch.pk} recorded", file=sys.stdout)
+    try:
+        _print_plan(result.plan, applied=result.applied, out=sys.stdout)
+        print(f"batch {result.batch.pk} recorded", file=sys.stdout)
+    except BrokenPipeError:  # the output was piped to `head`; what was done is done
+        # As Python's documentation advises: the rest goes nowhere, with no error at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
     if result.plan.rejected and not result.applied:
         return EXIT_REJECTED
     return EXIT_OK
