@@ -55,7 +55,7 @@ def test_confirming_applies_the_file_and_forgets_its_content(agency):
     ).exists()
     # A second confirmation stores nothing twice.
     response = http.post(f"/roster/import/{batch.pk}/apply/", follow=True)
-    assert "applied already" in response.content.decode()
+    assert "it was applied already" in response.content.decode()
     assert ExternalIdentifier.objects.count() == 2
 
 

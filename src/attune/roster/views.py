@@ -81,7 +81,11 @@ def import_apply(request, batch_id: int):
     _require_leader(request)
     batch = get_object_or_404(ImportBatch, pk=batch_id)
     if batch.status != BatchStatus.PREVIEWED or not batch.content:
-        messages.error(request, "This file has been applied already; upload it again to re-check.")
+        messages.error(
+            request,
+            "This import has no file waiting to be applied (it was applied already, or read by "
+            "the command); upload the file again to check it anew.",
+        )
         return redirect("roster:batch", batch_id=batch.pk)
     form = ImportApplyForm(request.POST)
     form.is_valid()
