@@ -14,12 +14,15 @@ written is ignored: the index is then built in memory as before.
 
 from __future__ import annotations
 
-import _sre
 import hashlib
+import importlib
 import os
 import pickle
 import sys
 from pathlib import Path
+
+# The regex engine itself (no type stubs, hence imported by name).
+_sre = importlib.import_module("_sre")
 
 CACHE_ENV = "ATTUNE_LANGUAGE_CACHE_DIR"
 # Bump when the pickled layout changes.
@@ -53,8 +56,8 @@ def regex_state(pattern: str) -> tuple | None:
     simply do not cache the regex.
     """
     try:
-        from re import _compiler, _parser
-
+        _compiler = importlib.import_module("re._compiler")
+        _parser = importlib.import_module("re._parser")
         parsed = _parser.parse(pattern, 0)
         # Opcodes are int subclasses that refuse to pickle; the engine only needs the ints.
         code = [int(word) for word in _compiler._code(parsed, 0)]

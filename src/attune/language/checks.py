@@ -277,7 +277,7 @@ def _has_self_describe(question: Question) -> bool:
 
 
 def _declines(options: tuple[str, ...] | None) -> bool:
-    return bool(options) and PREFER_NOT.search("\x00".join(options)) is not None
+    return options is not None and PREFER_NOT.search("\x00".join(options)) is not None
 
 
 def check_gender_options(reading: _Reading) -> Check:

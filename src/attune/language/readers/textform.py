@@ -76,8 +76,8 @@ def _read_line(raw_line: str) -> tuple:
     box = _BOX_SPLIT.search(line)
     if box:
         label = _clean_label(line[: box.start()])
-        options = tuple(_split_options(line[box.start() :]))
-        return ("box", label, options, _MULTI.search(line) is not None)
+        answers = tuple(_split_options(line[box.start() :]))
+        return ("box", label, answers, _MULTI.search(line) is not None)
     match = _QUESTION_LINE.match(line)
     if match or line.endswith("?"):
         label = _clean_label(match.group("label") if match else line)
