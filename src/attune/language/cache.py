@@ -102,7 +102,7 @@ def store(name: str, value: object) -> None:
     import tempfile  # only a run that builds an index writes one
 
     try:
-        directory.mkdir(parents=True, exist_ok=True)
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
         handle, temporary = tempfile.mkstemp(dir=directory, prefix=".tmp-")
         try:
             with os.fdopen(handle, "wb") as sink:
