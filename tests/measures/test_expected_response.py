@@ -7,6 +7,8 @@ import pytest
 
 from attune.measures import expected_response as engine
 
+pytestmark = pytest.mark.pure
+
 PHQ9 = engine.SPECS["phq9"]
 CHECKIN = engine.SPECS["session-checkin"]
 

@@ -49,7 +49,7 @@ def test_a_client_who_does_not_improve_raises_not_on_track(agency):
     assert 1 <= len(found) <= 3 and all(rules == ["not_on_track"] for rules in found)
     signal = Signal.objects.order_by("raised_at", "pk").last()
     assert signal.kind == "rupture"
-    assert signal.reason_labels == "Not on track for this point in care"
+    assert signal.reason_labels == "Not on track"
     assert "PHQ-9" in signal.summary or "Patient Health" in signal.summary
     assert "started moderately severe (15–19)" in signal.summary
     facts = signal.facts["not_on_track"]

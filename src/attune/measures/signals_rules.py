@@ -51,7 +51,7 @@ REASON_LABELS = {
     DROP_FROM_BASELINE: "Lower than the client's usual",
     LOW_HUMILITY_ITEM: "Cultural-humility rating low",
     RELIABLE_DETERIORATION: "Reliably worse than at the start",
-    NOT_ON_TRACK: "Not on track for this point in care",
+    NOT_ON_TRACK: "Not on track",
 }
 
 # A later total within this many points of the client's usual (or above it) is "back to usual":
