@@ -71,6 +71,7 @@ def test_it_flags_a_planted_client_who_does_not_improve():
     stuck = [18, 19, 18, 19, 20, 19, 18]
     rows = engine.course(PHQ9, fitted, stuck)
     assert rows[0].expectation.score_number == 1 and not rows[0].off_track
+    assert rows[0].expectation.lower == rows[0].expectation.upper == 18  # the course starts here
     flagged = [row.score_number for row in rows if row.off_track]
     assert flagged and flagged[0] <= 4
     assert all(row.expectation.raises for row in rows[1:])

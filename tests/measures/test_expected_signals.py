@@ -130,5 +130,5 @@ def test_without_a_fit_the_page_shows_the_published_rule(agency):
     http.force_login(agency.therapist_a)
     html = http.get(f"/clients/{agency.client_a.pk}/measures/").content.decode()
     assert "the range is the published rule: a change of 6 points" in html
-    assert "a change of 2 points" in html  # the check-in: the agency's drop from the usual
+    assert "drop from the client's usual: 2 points either side" in html  # the check-in
     assert "better than expected" in html

@@ -374,6 +374,10 @@ def expectation(
     index = min(spec.band_of(intake), len(spec.band_labels) - 1)
     label = spec.band_labels[index]
     band = fitted.bands[index] if fitted is not None and index < len(fitted.bands) else None
+    if band is not None and band.fitted and band.median and score_number < 2:
+        # The intake is where the fitted course starts: a point, not a range.
+        value = spec.clip(intake)
+        return Expectation(1, value, value, value, AGENCY, label, spec.lower_is_better)
     if score_number >= 2 and band is not None and band.fitted and band.median:
         cell = min(score_number, len(band.median) + 1) - 2
         return Expectation(
