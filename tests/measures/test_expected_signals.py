@@ -50,7 +50,7 @@ def test_a_client_who_does_not_improve_raises_not_on_track(agency):
     signal = Signal.objects.order_by("raised_at", "pk").last()
     assert signal.kind == "rupture"
     assert signal.reason_labels == "Not on track"
-    assert "PHQ-9" in signal.summary or "Patient Health" in signal.summary
+    assert signal.summary.startswith("PHQ-9: 16 at score ")
     assert "started moderately severe (15–19)" in signal.summary
     facts = signal.facts["not_on_track"]
     assert facts["total"] == 16 and facts["upper"] < 16 and facts["score_number"] >= 2

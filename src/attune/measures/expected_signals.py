@@ -60,7 +60,8 @@ def not_on_track(
     if row is None or not row.off_track or not row.expectation.raises:
         return []
     expected = row.expectation
-    title = facts.instrument_title or spec.title
+    # The short name ("PHQ-9"): the long title's words do not fit a 360 px signals table.
+    title = spec.title
     side = "above" if spec.lower_is_better else "below"
     return [
         Finding(
