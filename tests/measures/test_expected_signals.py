@@ -114,7 +114,7 @@ def test_the_measures_page_shows_the_curve_and_band_with_a_table(agency):
     assert '<g class="expected" aria-hidden="true">' in html and "<polygon points=" in html
     assert "A shaded band shows the range expected" in html
     assert "<caption>Patient Health Questionnaire" in html or "each score beside what" in html
-    assert re.search(r'<th scope="row">[^<]+<span class="score-number">\(score 1\)', html)
+    assert re.search(r'<th scope="row"><bdi>[^<]+</bdi> <span class="score-number">\(score 1\)', html)
     assert "first score (the starting point)" in html
     assert "not on track: worse than expected" in html
     assert "From this agency's own history of clients who started moderately severe" in html
