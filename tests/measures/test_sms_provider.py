@@ -327,6 +327,7 @@ def test_an_inbound_text_without_a_valid_signature_changes_nothing(twilio, texti
 def test_a_text_due_in_quiet_hours_waits_for_their_end(
     twilio, texting_client, settings, django_capture_on_commit_callbacks
 ):
+    sent = send(texting_client, django_capture_on_commit_callbacks)  # whatever the hour now
     settings.ATTUNE_SMS_QUIET_HOURS = "21:00-08:00"
     settings.TIME_ZONE = "America/Chicago"
     night = datetime(2026, 3, 2, 4, 30, tzinfo=UTC)  # 22:30 in Chicago
@@ -334,7 +335,6 @@ def test_a_text_due_in_quiet_hours_waits_for_their_end(
     assert end == datetime(2026, 3, 2, 14, 0, tzinfo=UTC)  # 08:00 the next morning
     assert quiet_until(datetime(2026, 3, 2, 18, 0, tzinfo=UTC)) is None  # noon
 
-    sent = send(texting_client, django_capture_on_commit_callbacks)
     delivery = the_delivery(sent)
     MessageDelivery.objects.filter(pk=delivery.pk).update(state="pending", provider_sid=None)
     MessageDelivery.objects.filter(pk=delivery.pk).update(body="words")
