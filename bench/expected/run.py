@@ -3,8 +3,10 @@
 Builds 250,000 synthetic clients with 1.75 million session check-ins between them (seven on
 average, from one to thirteen each) and, beside them, a PHQ-9 and a GAD-7 history of the same
 clients at one score in two check-ins, then times ``expected_response.fit`` for each instrument:
-the work the nightly fit does after reading the rows.  Reading the rows from the database is not
-timed here.  No database, no Django.
+the work the nightly fit does after reading the rows.  Then times the alert-equity statistics
+(``equity.alert_stats``) on the same 1.75 million check-ins: eight self-identified groups (one
+client in ten in two), three signal kinds against three outcomes, nine reports.  Reading the rows
+from the database is not timed here.  No database, no Django.
 
 Usage: .venv/bin/python bench/expected/run.py [--clients 250000] [--checkins 1750000] [--repeat 3]
 Prints one JSON line and appends it to bench/results/expected.jsonl.
@@ -24,6 +26,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
 
+from attune.equity import alert_stats  # noqa: E402
 from attune.measures import expected_response as engine  # noqa: E402
 
 
@@ -78,6 +81,28 @@ def main() -> None:
             result = engine.fit(engine.SPECS[name], *arrays)
             timings[name].append(time.perf_counter() - started)
             fitted_bands[name] = f"{sum(b.fitted for b in result.bands)}/{len(result.bands)}"
+    equity_times = []
+    rows = int(per_client.sum())
+    client_of_row = np.repeat(np.arange(arguments.clients), per_client)
+    group_of_client = rng.integers(0, 8, arguments.clients)
+    second = rng.random(arguments.clients) < 0.1
+    second_group = (group_of_client + 1 + rng.integers(0, 7, arguments.clients)) % 8
+    names = [f"group {index}" for index in range(8)]
+    both = second[client_of_row]
+    codes = np.concatenate((group_of_client[client_of_row], second_group[client_of_row][both]))
+    signals = []
+    for kind in range(3):
+        fired = rng.random(rows) < 0.04 + 0.02 * kind
+        for outcome_rate in (0.05, 0.1, 0.2):
+            followed = rng.random(rows) < outcome_rate
+            signals.append(
+                (np.concatenate((fired, fired[both])), np.concatenate((followed, followed[both])))
+            )
+    for _ in range(arguments.repeat):
+        started = time.perf_counter()
+        for fired, followed in signals:
+            alert_stats.alert_equity(alert_stats.tally_arrays(codes, fired, followed, names))
+        equity_times.append(time.perf_counter() - started)
     line = {
         "bench": "expected-response fit (engine only)",
         "clients": arguments.clients,
@@ -86,6 +111,7 @@ def main() -> None:
         "median_seconds": {name: round(float(np.median(t)), 3) for name, t in timings.items()},
         "total_best_seconds": round(sum(min(times) for times in timings.values()), 3),
         "fitted_bands": fitted_bands,
+        "alert_equity_nine_reports_best_seconds": round(min(equity_times), 3),
         "numpy": np.__version__,
         "python": platform.python_version(),
         "cpus": os.cpu_count(),

@@ -18,6 +18,7 @@ from attune.equity.alert_stats import (
     alert_equity,
     plain_finding,
     reference_group,
+    tally_arrays,
     tally_by_group,
 )
 
@@ -82,6 +83,17 @@ def test_tallies_do_not_depend_on_the_order_of_check_ins(records):
     assert counted(records) == counted(shuffled)
     total = sum((tally for tally in counted(records).values()), AlertTally())
     assert total.checkins == len(records)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from("ABC"), st.booleans(), st.booleans()), max_size=200))
+def test_the_array_tally_agrees_with_the_plain_one(records):
+    names = ["A", "B", "C"]
+    expected = tally_by_group(*zip(*records, strict=True)) if records else {}
+    codes = [names.index(group) for group, _, _ in records]
+    fired = [did for _, did, _ in records]
+    outcome = [followed for _, _, followed in records]
+    assert tally_arrays(codes, fired, outcome, names) == expected
 
 
 def test_a_client_in_several_groups_counts_in_each_once():

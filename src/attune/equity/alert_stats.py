@@ -95,6 +95,39 @@ def tally_by_group(
     return {name: AlertTally(*row) for name, row in counts.items()}
 
 
+def tally_arrays(
+    group_codes: Sequence[int], fired: Sequence[bool], outcome: Sequence[bool], names: Sequence[str]
+) -> dict[str, AlertTally]:
+    """Count check-ins by group from arrays (NumPy), for agency-scale histories.
+
+    ``group_codes[i]`` indexes ``names``; a client in several groups has one row per group
+    (a code below 0: in no group).  Gives the same tallies as ``tally_by_group``.
+    """
+    import numpy as np
+
+    codes = np.asarray(group_codes, dtype=np.int64)
+    did_fire = np.asarray(fired, dtype=bool)
+    followed = np.asarray(outcome, dtype=bool)
+    if not codes.shape == did_fire.shape == followed.shape:
+        raise ValueError("group_codes, fired and outcome must have the same length")
+    keep = codes >= 0
+    codes, did_fire, followed = codes[keep], did_fire[keep], followed[keep]
+    if codes.size and codes.max() >= len(names):
+        raise ValueError("a group code has no name")
+    size = len(names)
+    columns = (
+        np.bincount(codes, minlength=size),
+        np.bincount(codes, weights=did_fire, minlength=size),
+        np.bincount(codes, weights=followed, minlength=size),
+        np.bincount(codes, weights=did_fire & followed, minlength=size),
+    )
+    return {
+        name: AlertTally(*(int(column[index]) for column in columns))
+        for index, name in enumerate(names)
+        if columns[0][index]
+    }
+
+
 @dataclass(frozen=True)
 class MeasureCell:
     """One measure for one group: its estimate and interval, or suppressed."""
