@@ -104,6 +104,28 @@ def test_the_command_fits_and_says_what_fell_back(agency, capsys):
     assert "phq9: 0 clients, 0 scores; 0 intake bands fitted, 5 on the published" in out
 
 
+def test_the_command_can_queue_the_fit_for_the_worker(agency, capsys):
+    from django_tasks_db.models import DBTaskResult
+
+    assert main(["fit-expected", "--queue"]) == 0
+    assert "queued for the task worker" in capsys.readouterr().out
+    queued = DBTaskResult.objects.get()
+    assert queued.task_path == "attune.measures.fits.fit_expected_response"
+    assert not ExpectedResponseFit.objects.exists()  # the worker fits, not the command
+
+
+def test_a_stored_fit_holds_counts_and_quantiles_only(agency):
+    for value in (9, 8, 7):
+        answered_checkin(agency.client_a, value)
+    answered_checkin(agency.client_b, 6)
+    stored = latest_fit() or ExpectedResponseFit.objects.get(version=fit_expected_response.call())
+    for entry in stored.parameters["instruments"].values():
+        assert set(entry) == {"instrument", "clients", "scores", "settings", "bands"}
+        for band in entry["bands"]:
+            assert set(band) == {"label", "clients", "scores", "fitted", "lower", "median", "upper"}
+    assert stored.parameters["instruments"]["session-checkin"]["clients"] == 2
+
+
 def test_the_measures_page_shows_the_curve_and_band_with_a_table(agency):
     store_fit()
     for value in (2, 2, 2, 2):
@@ -114,7 +136,9 @@ def test_the_measures_page_shows_the_curve_and_band_with_a_table(agency):
     assert '<g class="expected" aria-hidden="true">' in html and "<polygon points=" in html
     assert "A shaded band shows the range expected" in html
     assert "<caption>Patient Health Questionnaire" in html or "each score beside what" in html
-    assert re.search(r'<th scope="row"><bdi>[^<]+</bdi> <span class="score-number">\(score 1\)', html)
+    assert re.search(
+        r'<th scope="row"><bdi>[^<]+</bdi> <span class="score-number">\(score 1\)', html
+    )
     assert "first score (the starting point)" in html
     assert "not on track: worse than expected" in html
     assert "From this agency's own history of clients who started moderately severe" in html
