@@ -14,6 +14,7 @@ TOOLS = {
     "lint": "attune.language.cli",
     "equity": "attune.equity.cli",
     "measures": "attune.measures.cli",
+    "import": "attune.roster.cli",
 }
 
 

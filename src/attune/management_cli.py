@@ -39,6 +39,9 @@ USAGE = """usage: attune COMMAND ...
   lint ...            audit the language of forms, materials and notes
   equity report ...   equity analytics
   measures ...        score and import measures
+  import roster|schedule FILE.csv --as LEADER [--apply]
+                      bring clients or sessions in from a clinic's CSV file (a dry run
+                      unless --apply)
 """
 
 
