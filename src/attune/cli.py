@@ -15,6 +15,7 @@ TOOLS = {
     "equity": "attune.equity.cli",
     "measures": "attune.measures.cli",
     "email": "attune.measures.bounces_cli",
+    "import": "attune.roster.cli",
 }
 
 

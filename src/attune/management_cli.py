@@ -41,6 +41,9 @@ USAGE = """usage: attune COMMAND ...
   measures ...        score and import measures
   email bounces --maildir DIR | --mbox FILE
                       record the check-in emails that bounced (docs/messaging.md)
+  import roster|schedule FILE.csv --as LEADER [--apply]
+                      bring clients or sessions in from a clinic's CSV file (a dry run
+                      unless --apply)
 """
 
 

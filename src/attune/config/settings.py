@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "attune.community",
     "attune.organisation",
     "attune.equity",
+    "attune.roster",
     "attune.demo",
 ]
 
@@ -197,6 +198,8 @@ ATTUNE_DEMO = envbool("ATTUNE_DEMO", False)
 ATTUNE_BREAK_GLASS_MINUTES = envint("ATTUNE_BREAK_GLASS_MINUTES", 60)
 ATTUNE_MAX_BODY_BYTES = envint("ATTUNE_MAX_BODY_BYTES", 2 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = ATTUNE_MAX_BODY_BYTES
+# The most rows one roster or schedule file may hold (attune import; docs/integration.md).
+ATTUNE_IMPORT_MAX_ROWS = envint("ATTUNE_IMPORT_MAX_ROWS", 5000)
 
 # Lockout: tiers by username and address together, so nobody elsewhere can lock a colleague out,
 # and every lock ends by itself (attune.access.lockout.cooloff).

@@ -531,3 +531,26 @@ def delivery_reason(error_code: str, attempts: int = 0) -> str:
     if attempts > 1:
         return "the provider could not be reached after several tries"
     return "no reason given"
+
+
+class ExpectedResponseFit(models.Model):
+    """One fit of the expected-response model on the agency's history (docs/expected-response.md).
+
+    Versioned: every fit is a new row and the latest version is the one in use.  It keeps only
+    sample sizes and quantiles of change, never a client, a score of one person or a therapist.
+    """
+
+    version = models.PositiveIntegerField(unique=True)
+    fitted_at = models.DateTimeField()
+    model = models.CharField(max_length=60)
+    # {"phq9": {"clients": n, "scores": n, "fitted_bands": n}, …}
+    sample_sizes = models.JSONField(default=dict)
+    # {"instruments": {"phq9": InstrumentFit.as_json(), …}}
+    parameters = models.JSONField(default=dict)
+    seconds = models.FloatField(default=0.0)
+
+    class Meta:
+        ordering = ["-version"]
+
+    def __str__(self) -> str:
+        return f"expected-response fit {self.version} ({self.fitted_at:%Y-%m-%d %H:%M})"

@@ -2,7 +2,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("measures", "0006_message_delivery")]
+    dependencies = [("measures", "0007_expected_response_fit")]
 
     operations = [
         migrations.AddField(
