@@ -348,6 +348,36 @@ def test_a_text_due_in_quiet_hours_waits_for_their_end(
     assert len(twilio.received) == 1
 
 
+def test_a_text_waits_for_morning_where_the_client_lives(
+    twilio, texting_client, settings, django_capture_on_commit_callbacks
+):
+    sent = send(texting_client, django_capture_on_commit_callbacks)  # whatever the hour now
+    settings.ATTUNE_SMS_QUIET_HOURS = "21:00-08:00"
+    settings.TIME_ZONE = "America/Chicago"
+    afternoon_in_chicago = datetime(2026, 3, 2, 21, 30, tzinfo=UTC)  # 22:30 in Madrid
+    texting_client.time_zone = "Europe/Madrid"
+    texting_client.save(update_fields=["time_zone"])
+    delivery = the_delivery(sent)
+    MessageDelivery.objects.filter(pk=delivery.pk).update(
+        state="pending", provider_sid=None, body="words"
+    )
+    twilio.received.clear()
+    assert (
+        delivery_services.sms_attempt(delivery_id=delivery.pk, now=afternoon_in_chicago)
+        == "deferred"
+    )
+    assert twilio.received == []
+    (task,) = DBTaskResult.objects.filter(task_path=SEND_TEXT)
+    assert task.run_after == datetime(2026, 3, 3, 7, 0, tzinfo=UTC)  # 08:00 in Madrid
+    texting_client.time_zone = ""  # the agency's zone: an afternoon, so it goes at once
+    texting_client.save(update_fields=["time_zone"])
+    DBTaskResult.objects.all().delete()
+    assert (
+        delivery_services.sms_attempt(delivery_id=delivery.pk, now=afternoon_in_chicago) == "sent"
+    )
+    assert len(twilio.received) == 1
+
+
 def test_quiet_hours_within_one_day(settings):
     settings.ATTUNE_SMS_QUIET_HOURS = "12:00-13:00"
     settings.TIME_ZONE = "UTC"

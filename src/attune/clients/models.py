@@ -53,6 +53,9 @@ class Client(models.Model):
     # Set when the client texted STOP (or its like) back: no text goes to them until START.
     sms_opted_out_at = models.DateTimeField(null=True, blank=True)
     sms_opt_out_source = models.CharField(max_length=40, blank=True)
+    # Where the client lives, as an IANA name ("America/Chicago"), for the quiet hours of texts;
+    # blank: the phone number's zone when it has only one, else the agency's (clients.time_zones).
+    time_zone = models.CharField(max_length=64, blank=True)
     # A BCP-47 tag such as "es" or "zh-Hant"; plain so the equity reports can count it.
     preferred_language = models.CharField(max_length=35, blank=True)
     # The language the client chose for Attune's own pages (one of settings.CLIENT_LANGUAGES).

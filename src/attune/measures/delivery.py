@@ -30,6 +30,7 @@ from attune.access.models import TrailAction
 from attune.clients.language import agency_name
 from attune.clients.models import Client, ContactConsent
 from attune.clients.phone_index import phone_indexes
+from attune.clients.time_zones import client_time_zone
 from attune.measures.models import (
     DELIVERY_RANK,
     NO_PROVIDER,
@@ -164,7 +165,7 @@ def sms_attempt(*, delivery_id: int, now: datetime | None = None) -> str:
         delivery.save(update_fields=["state", "body", "updated_at"])
         _trail_delivery(delivery, client.pk, f"not sent ({delivery.state})")
         return "opted_out" if delivery.state == DeliveryState.OPTED_OUT else "failed"
-    until = quiet_until(now)
+    until = quiet_until(now, client_time_zone(client))
     if until is not None:
         _schedule(delivery.pk, until)
         return "deferred"

@@ -65,17 +65,18 @@ def quiet_hours() -> tuple[time, time] | None:
     return start, end
 
 
-def quiet_until(now: datetime) -> datetime | None:
+def quiet_until(now: datetime, zone: ZoneInfo | None = None) -> datetime | None:
     """Return when the quiet hours around ``now`` end, or None when ``now`` is not in them.
 
-    The hours are read in the agency's time zone (``ATTUNE_TIME_ZONE``); a span that crosses
-    midnight (21:00-08:00) ends on the next morning when it is evening.
+    The hours are read in ``zone``, the client's (``clients.time_zones.client_time_zone``),
+    or the agency's (``ATTUNE_TIME_ZONE``) when none is given; a span that crosses midnight
+    (21:00-08:00) ends on the next morning when it is evening.
     """
     hours = quiet_hours()
     if hours is None:
         return None
     start, end = hours
-    zone = ZoneInfo(settings.TIME_ZONE)
+    zone = zone or ZoneInfo(settings.TIME_ZONE)
     local = now.astimezone(zone)
     clock = local.time()
     if start == end:
