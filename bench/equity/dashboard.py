@@ -81,6 +81,8 @@ PLANTED = {
 
 def _django(database_url: str) -> None:
     os.environ["DATABASE_URL"] = database_url
+    # seed.json, the EXPLAIN and the exported file go beside VAR, absent in a fresh clone.
+    VAR.parent.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("ATTUNE_VAR_DIR", str(VAR))
     os.environ.setdefault("ATTUNE_AUTOGENERATE_SECRETS", "true")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "attune.config.settings")
