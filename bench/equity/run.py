@@ -162,12 +162,15 @@ def _round(arguments: argparse.Namespace, episodes: Path) -> dict[str, object]:
         name = "aequitas_bare" if bare else "aequitas_significance"
         comparisons = float(peer["comparisons_seconds"])  # type: ignore[arg-type]
         ratio = float(ours["median_wall_s"]) / comparisons  # type: ignore[arg-type]
+        comparisons_cpu = float(peer["comparisons_cpu_seconds"])  # type: ignore[arg-type]
+        cpu_ratio = float(ours["median_cpu_s"]) / comparisons_cpu  # type: ignore[arg-type]
         result[name] = peer
         result[f"attune_over_{name}_comparisons"] = round(ratio, 3)
+        result[f"attune_over_{name}_comparisons_cpu"] = round(cpu_ratio, 3)
         print(
             f"{name}: process wall {peer['wall_s']} s, its comparisons alone "
-            f"{comparisons} s, peak {peer['peak_mib']} MiB; attune whole process / "
-            f"its comparisons = {ratio:.3f}"
+            f"{comparisons} s ({comparisons_cpu} s cpu), peak {peer['peak_mib']} MiB; "
+            f"attune whole process / its comparisons = {ratio:.3f} wall, {cpu_ratio:.3f} cpu"
         )
     result["load_average_after"] = os.getloadavg()
     return result
@@ -230,9 +233,13 @@ def main() -> int:
     walls = [float(r["attune"]["median_wall_s"]) for r in rounds]  # type: ignore[index]
     print(f"attune median wall per round: {', '.join(f'{w:.3f}' for w in walls)} s")
     for name in ("aequitas_bare", "aequitas_significance"):
-        ratios = [r[f"attune_over_{name}_comparisons"] for r in rounds if name in r]
-        if ratios:
-            print(f"attune / {name} comparisons, per round: {', '.join(map(str, ratios))}")
+        for unit in ("", "_cpu"):
+            ratios = [r[f"attune_over_{name}_comparisons{unit}"] for r in rounds if name in r]
+            if ratios:
+                print(
+                    f"attune / {name} comparisons{unit or ' (wall)'}, per round: "
+                    f"{', '.join(map(str, ratios))}"
+                )
     DATA.mkdir(parents=True, exist_ok=True)
     (DATA / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     return 0
