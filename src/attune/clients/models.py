@@ -44,6 +44,9 @@ class Client(models.Model):
     legal_name = EncryptedNameField(blank=True)
     email = EncryptedTextField(blank=True)
     phone = EncryptedTextField(blank=True)
+    # A keyed hash of the phone in E.164, to find a client by number (clients.phone_index);
+    # kept in step with ``phone`` by ``save``.
+    phone_index = models.CharField(max_length=64, blank=True, db_index=True)
     contact_consent = models.CharField(
         max_length=10, choices=ContactConsent.choices, default=ContactConsent.NONE
     )
@@ -82,6 +85,16 @@ class Client(models.Model):
 
     def __str__(self) -> str:
         return self.case_code
+
+    def save(self, *args, **kwargs):
+        from attune.clients.phone_index import phone_index
+
+        if "phone" not in self.get_deferred_fields():
+            self.phone_index = phone_index(self.phone)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "phone" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "phone_index"}
+        super().save(*args, **kwargs)
 
     @property
     def needs_interpreter(self) -> bool:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("attune.community.urls")),
     path("", include("attune.organisation.urls")),
     path("", include("attune.equity.urls")),
+    path("roster/", include("attune.roster.urls")),
     path("healthz", access_views.healthz, name="healthz"),
 ]
 

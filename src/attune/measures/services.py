@@ -27,6 +27,7 @@ from attune.clients.models import Client, ClientLink
 from attune.measures import signals_rules
 from attune.measures.bundled import load_bundled_instrument
 from attune.measures.errors import InstrumentError, MeasuresError
+from attune.measures.expected_signals import not_on_track
 from attune.measures.fhir_export import questionnaire_from_instrument
 from attune.measures.fhir_import import load_questionnaire_json
 from attune.measures.goals import GOALS_CHECKIN, checked_goals, stored_goals_checkin
@@ -621,6 +622,7 @@ def _signals_store(
         instrument_title=response.instrument.title,
     )
     findings = signals_rules.evaluate(facts, previous, rule_settings())
+    findings += not_on_track(facts, previous, rule_settings())  # expected_signals
     raised = [
         Signal(
             client_id=response.client_id,
