@@ -19,7 +19,7 @@ import json
 import logging
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.ipv6 import clean_ipv6_address
 
@@ -140,6 +140,20 @@ def record_many(entries: list[Entry]) -> list[AccessEvent]:
     return events
 
 
+def _write_seals(chained: list[AccessEvent]) -> None:
+    """Give each entry its number and hashes: one prepared UPDATE run for the whole batch.
+
+    (``bulk_update`` builds one CASE expression per field over the whole batch, which costs
+    PostgreSQL more to plan than the rows cost to write.)
+    """
+    table = connection.ops.quote_name(AccessEvent._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET seq = %s, prev_hash = %s, entry_hash = %s WHERE id = %s",  # noqa: S608 - the table's own name
+            [(event.seq, event.prev_hash, event.entry_hash, event.pk) for event in chained],
+        )
+
+
 class UnsealableEntry(Exception):
     """An entry waiting for its seal no longer matches its own hash: it was changed."""
 
@@ -178,7 +192,7 @@ def seal(*, batch_size: int = SEAL_BATCH) -> int:
                     AccessEvent(pk=row["pk"], seq=seq, prev_hash=prev_hash, entry_hash=digest)
                 )
                 prev_hash = digest
-            AccessEvent.objects.bulk_update(chained, ["seq", "prev_hash", "entry_hash"])
+            _write_seals(chained)
             TrailHead.objects.filter(pk=1).update(seq=seq, entry_hash=prev_hash)
             sealed += len(chained)
         if len(pending) < batch_size:
