@@ -154,7 +154,7 @@ def test_the_trail_of_a_submission_is_written_together_and_chained(agency):
 
     answer(send_checkin(agency.client_a), session_answers(1))
     trail.seal()
-    entries = list(AccessEvent.objects.order_by("-seq")[:2])
+    entries = list(AccessEvent.objects.order_by("-id")[:2])
     assert [entry.object_type for entry in entries] == ["signal", "measure_response"]
     assert entries[0].detail == "rupture: low_session_total, low_humility_item"
     assert len({entry.at for entry in entries}) == 1
