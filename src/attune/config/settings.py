@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "attune.access",
     "attune.clients",
+    "attune.relationships",
     "attune.supervision",
     "attune.measures",
     "attune.care",

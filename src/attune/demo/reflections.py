@@ -14,6 +14,7 @@ from attune.access.actor import Actor
 from attune.access.models import Role, StaffUser
 from attune.care import services
 from attune.care.models import Reflection, ReflectionTag
+from attune.relationships.queries import current_pairs
 
 ENTRIES = (
     {
@@ -72,8 +73,6 @@ ENTRIES = (
 @transaction.atomic
 def seed_reflections() -> int:
     """Give the first supervised demo therapist a few entries; return how many were written."""
-    from attune.supervision.queries import current_pairs
-
     supervisors = StaffUser.objects.filter(role=Role.SUPERVISOR, is_active=True).order_by("id")
     pair = next((p for s in supervisors for p in current_pairs(s).order_by("id")[:1]), None)
     if pair is None:

@@ -7,7 +7,8 @@ from django.http import Http404
 from attune.access import trail
 from attune.access.actor import Actor
 from attune.access.models import TrailAction
-from attune.supervision.models import SupervisionMeeting, SupervisionPair
+from attune.relationships.models import SupervisionPair
+from attune.supervision.models import SupervisionMeeting
 
 
 def _viewed(actor: Actor, object_type: str, ref: int) -> None:
