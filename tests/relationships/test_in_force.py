@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_in_force_counts_the_first_and_last_day_and_open_ended_pairs(agency):
-    pair = SupervisionPair.objects.filter(supervisee=agency.therapist).first()
+    pair = SupervisionPair.objects.filter(supervisee=agency.therapist_a).first()
     pair.starts_on, pair.ends_on = date(2026, 3, 1), date(2026, 3, 31)
     pair.save()
     in_force = SupervisionPair.objects.in_force
