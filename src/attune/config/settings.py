@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "attune.access",
     "attune.clients",
     "attune.relationships",
+    "attune.agency",
     "attune.supervision",
     "attune.measures",
     "attune.care",
