@@ -9,7 +9,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from attune.access.actor import Actor
-from attune.access.refusals import refused_client_id
 from attune.care import queries as care_queries
 from attune.clients import link_pages, queries, services
 from attune.clients.client_views import identity_suggestions
@@ -24,6 +23,7 @@ from attune.clients.identity_display import author_of, formulation_rows, identit
 from attune.clients.identity_forms import CulturalFormulationForm, SelfIdentificationForm
 from attune.clients.language_names import editable_name
 from attune.clients.models import LinkPurpose
+from attune.clients.queries import refused_client_id
 from attune.clients.services import CLIENT_FIELDS
 from attune.measures.queries import client_comments, open_signal_counts
 

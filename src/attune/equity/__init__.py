@@ -38,7 +38,7 @@ _EXPORTS = {
     "render_json": "attune.equity.render",
     "render_csv": "attune.equity.render",
     "render_html": "attune.equity.render",
-    "render_pdf": "attune.equity.render",
+    "render_pdf": "attune.pdf",
 }
 
 __all__ = sorted(_EXPORTS)

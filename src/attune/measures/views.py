@@ -11,9 +11,8 @@ from django.views.decorators.http import require_POST
 
 from attune.access.actor import Actor
 from attune.access.navigation import redirect_back
-from attune.access.refusals import refused_client_id
 from attune.clients import queries as client_queries
-from attune.clients.queries import shared_name_codes
+from attune.clients.queries import refused_client_id, shared_name_codes
 from attune.measures import queries, services
 from attune.measures.forms import (
     AcceptInstrumentForm,

@@ -18,9 +18,10 @@ from attune.access import trail
 from attune.access.actor import Actor
 from attune.access.models import TrailAction
 from attune.access.policy import client_summary_scope, repair_scope
-from attune.access.refusals import refused_client_id, refused_for
+from attune.access.refusals import refused_for
 from attune.care.models import RepairLog, RepairStatus
 from attune.clients.models import Client
+from attune.clients.queries import refused_client_id
 
 # A later check-in within this many points of the baseline (or above it) is "back to baseline":
 # totals are means of 0-10 ratings, and half a point is one rating in eight four points lower.
