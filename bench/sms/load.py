@@ -5,7 +5,7 @@ texts, each with a check-in (bulk-loaded: link hashes only).  A local server ans
 Messages API does (``tests/measures/fake_twilio.py``) takes each request after ``--latency``
 seconds and, by chance, answers 500 (8 %), 429 (4 %) or nothing before the client's timeout
 (2 %; the late answer creates no message).  Every invitation is sent as on commit
-(``tasks.deliver_invitation``), through the real ``twilio`` library; the passing failures are
+(``invitations.deliver_invitation``), through the real ``twilio`` library; the passing failures are
 retried by the real worker (``db_worker --batch``, the retry delay set to 0 so they are due at
 once).  Then the provider's reports arrive for every message, shuffled, each one twice, "sent"
 after "delivered" for some, one in ten "undelivered".
@@ -67,7 +67,7 @@ def main() -> None:
     from attune.access.models import Role, StaffUser
     from attune.clients.models import Client, ClientLink
     from attune.measures import delivery as delivery_services
-    from attune.measures import services, tasks
+    from attune.measures import invitations, services
     from attune.measures.models import CheckIn, MessageDelivery
 
     call_command("migrate", verbosity=0)
@@ -145,7 +145,7 @@ def main() -> None:
     started = time.perf_counter()
     outcomes = collections.Counter()
     for (checkin_id, client_id, expires_at), token in zip(checkins, tokens, strict=True):
-        sent = tasks.deliver_invitation(
+        sent = invitations.deliver_invitation(
             client_id=client_id,
             url=f"https://attune.example.org/c/{token}/",
             expires_at=expires_at,

@@ -151,7 +151,7 @@ def test_the_invitation_names_the_agency_its_contact_and_crisis_help(agency, set
     settings.ATTUNE_AGENCY_NAME = "Riverside Counselling"
     settings.ATTUNE_AGENCY_CONTACT = "Front desk 555-0100"
     settings.ATTUNE_CRISIS_CONTACT = "Crisis line 988"
-    from attune.measures.tasks import deliver_invitation
+    from attune.measures.invitations import deliver_invitation
 
     mail.outbox.clear()
     client = agency.client_a  # prefers Spanish

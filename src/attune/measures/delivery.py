@@ -29,8 +29,9 @@ from attune.access.actor import Actor
 from attune.access.models import TrailAction
 from attune.clients.language import agency_name
 from attune.clients.models import Client, ContactConsent
+from attune.measures.contact import invitation_language
 from attune.measures.models import DELIVERY_RANK, NO_PROVIDER, DeliveryState, MessageDelivery
-from attune.measures.sms import SmsRefused, SmsTransientError, e164, quiet_until
+from attune.measures.sms import SmsRefused, SmsTransientError, e164, quiet_until, sms_backend
 
 logger = logging.getLogger(__name__)
 
@@ -134,8 +135,6 @@ def sms_attempt(*, delivery_id: int, now: datetime | None = None) -> str:
     "nothing" (gone, already sent or given up), "opted_out", "deferred" (quiet hours),
     "retry" (a passing failure: the worker tries again later), "failed" or "sent".
     """
-    from attune.measures.tasks import sms_backend
-
     now = now or timezone.now()
     delivery = (
         MessageDelivery.objects.select_for_update()
@@ -307,8 +306,6 @@ def sms_inbound(*, from_number: str, text: str, now: datetime | None = None) -> 
     every client with that number; START undoes it; HELP answers with the agency's name and
     contact in the client's language.  Unknown numbers and other words change nothing.
     """
-    from attune.measures.tasks import invitation_language
-
     now = now or timezone.now()
     word = keyword_of(text)
     if word not in STOP_WORDS | START_WORDS | HELP_WORDS:
