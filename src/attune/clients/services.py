@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from attune.access import anonymous, trail
 from attune.access.actor import Actor
-from attune.access.models import BreakGlassGrant, TrailAction
+from attune.access.models import AccessEvent, BreakGlassGrant, TrailAction
 from attune.clients import link_pages
 from attune.clients.models import (
     Client,
@@ -165,8 +165,6 @@ def link_open(*, actor: Actor, token: str) -> ClientLink:
     Every refusal looks the same to the visitor, whatever the reason.  The refusal is raised
     only after its trail entry is committed.
     """
-    from attune.access.models import AccessEvent
-
     with transaction.atomic():
         since = timezone.now() - timedelta(minutes=1)
         opened = AccessEvent.objects.filter(

@@ -27,8 +27,8 @@ from attune.equity.dashboard_figures import (
     last_failure,
     latest_figures,
     pending_refresh,
-    request_refresh,
 )
+from attune.equity.dashboard_refresh import request_refresh
 from attune.equity.database import ATTRIBUTES, QUARTER
 from attune.equity.labels import ATTRIBUTE_LABELS, NOT_SHARED, WORDING, attribute_label
 from attune.equity.metrics import METRICS, METRICS_BY_NAME

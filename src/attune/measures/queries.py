@@ -19,6 +19,7 @@ from attune.clients import queries as client_queries
 from attune.clients.models import Client
 from attune.measures import signals_rules
 from attune.measures.errors import MeasuresError
+from attune.measures.fhir_export import collection_bundle, total_concept, total_observation
 from attune.measures.models import (
     CheckIn,
     CheckInSchedule,
@@ -36,7 +37,8 @@ from attune.measures.parsed_instruments import (
     goals_instrument,
     instrument_of,
 )
-from attune.measures.scoring import reliable_change
+from attune.measures.responses import build_questionnaire_response, normalise_answers
+from attune.measures.scoring import reliable_change, score
 
 TREND_LENGTH = 8
 # Open alerts: still on the therapist's pages.  Every count of alerts (Today, the caseload, the
@@ -404,10 +406,6 @@ def client_fhir_bundle(*, actor: Actor, client: Client) -> dict:
     ``dataAbsentReason`` and no value. The bundle is validated with fhir.resources and the
     export is recorded in the trail.
     """
-    from attune.measures.fhir_export import collection_bundle, total_concept, total_observation
-    from attune.measures.responses import build_questionnaire_response, normalise_answers
-    from attune.measures.scoring import score
-
     patient_reference = {
         "identifier": {"system": "urn:attune:case-code", "value": client.case_code}
     }

@@ -76,7 +76,7 @@ def trend_chart(series: queries.Series, comments: dict[int, str] | None = None) 
     has_comments = any(point["comment"] for point in points)
     threshold = None
     if series.name == services.SESSION_CHECKIN:
-        value = services.rule_settings().session_total_below
+        value = queries.rule_settings().session_total_below
         threshold = {"value": value, "y": y_of(value)}
     return {
         "series": series,

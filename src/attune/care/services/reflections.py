@@ -22,6 +22,7 @@ from attune.care.models import (
 )
 from attune.care.models.reflections import PROMPT_CODES
 from attune.clients.models import Client
+from attune.relationships.models import SupervisionPair
 
 
 class ReflectionError(ValueError):
@@ -140,8 +141,6 @@ def reflection_edit(
 
 def current_supervisors(author: StaffUser) -> list[StaffUser]:
     """Return the supervisors ``author`` has today, by name."""
-    from attune.relationships.models import SupervisionPair
-
     pairs = SupervisionPair.objects.in_force().filter(supervisee=author, supervisor__is_active=True)
     return list(
         StaffUser.objects.filter(pk__in=pairs.values("supervisor_id")).order_by(

@@ -5,6 +5,7 @@ instruments (``attune.measures.parsed_instruments``) and the check-in follow-ups
 (``attune.measures.followups``) are re-exported for callers that know them as services.
 """
 
+from attune.measures.errors import InstrumentError, MeasuresError
 from attune.measures.followups import checkin_expire, checkin_remind, checkin_reminders_due
 from attune.measures.parsed_instruments import (
     SESSION_CHECKIN,
@@ -58,7 +59,9 @@ __all__ = [
     "SCHEDULE_CHANGES",
     "SESSION_CHECKIN",
     "DraftConflict",
+    "InstrumentError",
     "InstrumentNotReady",
+    "MeasuresError",
     "ScheduleError",
     "SentCheckIn",
     "SignalStateError",

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Count, OuterRef, Q, Subquery
 
-from attune.access.models import Role, StaffUser
+from attune.access import trail
+from attune.access.models import Role, StaffUser, TrailAction
 from attune.relationships.models import SupervisionPair
 from attune.relationships.queries import current_pairs, supervisee_ids
 
@@ -30,9 +31,6 @@ def in_force(pair, day=None) -> bool:
 
 def pairs_for_leader(*, actor):
     """Return every pair, current ones first, with both people, for the leader's page."""
-    from attune.access import trail
-    from attune.access.models import TrailAction
-
     trail.record(
         actor=actor, action=TrailAction.VIEW, object_type="supervision_pairs", section="supervision"
     )
