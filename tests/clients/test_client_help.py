@@ -8,7 +8,7 @@ from django.core import mail
 from django.test import Client as HttpClient
 
 from attune.access.actor import Actor
-from attune.clients import link_pages
+from attune.clients import link_purposes
 from attune.clients.models import Client, LinkPurpose
 from attune.clients.services import link_issue
 from tests.measures.checkins import PHQ9_CODES, send_checkin
@@ -47,7 +47,7 @@ def assert_help_around(body: str, language: str) -> None:
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-@pytest.mark.parametrize("purpose", sorted(link_pages.PAGES))
+@pytest.mark.parametrize("purpose", sorted(link_purposes.PAGES))
 def test_every_link_page_carries_the_agency_and_crisis_help(agency, purpose, language):
     issued = link_issue(
         actor=Actor(user=agency.therapist_a), client=agency.client_a, purpose=purpose

@@ -95,7 +95,7 @@ class Client(models.Model):
 
 
 class LinkPurpose:
-    """Purposes of the clients app's own links; other apps register theirs (link_pages.py)."""
+    """Purposes of the clients app's own links; other apps register theirs (link_purposes.py)."""
 
     PROFILE = "profile"
     SELF_IDENTIFICATION = "self_identification"
@@ -106,7 +106,7 @@ class ClientLink(models.Model):
     """A private link for one client and one purpose.  Only the token's hash is stored."""
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="links")
-    # One of the purposes registered in attune.clients.link_pages.
+    # One of the purposes registered in attune.clients.link_purposes.
     purpose = models.CharField(max_length=30)
     token_hash = models.CharField(max_length=64, unique=True)
     created_by = models.ForeignKey(

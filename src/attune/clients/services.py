@@ -13,7 +13,7 @@ from django.utils import timezone
 from attune.access import anonymous, trail
 from attune.access.actor import Actor
 from attune.access.models import AccessEvent, BreakGlassGrant, TrailAction
-from attune.clients import link_pages
+from attune.clients import link_purposes
 from attune.clients.models import (
     Client,
     ClientLink,
@@ -102,7 +102,7 @@ def link_issue(
     *, actor: Actor, client: Client, purpose: str = LinkPurpose.PROFILE, days: int | None = None
 ) -> IssuedLink:
     """Issue a private link for ``client`` and ``purpose``; only its hash is stored."""
-    page = link_pages.page_for(purpose)
+    page = link_purposes.page_for(purpose)
     if page is None:
         raise ValueError(f"no page is registered for link purpose {purpose!r}")
     token = new_token()

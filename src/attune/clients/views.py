@@ -10,8 +10,8 @@ from django.views.decorators.http import require_POST
 
 from attune.access.actor import Actor
 from attune.care import queries as care_queries
-from attune.clients import link_pages, queries, services
-from attune.clients.client_views import identity_suggestions
+from attune.clients import link_purposes, queries, services
+from attune.clients.client_pages import identity_suggestions
 from attune.clients.fhir import patient_resource
 from attune.clients.forms import (
     LANGUAGE_SUGGESTIONS,
@@ -87,7 +87,7 @@ def client_detail(request, client_id: int):
 
 
 def link_purposes_for_staff() -> list[tuple[str, str]]:
-    return [(page.purpose, page.label) for page in link_pages.PAGES.values()]
+    return [(page.purpose, page.label) for page in link_purposes.PAGES.values()]
 
 
 @login_required
@@ -199,7 +199,7 @@ def client_link_new(request, client_id: int):
     if not request.user.has_perm("clients.issue_link", client):
         raise Http404
     purpose = request.POST.get("purpose", LinkPurpose.PROFILE)
-    if link_pages.page_for(purpose) is None:
+    if link_purposes.page_for(purpose) is None:
         messages.error(request, "Choose what the link is for from the list.")
         return redirect("clients:client_detail", client_id=client.pk)
     issued = services.link_issue(actor=actor, client=client, purpose=purpose)

@@ -123,7 +123,7 @@ def _write(
     """Write the report; ``wording`` names the groups in HTML and PDF (default: as stored)."""
     from attune import pdf
     from attune.equity import render
-    from attune.equity.summary import PLAIN
+    from attune.equity.wording import PLAIN
 
     wording = wording or PLAIN
     if output_format == "pdf":

@@ -3,7 +3,7 @@
 The database reports groups by the codes the self-identification stores (``hispanic``,
 ``hispanic-puerto-rican``, ``es``, ``2025-Q3``); people read "Hispanic or Latino", "Puerto
 Rican (Hispanic or Latino)", "Spanish", "Jul–Sep 2025". ``VocabularyWording`` gives the
-statistics engine's sentences (``attune.equity.summary``) those words, so the engine stays
+statistics engine's sentences (``attune.equity.wording``) those words, so the engine stays
 free of Django. A code the vocabulary does not know (one an agency removed) is shown as
 stored rather than dropped.
 """

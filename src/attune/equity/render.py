@@ -9,7 +9,7 @@ from html import escape
 
 from attune.equity.metrics import METRICS
 from attune.equity.report import MetricRow, Report
-from attune.equity.summary import (
+from attune.equity.wording import (
     PLAIN,
     Wording,
     format_interval,

@@ -35,7 +35,7 @@ from attune.equity.metrics import METRICS, METRICS_BY_NAME
 from attune.equity.models import DashboardRefresh
 from attune.equity.render import render_html
 from attune.equity.report import Report, report_from_statistics
-from attune.equity.summary import describe_finding, format_interval, format_value
+from attune.equity.wording import describe_finding, format_interval, format_value
 from attune.pdf import RenderUnavailableError, render_pdf
 
 PERMISSION = "equity.view_dashboard"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from attune.language.model import Check, FormModel, Question
+from attune.language.results import Check, FormModel, Question
 
 CHECK_NAMES: tuple[str, ...] = (
     "chosen_name",

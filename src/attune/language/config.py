@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from attune.language.model import PROFILES, SEVERITIES, Finding
+from attune.language.results import PROFILES, SEVERITIES, Finding
 from attune.language.scanner import ScanOptions
 
 

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import yaml
 
-from attune.language.model import PROFILES, SEVERITIES
 from attune.language.patterns import (
     PatternError,
     compile_phrase_finder,
@@ -19,6 +18,7 @@ from attune.language.patterns import (
     normalise_phrase,
     words_regex,
 )
+from attune.language.results import PROFILES, SEVERITIES
 
 RULES_PACKAGE = "attune.language.rules"
 PACK_SUFFIX = ".yaml"
