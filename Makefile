@@ -21,6 +21,7 @@ test-postgres: ## the database tests again on PostgreSQL (DATABASE_URL, default 
 lint:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	PYTHONPATH=src $(BIN)/lint-imports
 
 bench-caseload: ## load test of the caseload and client pages (see docs/benchmarks.md)
 	PYTHON=$(PYTHON) scripts/bootstrap --dev
