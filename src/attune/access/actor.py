@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from attune.access.client_address import client_ip
+
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
@@ -23,8 +25,6 @@ class Actor:
     @classmethod
     def from_request(cls, request: HttpRequest, *, link_id: int | None = None) -> Actor:
         """Return the actor behind ``request``."""
-        from attune.access.client_address import client_ip
-
         user = getattr(request, "user", None)
         return cls(
             user=user if user is not None and user.is_authenticated else None,

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from attune.access import trail
+from attune.access.anonymous import flush
 from attune.access.models import AccessEvent, TrailHead
 
 PREFIX = "attune-trail-checkpoint v1"
@@ -64,8 +65,6 @@ def make(now: datetime | None = None) -> str:
     The counts of anonymous failures from closed hours are written to the trail first, so the
     checkpoint covers them (``attune.access.anonymous``).
     """
-    from attune.access.anonymous import flush
-
     key = _key()
     flush()
     head = TrailHead.objects.filter(pk=1).first()

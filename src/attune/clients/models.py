@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 
 from attune.clients.encrypted import EncryptedJSONField, EncryptedNameField, EncryptedTextField
+from attune.clients.vocabulary import ACCESS_BADGES
 
 
 class ContactConsent(models.TextChoices):
@@ -89,8 +90,6 @@ class Client(models.Model):
 
     @property
     def access_badges(self) -> list[str]:
-        from attune.clients.vocabulary import ACCESS_BADGES
-
         return [ACCESS_BADGES.get(code, code) for code in self.access_needs]
 
 

@@ -11,6 +11,7 @@ stored rather than dropped.
 from __future__ import annotations
 
 from attune.clients import vocabulary
+from attune.clients.language_names import language_name
 from attune.equity import schema
 from attune.equity.database import QUARTER
 
@@ -75,8 +76,6 @@ def _race_names() -> dict[str, str]:
 
 def language_label(tag: str) -> str:
     """Return a language tag's name ("Spanish"), as staff pages name it."""
-    from attune.clients.language_names import language_name
-
     return language_name(tag)
 
 

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 
 from attune.clients.encrypted import EncryptedJSONField, EncryptedTextField
+from attune.measures.signals_rules import reason_label
 
 if TYPE_CHECKING:
     from attune.measures.scoring import ScoreResult
@@ -359,8 +360,6 @@ class Signal(models.Model):
     @property
     def reason_rows(self) -> list[dict[str, str]]:
         """Each reason as people read it: its label and its sentence."""
-        from attune.measures.signals_rules import reason_label
-
         reasons = self.reasons or [{"rule": self.rule, "summary": self.summary}]
         return [
             {
