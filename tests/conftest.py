@@ -65,6 +65,12 @@ def _flushes_database(request) -> bool:
 
 
 @pytest.fixture(autouse=True)
+def no_quiet_hours(settings):
+    """Texts go out whatever the hour the tests run at; quiet-hour tests set their own hours."""
+    settings.ATTUNE_SMS_QUIET_HOURS = ""
+
+
+@pytest.fixture(autouse=True)
 def trail_triggers_allow_flush(request):
     """Let Django empty an SQLite test database between transactional tests.
 

@@ -71,3 +71,52 @@ def generate(target_bytes: int, *, seed: int = 7) -> str:
         paragraphs.append(text)
         size += len(text) + 2
     return "\n\n".join(paragraphs) + "\n"
+
+
+# Form questions in several wordings, some inclusive and some not, for the forms-profile corpus.
+FORM_LINES = [
+    "Name you use: ______",
+    "Legal name (only for insurance billing): ______",
+    "First name: ______",
+    "Last name: ______",
+    "Name you want us to use: ______",
+    "Pronouns: ______",
+    "Date of birth: ______",
+    "Gender: [ ] Woman [ ] Man [ ] Non-binary [ ] I use a different term: ____",
+    "Sex: [ ] Male [ ] Female",
+    "Race or ethnicity (check all that apply):",
+    "[ ] Black or African American [ ] White [ ] Asian [ ] In your own words: ____",
+    "Race (check one): [ ] White [ ] Black [ ] Hispanic [ ] Other",
+    "Preferred language: ______",
+    "Do you need an interpreter? [ ] Yes [ ] No",
+    "Do you need any accommodations (large print, sign language)? ______",
+    "Marital status: [ ] Single [ ] Married [ ] Divorced [ ] Widowed",
+    "Household income: [ ] Under $20,000 [ ] $20,000 or more [ ] Prefer not to say",
+    "Religion or faith: ______",
+    "Emergency contact and phone: ______",
+    "Mother's maiden name: ______",
+    "What brings you to the clinic today? ______",
+    "Have you ever been arrested? [ ] Yes [ ] No",
+    "Who referred you? ______",
+    "Please bring your insurance card and a photo ID to your first visit.",
+    "Your answers are private and only shared with your care team.",
+]
+
+
+def form(rng: random.Random) -> str:
+    """Return one intake form of eight to fourteen lines, under a heading."""
+    lines = [f"Intake form {rng.randint(1, 999)}", ""]
+    lines.extend(rng.choice(FORM_LINES) for _ in range(rng.randint(8, 14)))
+    return "\n".join(lines)
+
+
+def generate_forms(target_bytes: int, *, seed: int = 11) -> str:
+    """Return intake forms separated by blank lines, about target_bytes of ASCII text."""
+    rng = random.Random(seed)
+    forms: list[str] = []
+    size = 0
+    while size < target_bytes:
+        text = form(rng)
+        forms.append(text)
+        size += len(text) + 2
+    return "\n\n".join(forms) + "\n"

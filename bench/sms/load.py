@@ -3,8 +3,10 @@
 A fresh SQLite database in a temporary directory gets one therapist and N clients who agreed to
 texts, each with a check-in (bulk-loaded: link hashes only).  A local server answering as Twilio's
 Messages API does (``tests/measures/fake_twilio.py``) takes each request after ``--latency``
-seconds and, by chance, answers 500 (8 %), 429 (4 %) or nothing before the client's timeout
-(2 %; the late answer creates no message).  Every invitation is sent as on commit
+seconds and, by chance, answers 500 (8 %), 429 (4 %), nothing before the client's timeout
+(2 %; the late answer creates no message) or takes the message and answers only after the
+client's timeout (2 %: the provider has the message, the client never heard; the next try must
+find it through the Messages list rather than send it again).  Every invitation is sent as on commit
 (``invitations.deliver_invitation``), through the real ``twilio`` library; the passing failures are
 retried by the real worker (``db_worker --batch``, the retry delay set to 0 so they are due at
 once).  Then the provider's reports arrive for every message, shuffled, each one twice, "sent"
@@ -64,7 +66,7 @@ def main() -> None:
     from django.utils import timezone
     from tests.measures.fake_twilio import ACCOUNT, FakeTwilio
 
-    from attune.access.models import Role, StaffUser
+    from attune.access.models import AccessEvent, Role, StaffUser
     from attune.clients.models import Client, ClientLink
     from attune.measures import delivery as delivery_services
     from attune.measures import invitations, services
@@ -82,6 +84,8 @@ def main() -> None:
             return 429, {"code": 20429, "message": "Too Many Requests", "status": 429}
         if roll < 0.14:
             return 0, {"seconds": timeout + 0.2}
+        if roll < 0.16:
+            return -1, {"seconds": timeout + 0.2}
         return None
 
     server = FakeTwilio(latency=args.latency, chance=chance)
@@ -205,6 +209,11 @@ def main() -> None:
         "waiting_after_first_try": waiting_after_first,
         "still_waiting": states.get("pending", 0),
         "given_up": states.get("failed", 0),
+        "unanswered_tries": deliveries.exclude(unsure_since=None).count(),
+        "found_by_lookup": AccessEvent.objects.filter(
+            detail__contains="found at the provider"
+        ).count(),
+        "list_requests": len(server.lists),
         "states": dict(states),
         "every_report_recorded_as_final": recorded_ok,
         "reports": len(reports),

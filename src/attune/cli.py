@@ -14,6 +14,8 @@ TOOLS = {
     "lint": "attune.language.cli",
     "equity": "attune.equity.cli",
     "measures": "attune.measures.cli",
+    "email": "attune.measures.bounces_cli",
+    "import": "attune.roster.cli",
 }
 
 

@@ -39,6 +39,11 @@ USAGE = """usage: attune COMMAND ...
   lint ...            audit the language of forms, materials and notes
   equity report ...   equity analytics
   measures ...        score and import measures
+  email bounces --maildir DIR | --mbox FILE
+                      record the check-in emails that bounced (docs/messaging.md)
+  import roster|schedule FILE.csv --as LEADER [--apply]
+                      bring clients or sessions in from a clinic's CSV file (a dry run
+                      unless --apply)
 """
 
 

@@ -24,7 +24,7 @@ GROUPS = {
         "Tools": ["Check a note"],
     },
     "leader": {
-        "Agency": ["Overview", "Equity", "Staff", "Access trail"],
+        "Agency": ["Overview", "Equity", "Staff", "Import roster", "Access trail"],
         "Improving care": [
             "Self-assessment",
             "Action items",

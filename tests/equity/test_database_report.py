@@ -210,10 +210,16 @@ def _from_file(tmp_path, episodes, attributes=ATTRIBUTES, **options):  # type: i
     return build_report(load_episodes(path), **options)
 
 
+# Only the app's database knows whether invitations arrived: an episode file has no reach.
+REACH_METRICS = {"invitation_unreached_rate", "sms_opt_out_rate"}
+
+
 def _assert_same(from_database, from_file) -> None:  # type: ignore[no-untyped-def]
     assert from_database.n_tests == from_file.n_tests
-    assert len(from_database.rows) == len(from_file.rows)
-    for db_row, file_row in zip(from_database.rows, from_file.rows, strict=True):
+    db_rows = [row for row in from_database.rows if row.metric not in REACH_METRICS]
+    file_rows = [row for row in from_file.rows if row.metric not in REACH_METRICS]
+    assert len(db_rows) == len(file_rows)
+    for db_row, file_row in zip(db_rows, file_rows, strict=True):
         assert (db_row.metric, db_row.attribute, db_row.group) == (
             file_row.metric,
             file_row.attribute,

@@ -45,6 +45,19 @@ def held_instrument(agency, persona):
     return {"instrument_id": held.pk}, {"instrument_id": held.pk}
 
 
+def checkins(agency, persona):
+    """Return a check-in of the persona's own client and one of another therapist's client."""
+    from tests.measures.checkins import send_checkin
+
+    mine = send_checkin(agency.client_a).checkin
+    theirs = send_checkin(agency.client_b).checkin
+    own, other = (theirs, mine) if persona == "therapist_b" else (mine, theirs)
+    return (
+        {"client_id": own.client_id, "checkin_id": own.pk},
+        {"client_id": other.client_id, "checkin_id": other.pk},
+    )
+
+
 LEADER_ONLY = {
     "therapist_a": 404,
     "therapist_b": 404,
@@ -95,6 +108,8 @@ ROUTES = {
     ),
     # An empty POST changes nothing and goes back to the measures page.
     "measures:schedule_change": ("post", schedules, THERAPIST_OWN_REDIRECT),
+    # An empty POST (no "how"): nothing is issued, back to the measures page.
+    "measures:checkin_fresh_link": ("post", checkins, THERAPIST_OWN_REDIRECT),
     "measures:instruments_review": ("get", None, LEADER_ONLY),
     # The provider's webhooks need no sign-in but a valid signature: an unsigned POST from anyone
     # is refused and changes nothing (tests/measures/test_sms_provider.py signs real ones).

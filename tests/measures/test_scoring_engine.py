@@ -226,7 +226,8 @@ def test_it_notes_a_calculated_item_that_fails_at_run_time_and_still_scores(expr
 
 def test_it_imports_no_django():
     code = (
-        "import sys, attune.measures.cli, attune.measures.scoring, attune.measures.goals;"
+        "import sys, attune.measures.cli, attune.measures.scoring, attune.measures.goals,"
+        " attune.measures.expected_response;"
         "sys.exit(any(name.startswith('django') for name in sys.modules))"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

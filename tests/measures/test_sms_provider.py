@@ -327,6 +327,7 @@ def test_an_inbound_text_without_a_valid_signature_changes_nothing(twilio, texti
 def test_a_text_due_in_quiet_hours_waits_for_their_end(
     twilio, texting_client, settings, django_capture_on_commit_callbacks
 ):
+    sent = send(texting_client, django_capture_on_commit_callbacks)  # whatever the hour now
     settings.ATTUNE_SMS_QUIET_HOURS = "21:00-08:00"
     settings.TIME_ZONE = "America/Chicago"
     night = datetime(2026, 3, 2, 4, 30, tzinfo=UTC)  # 22:30 in Chicago
@@ -334,7 +335,6 @@ def test_a_text_due_in_quiet_hours_waits_for_their_end(
     assert end == datetime(2026, 3, 2, 14, 0, tzinfo=UTC)  # 08:00 the next morning
     assert quiet_until(datetime(2026, 3, 2, 18, 0, tzinfo=UTC)) is None  # noon
 
-    sent = send(texting_client, django_capture_on_commit_callbacks)
     delivery = the_delivery(sent)
     MessageDelivery.objects.filter(pk=delivery.pk).update(state="pending", provider_sid=None)
     MessageDelivery.objects.filter(pk=delivery.pk).update(body="words")
@@ -345,6 +345,36 @@ def test_a_text_due_in_quiet_hours_waits_for_their_end(
     assert task.run_after == end
     settings.ATTUNE_SMS_QUIET_HOURS = ""
     run_due_texts()
+    assert len(twilio.received) == 1
+
+
+def test_a_text_waits_for_morning_where_the_client_lives(
+    twilio, texting_client, settings, django_capture_on_commit_callbacks
+):
+    sent = send(texting_client, django_capture_on_commit_callbacks)  # whatever the hour now
+    settings.ATTUNE_SMS_QUIET_HOURS = "21:00-08:00"
+    settings.TIME_ZONE = "America/Chicago"
+    afternoon_in_chicago = datetime(2026, 3, 2, 21, 30, tzinfo=UTC)  # 22:30 in Madrid
+    texting_client.time_zone = "Europe/Madrid"
+    texting_client.save(update_fields=["time_zone"])
+    delivery = the_delivery(sent)
+    MessageDelivery.objects.filter(pk=delivery.pk).update(
+        state="pending", provider_sid=None, body="words"
+    )
+    twilio.received.clear()
+    assert (
+        delivery_services.sms_attempt(delivery_id=delivery.pk, now=afternoon_in_chicago)
+        == "deferred"
+    )
+    assert twilio.received == []
+    (task,) = DBTaskResult.objects.filter(task_path=SEND_TEXT)
+    assert task.run_after == datetime(2026, 3, 3, 7, 0, tzinfo=UTC)  # 08:00 in Madrid
+    texting_client.time_zone = ""  # the agency's zone: an afternoon, so it goes at once
+    texting_client.save(update_fields=["time_zone"])
+    DBTaskResult.objects.all().delete()
+    assert (
+        delivery_services.sms_attempt(delivery_id=delivery.pk, now=afternoon_in_chicago) == "sent"
+    )
     assert len(twilio.received) == 1
 
 
@@ -392,8 +422,9 @@ def test_today_and_the_clients_page_say_what_became_of_each_text(
         assert "Text message: delivered" in page
         assert (
             "Text message: not delivered (the number is a landline or its carrier cannot be "
-            "reached); give a fresh link in person or by email"
+            "reached)</span>"
         ) in page
+        assert "Fresh link to give in person" in page
         assert "Text message: not answered yet" in page
         assert "Text message: opted out of texts" in page
     overview = http.get(f"/clients/{texting_client.pk}/").content.decode()
@@ -402,6 +433,8 @@ def test_today_and_the_clients_page_say_what_became_of_each_text(
         f"opted out of texts on {opted.astimezone(timezone.get_current_timezone()):%-d %B %Y}"
         in (overview)
     )
+    local = opted.astimezone(timezone.get_current_timezone())
+    assert f"at {local:%H:%M}: client texted STOP; no text goes to them until" in overview
 
 
 def test_sending_to_a_client_who_opted_out_tells_the_therapist(
@@ -519,3 +552,82 @@ def test_without_a_provider_the_text_shows_as_not_delivered(
     sent = send(texting_client, django_capture_on_commit_callbacks)
     delivery = the_delivery(sent)
     assert delivery.words == "not delivered (no text-message provider is set up)"
+
+
+# An unanswered try: the provider may have taken the message -------------------------------
+
+
+def test_a_message_taken_but_unanswered_is_found_not_sent_again(
+    twilio, texting_client, settings, django_capture_on_commit_callbacks
+):
+    settings.ATTUNE_SMS_TIMEOUT_SECONDS = 0.3
+    twilio.plan = [(-1, {"seconds": 0.6})]  # created, then the answer comes too late
+    sent = send(texting_client, django_capture_on_commit_callbacks)
+    delivery = the_delivery(sent)
+    assert delivery.state == "pending" and delivery.unsure_since is not None
+    assert delivery.provider_sid is None and delivery.body
+
+    run_due_texts()
+
+    delivery = the_delivery(sent)
+    assert len(twilio.accepted) == 1  # never a second text
+    assert delivery.provider_sid == twilio.messages[0]["sid"]
+    assert (delivery.state, delivery.body) == ("queued", "")
+    (query, *_more) = twilio.lists
+    assert query["To"] == PHONE_E164 and "DateSent>" in query
+    assert AccessEvent.objects.filter(detail__contains="found at the provider").exists()
+
+
+def test_an_unanswered_try_that_created_nothing_is_sent_again_once(
+    twilio, texting_client, settings, django_capture_on_commit_callbacks
+):
+    settings.ATTUNE_SMS_TIMEOUT_SECONDS = 0.3
+    twilio.plan = [(0, {"seconds": 0.6})]  # nothing created, no answer in time
+    sent = send(texting_client, django_capture_on_commit_callbacks)
+    assert the_delivery(sent).unsure_since is not None
+
+    run_due_texts()
+
+    delivery = the_delivery(sent)
+    assert len(twilio.accepted) == 1 and twilio.lists  # looked, found nothing, sent once
+    assert delivery.state == "queued" and delivery.provider_sid == twilio.messages[0]["sid"]
+    assert delivery.unsure_since is not None  # kept: the record says what happened
+
+
+def test_another_message_to_the_same_number_is_not_taken_for_ours(
+    twilio, texting_client, settings, django_capture_on_commit_callbacks
+):
+    settings.ATTUNE_SMS_TIMEOUT_SECONDS = 0.3
+    first = send(texting_client, django_capture_on_commit_callbacks)  # goes: a message exists
+    twilio.plan = [(0, {"seconds": 0.6})]
+    second = send(texting_client, django_capture_on_commit_callbacks)
+    run_due_texts()
+    assert len(twilio.accepted) == 2
+    assert the_delivery(second).provider_sid != the_delivery(first).provider_sid
+
+
+def test_the_last_try_unanswered_still_looks_before_giving_up(
+    twilio, texting_client, settings, django_capture_on_commit_callbacks
+):
+    settings.ATTUNE_SMS_TIMEOUT_SECONDS = 0.3
+    settings.ATTUNE_SMS_MAX_ATTEMPTS = 1
+    twilio.plan = [(-1, {"seconds": 0.6})]
+    sent = send(texting_client, django_capture_on_commit_callbacks)
+    assert the_delivery(sent).state == "pending"  # one try only, but it may have gone
+    run_due_texts()
+    delivery = the_delivery(sent)
+    assert delivery.state == "queued" and len(twilio.accepted) == 1
+
+
+def test_a_lookup_that_fails_sends_nothing_and_is_tried_again(
+    twilio, texting_client, settings, django_capture_on_commit_callbacks
+):
+    settings.ATTUNE_SMS_TIMEOUT_SECONDS = 0.3
+    twilio.plan = [(-1, {"seconds": 0.6})]
+    sent = send(texting_client, django_capture_on_commit_callbacks)
+    settings.ATTUNE_TWILIO_API_BASE_URL = "http://127.0.0.1:9"  # the lookup cannot reach it
+    run_due_texts()
+    assert the_delivery(sent).state == "pending" and len(twilio.received) == 1
+    settings.ATTUNE_TWILIO_API_BASE_URL = twilio.base_url
+    run_due_texts()
+    assert the_delivery(sent).state == "queued" and len(twilio.accepted) == 1

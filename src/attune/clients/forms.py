@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from attune.clients.language_names import tag_for
 from attune.clients.models import ContactConsent, InterpreterNeed
+from attune.clients.time_zones import known_time_zone
 from attune.clients.validation import (
     CHOSEN_NAME_MAX,
     LEGAL_NAME_MAX,
@@ -148,9 +149,28 @@ class ClientForm(NamingFieldsMixin, forms.Form):
     )
     email = forms.EmailField(label="Email", required=False)
     phone = forms.CharField(label="Phone", required=False, max_length=40)
+    time_zone = forms.CharField(
+        label="Time zone where they live (for when texts may go)",
+        required=False,
+        max_length=64,
+        help_text="e.g. America/Chicago or Europe/Madrid. Leave it empty to use the phone "
+        "number's zone, or the agency's.",
+    )
     contact_consent = forms.ChoiceField(
         label="May we contact them, and how?", choices=ContactConsent.choices
     )
+
+    def clean_time_zone(self) -> str:
+        value = (self.cleaned_data.get("time_zone") or "").strip()
+        if not value:
+            return ""
+        zone = known_time_zone(value)
+        if zone is None:
+            raise forms.ValidationError(
+                "No time zone by that name: use a name such as America/Chicago, "
+                "America/Los_Angeles or Europe/Madrid."
+            )
+        return zone
 
     def clean_legal_name(self) -> str:
         return clean_personal_text(

@@ -45,12 +45,18 @@ class Client(models.Model):
     legal_name = EncryptedNameField(blank=True)
     email = EncryptedTextField(blank=True)
     phone = EncryptedTextField(blank=True)
+    # A keyed hash of the phone in E.164, to find a client by number (clients.phone_index);
+    # kept in step with ``phone`` by ``save``.
+    phone_index = models.CharField(max_length=64, blank=True, db_index=True)
     contact_consent = models.CharField(
         max_length=10, choices=ContactConsent.choices, default=ContactConsent.NONE
     )
     # Set when the client texted STOP (or its like) back: no text goes to them until START.
     sms_opted_out_at = models.DateTimeField(null=True, blank=True)
     sms_opt_out_source = models.CharField(max_length=40, blank=True)
+    # Where the client lives, as an IANA name ("America/Chicago"), for the quiet hours of texts;
+    # blank: the phone number's zone when it has only one, else the agency's (clients.time_zones).
+    time_zone = models.CharField(max_length=64, blank=True)
     # A BCP-47 tag such as "es" or "zh-Hant"; plain so the equity reports can count it.
     preferred_language = models.CharField(max_length=35, blank=True)
     # The language the client chose for Attune's own pages (one of settings.CLIENT_LANGUAGES).
@@ -83,6 +89,16 @@ class Client(models.Model):
 
     def __str__(self) -> str:
         return self.case_code
+
+    def save(self, *args, **kwargs):
+        from attune.clients.phone_index import phone_index
+
+        if "phone" not in self.get_deferred_fields():
+            self.phone_index = phone_index(self.phone)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "phone" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "phone_index"}
+        super().save(*args, **kwargs)
 
     @property
     def needs_interpreter(self) -> bool:

@@ -32,6 +32,7 @@ CLIENT_FIELDS = (
     "legal_name",
     "email",
     "phone",
+    "time_zone",
     "contact_consent",
     "preferred_language",
     "interpreter_needed",

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "attune.community",
     "attune.organisation",
     "attune.equity",
+    "attune.roster",
     "attune.demo",
 ]
 
@@ -199,6 +200,8 @@ ATTUNE_DEMO = envbool("ATTUNE_DEMO", False)
 ATTUNE_BREAK_GLASS_MINUTES = envint("ATTUNE_BREAK_GLASS_MINUTES", 60)
 ATTUNE_MAX_BODY_BYTES = envint("ATTUNE_MAX_BODY_BYTES", 2 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = ATTUNE_MAX_BODY_BYTES
+# The most rows one roster or schedule file may hold (attune import; docs/integration.md).
+ATTUNE_IMPORT_MAX_ROWS = envint("ATTUNE_IMPORT_MAX_ROWS", 5000)
 
 # Lockout: tiers by username and address together, so nobody elsewhere can lock a colleague out,
 # and every lock ends by itself (attune.access.lockout.cooloff).
@@ -283,6 +286,15 @@ ATTUNE_SMS_MAX_ATTEMPTS = envint("ATTUNE_SMS_MAX_ATTEMPTS", 5)
 ATTUNE_SMS_RETRY_SECONDS = envint("ATTUNE_SMS_RETRY_SECONDS", 60)
 # No texts between these hours in ATTUNE_TIME_ZONE: one due then waits for the end ("" = none).
 ATTUNE_SMS_QUIET_HOURS = envstr("ATTUNE_SMS_QUIET_HOURS", "21:00-08:00")
+# Keys of the phone numbers' blind index (clients.phone_index), newest first; unset: derived
+# from ATTUNE_FIELD_KEYS.  After adding a key, run `attune manage phone_index_rebuild`.
+ATTUNE_PHONE_INDEX_KEYS = [
+    key
+    for key in envsecret_optional(
+        "ATTUNE_PHONE_INDEX_KEYS", var_dir=VAR_DIR, generate=random_secret_key
+    ).split(",")
+    if key.strip()
+]
 # The country whose national formats phone numbers are read in when they carry no "+".
 ATTUNE_PHONE_REGION = envstr("ATTUNE_PHONE_REGION", "US")
 ATTUNE_CHECKIN_REMINDER_HOURS = envint("ATTUNE_CHECKIN_REMINDER_HOURS", 48)
@@ -309,6 +321,10 @@ EMAIL_TIMEOUT = envint("ATTUNE_EMAIL_TIMEOUT_SECONDS", 20)
 # A mailto: address for List-Unsubscribe on messages to clients (the agency reads it and changes
 # the client's consent); empty: no such header.
 ATTUNE_EMAIL_UNSUBSCRIBE = envstr("ATTUNE_EMAIL_UNSUBSCRIBE", "")
+# Where bounces go: each check-in email leaves with its own envelope sender under this address
+# (bounces+<delivery>-<signature>@domain); `attune email bounces` reads what comes back there.
+# Empty: the envelope sender is ATTUNE_FROM_EMAIL and bounces are not read.
+ATTUNE_EMAIL_BOUNCE_ADDRESS = envstr("ATTUNE_EMAIL_BOUNCE_ADDRESS", "")
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

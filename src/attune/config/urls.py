@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("attune.community.urls")),
     path("", include("attune.organisation.urls")),
     path("", include("attune.equity.urls")),
+    path("roster/", include("attune.roster.urls")),
     path("healthz", access_views.healthz, name="healthz"),
 ]
 

@@ -21,6 +21,12 @@ An episode is a client (one episode per client). Its fields, as SQL over the app
 - ``note_words``/``note_findings``: the sums of the two integers each current session note
   keeps (``word_count``, ``stigmatizing_findings``); a client with no words of notes is not
   in the documentation-language metric.  The notes' encrypted text is never read.
+- ``invitations``/``unreached``: the client's check-ins with an invitation message (email or
+  text), and those whose every invitation message ended undelivered, failed or refused because
+  the client opted out of texts (one still on its way is not unreached); a client never
+  invited is not in the reach metric.
+- ``sms_consented``/``sms_opted_out``: the client agreed to texts and has a number (its blind
+  index is set: the encrypted number is never read), and has texted STOP since.
 
 Each attribute is a self-identification question; a client's groups are the codes of their
 newest self-identification, and a client without one is ``not disclosed``.
@@ -41,6 +47,7 @@ from attune.equity.report import report_from_statistics
 from attune.equity.summaries import (
     AGGREGATE_FIELDS,
     NOTE_AGGREGATE_FIELDS,
+    REACH_AGGREGATE_FIELDS,
     AttributeSummaries,
     EquityStatistics,
     GroupSummaries,
@@ -75,9 +82,11 @@ SESSION_CHECKIN = "session-checkin"
 def _tables() -> dict[str, str]:
     from attune.care.models import SessionNote, TherapySession
     from attune.clients.models import Client, IdentityCategory
-    from attune.measures.models import Response, StoredInstrument
+    from attune.measures.models import CheckIn, MessageDelivery, Response, StoredInstrument
 
     return {
+        "checkin": CheckIn._meta.db_table,
+        "delivery": MessageDelivery._meta.db_table,
         "client": Client._meta.db_table,
         "session": TherapySession._meta.db_table,
         "note": SessionNote._meta.db_table,
@@ -128,8 +137,21 @@ def _measures_sql(period: tuple[date, date] | None) -> tuple[str, list[object]]:
     counted = f"({held} OR s.status = 'no_show' OR {client_cancelled})"
     sql = f"""
 WITH e AS (
-  SELECT c.id, c.latest_identity_id AS identity_id, c.created_at AS referred_at, c.end_reason
+  SELECT c.id, c.latest_identity_id AS identity_id, c.created_at AS referred_at, c.end_reason,
+    CASE WHEN c.contact_consent IN ('sms', 'both') AND c.phone_index <> '' THEN 1 ELSE 0 END
+      AS sms_ok,
+    CASE WHEN c.contact_consent IN ('sms', 'both') AND c.phone_index <> ''
+      AND c.sms_opted_out_at IS NOT NULL THEN 1 ELSE 0 END AS sms_out
   FROM {t["client"]} AS c {where}
+), invited AS (
+  SELECT ch.client_id, ch.id,
+    MIN(CASE WHEN d.state IN ('undelivered', 'failed', 'opted_out') THEN 1 ELSE 0 END)
+      AS unreached
+  FROM {t["checkin"]} AS ch JOIN {t["delivery"]} AS d ON d.checkin_id = ch.id
+  WHERE d.purpose = 'invitation' AND ch.client_id IN (SELECT id FROM e)
+  GROUP BY ch.client_id, ch.id
+), reach AS (
+  SELECT client_id, COUNT(*) AS inv, SUM(unreached) AS unr FROM invited GROUP BY client_id
 ), s AS (
   SELECT e.id, MIN(CASE WHEN {held} THEN s.starts_at END) AS first_held,
     SUM(CASE WHEN {counted} THEN 1 ELSE 0 END) AS scheduled,
@@ -164,8 +186,10 @@ WITH e AS (
     CASE WHEN s.first_held IS NOT NULL THEN {v["days"]} END AS wait_days,
     COALESCE(s.scheduled, 0) AS scheduled, COALESCE(s.attended, 0) AS attended,
     sc.phq9_first, sc.phq9_last, sc.gad7_first, sc.gad7_last, ra.h, ra.a,
-    nt.words AS note_words, nt.findings AS note_findings
+    nt.words AS note_words, nt.findings AS note_findings,
+    re.inv, re.unr, e.sms_ok, e.sms_out
   FROM e JOIN s ON s.id = e.id
+  LEFT JOIN reach AS re ON re.client_id = e.id
   LEFT JOIN scores AS sc ON sc.client_id = e.id
   LEFT JOIN ratings AS ra ON ra.client_id = e.id
   LEFT JOIN notes AS nt ON nt.client_id = e.id
@@ -187,7 +211,9 @@ WITH e AS (
       THEN 1 ELSE 0 END AS recovered,
     h, a,
     CASE WHEN note_words > 0 THEN note_words END AS nw,
-    CASE WHEN note_words > 0 THEN note_findings END AS nf
+    CASE WHEN note_words > 0 THEN note_findings END AS nf,
+    CASE WHEN inv > 0 THEN inv END AS ri, CASE WHEN inv > 0 THEN unr END AS ru,
+    sms_ok, sms_out
   FROM ep
 )"""
     return sql, params
@@ -203,15 +229,20 @@ _TOTALS = """COUNT(*) AS episodes, SUM(never_seen) AS never_seen,
   SUM(cases) AS cases, SUM(recovered) AS recovered,
   COUNT(h) AS humility_n, SUM(h) AS humility_sum, SUM(h * h) AS humility_sum_sq,
   COUNT(a) AS alliance_n, SUM(a) AS alliance_sum, SUM(a * a) AS alliance_sum_sq,
-  COUNT(nw) AS note_clients, SUM(nw) AS note_words, SUM(nf) AS note_findings"""
+  COUNT(nw) AS note_clients, SUM(nw) AS note_words, SUM(nf) AS note_findings,
+  COUNT(ri) AS reach_clients, SUM(ri) AS invitations, SUM(ru) AS unreached,
+  SUM(ri * ri) AS invitations_sq, SUM(ru * ru) AS unreached_sq,
+  SUM(ri * ru) AS invitations_unreached,
+  SUM(sms_ok) AS sms_clients, SUM(sms_out) AS sms_opted_out"""
 
 
 # The columns of ``m`` that ``_TOTALS`` reads.
 _MEASURES = (
     "wait_days", "never_seen", "sch", "mis", "engaged", "dropped_out", "phq9_pairs",
     "phq9_improved", "gad7_pairs", "gad7_improved", "cases", "recovered", "h", "a", "nw", "nf",
+    "ri", "ru", "sms_ok", "sms_out",
 )  # fmt: skip
-_FIELDS = (*AGGREGATE_FIELDS, *NOTE_AGGREGATE_FIELDS)
+_FIELDS = (*AGGREGATE_FIELDS, *NOTE_AGGREGATE_FIELDS, *REACH_AGGREGATE_FIELDS)
 
 
 def _statement(

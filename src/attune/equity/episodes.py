@@ -30,18 +30,24 @@ _NUMBER_COLUMNS = frozenset({*schema.COUNT_COLUMNS, *schema.SCORE_RANGES, *schem
 _WHOLE_COLUMNS = frozenset({*schema.COUNT_COLUMNS, *schema.NOTE_COLUMNS})
 
 
-def load_episodes(path: str | Path) -> pl.DataFrame:
+def load_episodes(path: str | Path, *, categorical: bool = True) -> pl.DataFrame:
     """Read an episode file, check every rule, and return the typed frame.
 
     Raise ``EquityInputError`` naming the first offending rows and columns when the file
     cannot be used; nothing is computed from a file that fails any rule.
+
+    With ``categorical`` (the default) the text columns that hold few distinct values (the
+    self-identified attributes and ``end_reason``) are read as ``pl.Categorical``: each
+    distinct text is stored once and the rows hold small integer codes, so grouping by them
+    is cheap. ``categorical=False`` reads them as plain text, the slower path that gives the
+    same report (``tests/equity/test_fast_path.py``).
     """
     path = Path(path)
-    raw = _read_raw(path)
+    raw = _read_raw(path, categorical=categorical)
     return validate_episodes(raw, source=path.name)
 
 
-def _read_raw(path: Path) -> pl.DataFrame:
+def _read_raw(path: Path, *, categorical: bool = True) -> pl.DataFrame:
     if not path.is_file():
         raise EquityInputError(f"{path}: no such file")
     if path.stat().st_size == 0:
@@ -49,8 +55,9 @@ def _read_raw(path: Path) -> pl.DataFrame:
     suffix = path.suffix.lower()
     try:
         if suffix in {".parquet", ".pq"}:
-            return pl.read_parquet(path)
-        return _read_csv(path)
+            frame = pl.read_parquet(path)
+            return _as_categorical(frame) if categorical else frame
+        return _read_csv(path, categorical=categorical)
     except (pl.exceptions.PolarsError, OSError, UnicodeDecodeError) as error:
         message = str(error).strip()
         first_line = message.splitlines()[0] if message else type(error).__name__
@@ -59,7 +66,23 @@ def _read_raw(path: Path) -> pl.DataFrame:
         ) from None
 
 
-def _read_csv(path: Path) -> pl.DataFrame:
+def _is_category_column(name: str) -> bool:
+    """Return whether a column holds few distinct texts: an attribute or the end reason."""
+    return name == schema.END_REASON or (
+        name not in schema.EPISODE_COLUMNS and name not in schema.NOTE_COLUMNS
+    )
+
+
+def _as_categorical(frame: pl.DataFrame) -> pl.DataFrame:
+    """Return ``frame`` with its text attribute and end-reason columns as categoricals."""
+    return frame.with_columns(
+        pl.col(name).cast(pl.Categorical())
+        for name, dtype in frame.schema.items()
+        if dtype == pl.String and _is_category_column(name)
+    )
+
+
+def _read_csv(path: Path, *, categorical: bool = True) -> pl.DataFrame:
     """Read typed when every value parses (fast); otherwise as text, to report bad values."""
     header = pl.read_csv(path, n_rows=0, infer_schema=False).columns
     typed_columns: dict[str, pl.DataType] = {}
@@ -68,12 +91,15 @@ def _read_csv(path: Path) -> pl.DataFrame:
             typed_columns[name] = pl.Date()
         elif name in _NUMBER_COLUMNS:
             typed_columns[name] = pl.Float64()
+        elif categorical and _is_category_column(name):
+            typed_columns[name] = pl.Categorical()
         else:
             typed_columns[name] = pl.String()
     try:
         return pl.read_csv(path, schema_overrides=typed_columns, infer_schema=False)
     except pl.exceptions.PolarsError:
-        return pl.read_csv(path, infer_schema=False)
+        frame = pl.read_csv(path, infer_schema=False)
+        return _as_categorical(frame) if categorical else frame
 
 
 def _kind(suffix: str) -> str:
@@ -137,7 +163,21 @@ def _typed(raw: pl.DataFrame, name: str) -> tuple[pl.Expr, bool]:
     if dtype == pl.String:
         # Identifiers only need to be present; the reason must match a fixed word exactly.
         return (_blank_to_null(column) if name == schema.END_REASON else column), False
+    if isinstance(dtype, pl.Categorical):
+        if name == schema.END_REASON and not _clean_categories(raw.get_column(name)):
+            return _blank_to_null(column.cast(pl.String)), False
+        return column, False
     return column.cast(pl.String), False
+
+
+def _clean_categories(column: pl.Series) -> bool:
+    """Return whether no value of a categorical column is blank or has spaces to trim.
+
+    Only the distinct values are looked at, so this costs nothing per row; a column with
+    a value to clean is cleaned row by row as text, exactly as a text column is.
+    """
+    values = column.unique().drop_nulls().cast(pl.String)
+    return bool((values == values.str.strip_chars()).all()) and not bool((values == "").any())
 
 
 def attribute_columns(frame: pl.DataFrame) -> list[str]:

@@ -119,6 +119,22 @@ METRICS: tuple[Metric, ...] = (
         "had stigmatizing language flagged in their notes",
         "per_1000_words",
     ),
+    Metric(
+        "invitation_unreached_rate",
+        "session_rate",
+        "Check-in invitations that reached no one (every message failed or was refused)",
+        "clients sent check-in invitations",
+        "were not reached by check-in invitations",
+        "percent",
+    ),
+    Metric(
+        "sms_opt_out_rate",
+        "rate",
+        "Opted out of texts (texted STOP)",
+        "clients who agreed to texts and have a number",
+        "opted out of texts",
+        "percent",
+    ),
 )
 
 METRICS_BY_NAME: dict[str, Metric] = {metric.name: metric for metric in METRICS}

@@ -69,7 +69,8 @@ class DashboardCell(models.Model):
     # [[days, episodes], ...]: how many of the group's episodes waited each whole number of
     # days from referral to a first session, in ascending order of days.
     waits = models.JSONField(default=list)
-    # The sums, named as summaries.AGGREGATE_FIELDS and NOTE_AGGREGATE_FIELDS (a test checks).
+    # The sums, named as summaries.AGGREGATE_FIELDS, NOTE_AGGREGATE_FIELDS and
+    # REACH_AGGREGATE_FIELDS (a test checks).
     # Counts and sums alike as doubles: every sum of whole numbers here is far below 2**53,
     # so it is stored exactly, and the report reads each one as a float anyway.
     episodes = models.FloatField(null=True, blank=True)
@@ -97,6 +98,15 @@ class DashboardCell(models.Model):
     note_clients = models.FloatField(null=True, blank=True)
     note_words = models.FloatField(null=True, blank=True)
     note_findings = models.FloatField(null=True, blank=True)
+    # summaries.REACH_AGGREGATE_FIELDS (figures stored before these existed have them empty).
+    reach_clients = models.FloatField(null=True, blank=True)
+    invitations = models.FloatField(null=True, blank=True)
+    unreached = models.FloatField(null=True, blank=True)
+    invitations_sq = models.FloatField(null=True, blank=True)
+    unreached_sq = models.FloatField(null=True, blank=True)
+    invitations_unreached = models.FloatField(null=True, blank=True)
+    sms_clients = models.FloatField(null=True, blank=True)
+    sms_opted_out = models.FloatField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["refresh", "view"], name="cell_by_refresh_view")]

@@ -187,6 +187,20 @@ NOTE_AGGREGATE_FIELDS: tuple[str, ...] = (
 )
 
 
+# The optional sums of reach (the app's database only): check-in invitations that reached no
+# one, and clients who texted STOP.  Not in an episode file.
+REACH_AGGREGATE_FIELDS: tuple[str, ...] = (
+    "reach_clients",  # episodes with at least one check-in invitation
+    "invitations",  # ... sum of their invitations (check-ins invited by email or text)
+    "unreached",  # ... sum of those whose every message failed or was refused
+    "invitations_sq",  # ... sum of invitations squared
+    "unreached_sq",  # ... sum of unreached squared
+    "invitations_unreached",  # ... sum of invitations times unreached
+    "sms_clients",  # episodes whose client agreed to texts and has a number
+    "sms_opted_out",  # ... of whom texted STOP (and not START since)
+)
+
+
 def metric_summaries(
     aggregates: Mapping[str, object], waits: Sequence[tuple[float, int]]
 ) -> dict[str, Summary]:
@@ -234,4 +248,15 @@ def metric_summaries(
         summaries["stigmatizing_per_1000_words"] = Exposure(
             count("note_clients"), count("note_findings"), count("note_words")
         )
+    if "reach_clients" in aggregates:
+        # Invitations are clustered by client, as sessions are: the same tally and variance.
+        summaries["invitation_unreached_rate"] = SessionTally(
+            episodes=count("reach_clients"),
+            scheduled=number("invitations"),
+            missed=number("unreached"),
+            scheduled_sq=number("invitations_sq"),
+            missed_sq=number("unreached_sq"),
+            scheduled_missed=number("invitations_unreached"),
+        )
+        summaries["sms_opt_out_rate"] = Proportion(count("sms_clients"), count("sms_opted_out"))
     return summaries

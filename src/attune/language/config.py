@@ -6,8 +6,6 @@ import fnmatch
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from attune.language.results import PROFILES, SEVERITIES, Finding
 from attune.language.scanner import ScanOptions
 
@@ -129,6 +127,8 @@ def load_config(path: str | Path) -> LintConfig:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as error:
         raise ConfigError(f"cannot read config {path}: {error.strerror or error}") from None
+    import yaml  # only a run with a config file pays for importing YAML
+
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:

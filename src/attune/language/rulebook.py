@@ -5,11 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
-import yaml
-
+from attune.language import cache as language_cache
 from attune.language.patterns import (
     PatternError,
     compile_phrase_finder,
@@ -104,18 +102,19 @@ def _compile_optional(
         raise RulePackError(f"{where}: bad regular expression {pattern!r}: {error}") from error
 
 
-# libyaml's loader is several times faster than the pure-Python one and is usually present.
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def _load_yaml(text: str) -> dict:
-    return yaml.load(text, Loader=_YAML_LOADER) or {}  # noqa: S506 - a safe loader
+    # Imported here: a process that finds its index in the cache never needs YAML.
+    import yaml
+
+    # libyaml's loader is several times faster than the pure-Python one and is usually present.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(text, Loader=loader) or {}  # noqa: S506 - a safe loader
 
 
 def _read_packs(directory: Path | None) -> list[tuple[str, dict]]:
     documents: list[tuple[str, dict]] = []
     if directory is None:
-        root = resources.files(RULES_PACKAGE)
+        root = _packaged_rules_root()
         entries = sorted(
             (entry for entry in root.iterdir() if entry.name.endswith(PACK_SUFFIX)),
             key=lambda entry: entry.name,
@@ -247,7 +246,59 @@ def default_rulebook() -> RuleBook:
 
 @cache
 def default_index(profile: str) -> ProfileIndex:
-    """Return the compiled index of the packaged rules for a profile, built once per process."""
+    """Return the compiled index of the packaged rules for a profile, built once per process.
+
+    The index is kept in a disk cache (see ``attune.language.cache``) keyed by the rule packs
+    and the code that builds it, so a new process loads it instead of building it again.
+    """
     if profile not in PROFILES:
         raise ValueError(f"unknown profile {profile!r}; use one of {', '.join(PROFILES)}")
-    return build_index(default_rulebook(), profile)
+    name = f"index-{profile}-{_packaged_rules_key()}.pickle"
+    cached = _index_from_cache(language_cache.load(name))
+    if cached is not None:
+        return cached
+    index = build_index(default_rulebook(), profile)
+    state = language_cache.regex_state(index.finder.pattern) if index.finder else None
+    if state is not None or index.finder is None:
+        stored = ProfileIndex(
+            profile=index.profile, finder=None, rules_by_key=index.rules_by_key, rules=index.rules
+        )
+        language_cache.store(name, {"index": stored, "finder": state})
+    return index
+
+
+def _index_from_cache(entry: object) -> ProfileIndex | None:
+    if not isinstance(entry, dict) or not isinstance(entry.get("index"), ProfileIndex):
+        return None
+    index = entry["index"]
+    if entry.get("finder") is not None:
+        try:
+            index.finder = language_cache.regex_from_state(entry["finder"])
+        except Exception:  # noqa: BLE001 - a stale or foreign cache entry is rebuilt
+            return None
+    return index
+
+
+def _packaged_rules_root():
+    """Return the packaged rules directory: a plain path when installed as files (importing
+    importlib.resources pulls in zipfile, tempfile and more, a cost at every start)."""
+    directory = Path(__file__).resolve().parent / "rules"
+    if directory.is_dir():
+        return directory
+    from importlib import resources
+
+    return resources.files(RULES_PACKAGE)
+
+
+@cache
+def _packaged_rules_key() -> str:
+    """Return a digest of the packaged rule packs and of the modules that compile them."""
+    root = _packaged_rules_root()
+    parts: list[bytes] = []
+    for entry in sorted(root.iterdir(), key=lambda entry: entry.name):
+        if entry.name.endswith(PACK_SUFFIX):
+            parts.extend((entry.name.encode(), entry.read_bytes()))
+    here = Path(__file__).resolve().parent
+    for module in ("rulebook.py", "patterns.py", "model.py"):
+        parts.append((here / module).read_bytes())
+    return language_cache.cache_key(parts)

@@ -7,6 +7,7 @@
     attune measures accept KEY --by USERNAME --reason TEXT   (a leader accepts one)
     attune measures terminology FILE      (loads a FHIR Bundle of ValueSets)
     attune measures export --client ID    (a FHIR Bundle of a client's responses)
+    attune measures fit-expected [--queue] (fits the expected-response curves; needs the app)
 
 QUESTIONNAIRE is a FHIR Questionnaire (JSON), an Attune YAML instrument, or a bundled name
 (phq9, gad7, session-checkin, goals-checkin); RESPONSE is a FHIR QuestionnaireResponse in
@@ -72,6 +73,12 @@ def _parser() -> argparse.ArgumentParser:
     export_command = commands.add_parser("export", help="export responses (needs the app)")
     export_command.add_argument("--client", required=True, metavar="ID", help="id or case code")
     commands.add_parser("list", help="list the bundled instruments")
+    fit_command = commands.add_parser(
+        "fit-expected", help="fit the expected-response curves on the agency's history"
+    )
+    fit_command.add_argument(
+        "--queue", action="store_true", help="queue the fit for the task worker instead"
+    )
     return parser
 
 
@@ -94,6 +101,8 @@ def main(argv: list[str]) -> int:
         return _terminology(arguments.file)
     if arguments.command == "export":
         return _export(arguments.client)
+    if arguments.command == "fit-expected":
+        return _fit_expected(queue=arguments.queue)
     if arguments.command == "list":
         for name in bundled_instrument_names():
             print(name)
@@ -224,6 +233,28 @@ def _export(client_reference: str) -> int:
         return EXIT_BAD_INPUT
     bundle = client_fhir_bundle(actor=Actor.system(), client=client)
     print(json.dumps(bundle, ensure_ascii=False, indent=2))
+    return EXIT_OK
+
+
+def _fit_expected(*, queue: bool) -> int:
+    """Fit the expected-response model now (or queue it) and say what each instrument used."""
+    _setup_django()
+    from attune.access.actor import Actor
+    from attune.measures.fits import fit_expected, fit_expected_response
+
+    if queue:
+        result = fit_expected_response.enqueue()
+        print(f"queued for the task worker: {result.id}")
+        return EXIT_OK
+    stored = fit_expected(actor=Actor.system())
+    print(f"expected-response fit version {stored.version} in {stored.seconds:.2f} s")
+    for name, sizes in stored.sample_sizes.items():
+        fallback = sizes["bands"] - sizes["fitted_bands"]
+        print(
+            f"  {name}: {sizes['clients']} clients, {sizes['scores']} scores; "
+            f"{sizes['fitted_bands']} intake bands fitted"
+            + (f", {fallback} on the published reliable-change rule" if fallback else "")
+        )
     return EXIT_OK
 
 

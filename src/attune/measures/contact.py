@@ -1,9 +1,11 @@
 """How a client can be reached for a check-in: the channels they consented to, and the language.
 
-Shared by the invitations and the text-message delivery below them.
+Shared by the invitations, the text-message delivery and the fresh-link offer below them.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 
@@ -11,6 +13,9 @@ from attune.clients.models import Client, ContactConsent
 
 EMAIL_CONSENT = {ContactConsent.EMAIL, ContactConsent.BOTH}
 SMS_CONSENT = {ContactConsent.SMS, ContactConsent.BOTH}
+
+if TYPE_CHECKING:
+    from attune.measures.models import CheckIn
 
 
 def invitation_channels(client: Client) -> list[str]:
@@ -38,3 +43,16 @@ def invitation_language(client: Client) -> str:
         if candidate in supported:
             return candidate
     return settings.LANGUAGE_CODE
+
+
+def other_channel(checkin: CheckIn) -> str | None:
+    """Return the channel a fresh link can go by when the invitation failed: one the client
+    agreed to and can be reached by, not yet tried for this check-in; else None."""
+    tried = {delivery.channel for delivery in checkin.deliveries.all()}
+    failed = {d.channel for d in checkin.deliveries.all() if d.failed or d.state == "opted_out"}
+    if not failed:
+        return None
+    for channel in invitation_channels(checkin.client):
+        if channel not in tried:
+            return channel
+    return None

@@ -29,9 +29,24 @@ from attune.access.actor import Actor
 from attune.access.models import TrailAction
 from attune.clients.language import agency_name
 from attune.clients.models import Client, ContactConsent
+from attune.clients.phone_index import phone_indexes
+from attune.clients.time_zones import client_time_zone
 from attune.measures.contact import invitation_language
-from attune.measures.models import DELIVERY_RANK, NO_PROVIDER, DeliveryState, MessageDelivery
-from attune.measures.sms import SmsRefused, SmsTransientError, e164, quiet_until, sms_backend
+from attune.measures.models import (
+    DELIVERY_RANK,
+    NO_PROVIDER,
+    UNSURE,
+    DeliveryState,
+    MessageDelivery,
+)
+from attune.measures.sms import (
+    SmsRefused,
+    SmsTransientError,
+    SmsUnsure,
+    e164,
+    quiet_until,
+    sms_backend,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -156,33 +171,39 @@ def sms_attempt(*, delivery_id: int, now: datetime | None = None) -> str:
         delivery.save(update_fields=["state", "body", "updated_at"])
         _trail_delivery(delivery, client.pk, f"not sent ({delivery.state})")
         return "opted_out" if delivery.state == DeliveryState.OPTED_OUT else "failed"
-    until = quiet_until(now)
+    until = quiet_until(now, client_time_zone(client))
     if until is not None:
         _schedule(delivery.pk, until)
         return "deferred"
-    delivery.attempts += 1
     backend = sms_backend()
+    if delivery.unsure_since is not None:
+        # An earlier try may have reached the provider: look before sending again.
+        try:
+            found = backend.find(to=client.phone, body=delivery.body, since=delivery.unsure_since)
+        except SmsTransientError as exc:
+            delivery.attempts += 1
+            return _try_later(delivery, client.pk, now, exc, lookup=True)
+        if found:
+            delivery.provider_sid = found
+            delivery.state, delivery.body, delivery.error_code = DeliveryState.QUEUED, "", ""
+            delivery.save()
+            _trail_delivery(delivery, client.pk, "found at the provider after an unanswered try")
+            return "found"
+        if delivery.attempts >= settings.ATTUNE_SMS_MAX_ATTEMPTS:
+            # Not there, and no tries left: it never went.
+            delivery.state, delivery.body, delivery.error_code = DeliveryState.FAILED, "", ""
+            delivery.save()
+            _trail_delivery(delivery, client.pk, f"given up after {delivery.attempts} tries")
+            return "failed"
+    delivery.attempts += 1
     try:
         sid = backend.send(
             to=client.phone, body=delivery.body, status_callback=delivery.callback_url
         )
     except SmsTransientError as exc:
-        delivery.error_code = exc.code[:12]
-        if delivery.attempts >= settings.ATTUNE_SMS_MAX_ATTEMPTS:
-            delivery.state, delivery.body = DeliveryState.FAILED, ""
-            delivery.save()
-            _trail_delivery(delivery, client.pk, f"given up after {delivery.attempts} tries")
-            return "failed"
-        delivery.save()
-        _schedule(delivery.pk, now + retry_delay(delivery.attempts))
-        logger.warning(
-            "text of check-in %s not taken (%s); try %d of %d queued",
-            delivery.checkin_id,
-            exc,
-            delivery.attempts,
-            settings.ATTUNE_SMS_MAX_ATTEMPTS,
-        )
-        return "retry"
+        if isinstance(exc, SmsUnsure) and delivery.unsure_since is None:
+            delivery.unsure_since = now
+        return _try_later(delivery, client.pk, now, exc)
     except SmsRefused as exc:
         delivery.state, delivery.body, delivery.error_code = DeliveryState.FAILED, "", exc.code
         delivery.save()
@@ -203,6 +224,39 @@ def sms_attempt(*, delivery_id: int, now: datetime | None = None) -> str:
     delivery.state, delivery.body, delivery.error_code = DeliveryState.QUEUED, "", ""
     delivery.save()
     return "sent"
+
+
+# After the last try ended unanswered, this many more tries look for the message (and send
+# nothing): a message the provider took is found rather than given up as lost.
+LOOKUPS_AFTER_LAST_TRY = 3
+
+
+def _try_later(
+    delivery: MessageDelivery, client_id: int, now: datetime, exc: Exception, lookup=False
+) -> str:
+    """Queue the next try of a text after a passing failure, or give it up after the last."""
+    delivery.error_code = getattr(exc, "code", "")[:12]
+    limit = settings.ATTUNE_SMS_MAX_ATTEMPTS
+    if delivery.unsure_since is not None:
+        limit += LOOKUPS_AFTER_LAST_TRY  # the last tries only look, they never send
+    if delivery.attempts >= limit:
+        delivery.state, delivery.body = DeliveryState.FAILED, ""
+        if delivery.unsure_since is not None:
+            delivery.error_code = UNSURE
+        delivery.save()
+        _trail_delivery(delivery, client_id, f"given up after {delivery.attempts} tries")
+        return "failed"
+    delivery.save()
+    _schedule(delivery.pk, now + retry_delay(delivery.attempts))
+    logger.warning(
+        "text of check-in %s %s (%s); try %d of %d queued",
+        delivery.checkin_id,
+        "not found nor ruled out at the provider" if lookup else "not taken",
+        type(exc).__name__,
+        delivery.attempts,
+        settings.ATTUNE_SMS_MAX_ATTEMPTS,
+    )
+    return "unsure" if delivery.unsure_since is not None else "retry"
 
 
 @transaction.atomic
@@ -238,7 +292,7 @@ def email_send(*, checkin_id: int, message, purpose: str) -> bool:
     An SMTP refusal (a 4xx or 5xx answer to the sender, a recipient or the message) is
     recorded as "not delivered" with its code; a server that cannot be reached, as "failed"
     with no code.  Return whether the server took it.  Bounces that come back later by mail
-    are not read.
+    are read by ``attune email bounces`` (measures.bounces), through the return path set here.
     """
     import smtplib
 
@@ -247,6 +301,9 @@ def email_send(*, checkin_id: int, message, purpose: str) -> bool:
     )
     if not created and delivery.state != DeliveryState.PENDING:
         return False  # sent (or refused) before: never a second email
+    from attune.measures.bounces import with_return_path
+
+    with_return_path(message, delivery.pk)  # bounces come back naming this delivery
     delivery.attempts += 1
     try:
         message.send()
@@ -278,16 +335,18 @@ def email_send(*, checkin_id: int, message, purpose: str) -> bool:
 def clients_with_number(number: str) -> list[Client]:
     """Return the clients whose phone is ``number``, both read in E.164.
 
-    Phones are encrypted, so each stored one is read and compared: a scan of the clients with
-    a phone, fine for an agency's few thousand; nothing is found for an impossible number.
+    Found through the blind index (``clients.phone_index``, under every key while one is being
+    rotated): only the few clients it names are decrypted, to confirm.  Nothing is found for an
+    impossible number.
     """
     wanted = e164(number)
-    if not wanted:
+    indexes = phone_indexes(number)
+    if not wanted or not indexes:
         return []
     return [
         client
-        for client in Client.objects.exclude(phone="").only(
-            "pk", "phone", "sms_opted_out_at", "page_language", "preferred_language"
+        for client in Client.objects.filter(phone_index__in=indexes).only(
+            "pk", "phone", "phone_index", "sms_opted_out_at", "page_language", "preferred_language"
         )
         if e164(client.phone) == wanted
     ]

@@ -78,15 +78,21 @@ def _email(checkin_id: int | None, message: EmailMultiAlternatives, purpose: str
 
 
 def deliver_invitation(
-    *, client_id: int, url: str, expires_at: datetime, checkin_id: int | None = None
+    *,
+    client_id: int,
+    url: str,
+    expires_at: datetime,
+    checkin_id: int | None = None,
+    only: str | None = None,
 ) -> list[str]:
     """Send the client the check-in link by every channel they consented to; return them.
 
     With ``checkin_id`` the text goes through the check-in's delivery record (sent once,
     tried again by the worker, held in quiet hours, its progress reported by the provider).
+    ``only`` ("email" or "sms") keeps to that channel (a fresh link by the other channel).
     """
     client = Client.objects.get(pk=client_id)
-    channels = invitation_channels(client)
+    channels = [c for c in invitation_channels(client) if only is None or c == only]
     with translation.override(invitation_language(client)):
         subject = _("%(agency)s invites your feedback") % {"agency": agency_name()}
         body = _(

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 
 from attune.clients.encrypted import EncryptedJSONField, EncryptedTextField
+from attune.measures.contact import other_channel
 from attune.measures.signals_rules import reason_label
 
 if TYPE_CHECKING:
@@ -165,6 +166,11 @@ class CheckIn(models.Model):
     def email_delivery(self) -> MessageDelivery | None:
         """The invitation's email, if one went (``deliveries`` prefetched)."""
         return self._invitation_by("email")
+
+    @property
+    def fresh_link_channel(self) -> str | None:
+        """The other channel a fresh link can go by after a failed invitation, if any."""
+        return other_channel(self)
 
 
 class ScheduleState(models.TextChoices):
@@ -420,6 +426,11 @@ class MessageDelivery(models.Model):
     body = EncryptedTextField(blank=True)
     # Where the provider reports the message's progress (the status webhook's public address).
     callback_url = models.CharField(max_length=300, blank=True)
+    # When a try ended without an answer although the provider may have taken the message
+    # (a read timeout): every later try first looks the message up at the provider.
+    unsure_since = models.DateTimeField(null=True, blank=True)
+    # A bounce that came back by mail (email): its reason in the bounce's own words, cut short.
+    bounce_reason = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -454,8 +465,10 @@ class MessageDelivery(models.Model):
 # The provider's error codes a therapist may meet, in words (Twilio's numbering; unknown codes
 # are shown as the code itself).
 NO_PROVIDER = "no provider"
+UNSURE = "unsure"
 DELIVERY_REASONS = {
     NO_PROVIDER: "no text-message provider is set up",
+    UNSURE: "the provider never confirmed whether it took the message",
     "21211": "the number is not valid",
     "21408": "texts to that country are not enabled",
     "21610": "the number has unsubscribed from our texts",
@@ -471,16 +484,71 @@ DELIVERY_REASONS = {
 }
 
 
+# A bounce's status code (RFC 3463, "class.subject.detail"), in words: the most exact first.
+BOUNCE_REASONS = {
+    "5.1.1": "the email address does not exist",
+    "5.1.2": "the email address's domain does not exist",
+    "5.1.10": "the email address does not exist",
+    "5.2.1": "the mailbox is disabled",
+    "5.2.2": "the mailbox is full",
+    "4.2.2": "the mailbox is full",
+    "5.4.4": "the email address's domain does not take mail",
+    "5.7.1": "the receiving server refused it as unwanted",
+    "5.7": "the receiving server refused it as unwanted",
+    "5.2": "the mailbox cannot take mail",
+    "5.1": "the email address is wrong",
+    "5": "the receiving server refused it",
+    "4": "the receiving server could not take it for days",
+}
+
+
+def bounce_words(status: str) -> str:
+    """Return a bounce's status code ("5.1.1") in words, the nearest known code's."""
+    parts = (status or "").split(".")
+    for size in (3, 2, 1):
+        key = ".".join(parts[:size])
+        if key in BOUNCE_REASONS:
+            return BOUNCE_REASONS[key]
+    return "the email came back undelivered"
+
+
 def delivery_reason(error_code: str, attempts: int = 0) -> str:
-    """Return why a message did not arrive, in words."""
+    """Return why a message did not arrive, in words (no code a therapist has to look up)."""
     if error_code in DELIVERY_REASONS:
         return DELIVERY_REASONS[error_code]
+    if error_code.startswith("DSN "):
+        return bounce_words(error_code.removeprefix("DSN "))
     if error_code.startswith("SMTP 5"):
-        return f"the mail server refused the address ({error_code})"
+        return "the mail server refused the address"
     if error_code.startswith("SMTP 4"):
-        return f"the mail server could not take it then ({error_code})"
+        return "the mail server could not take it then"
+    if error_code.startswith("3"):
+        return "the carrier could not deliver it"
     if error_code:
-        return f"provider error {error_code}"
+        return "the provider could not deliver it"
     if attempts > 1:
         return "the provider could not be reached after several tries"
     return "no reason given"
+
+
+class ExpectedResponseFit(models.Model):
+    """One fit of the expected-response model on the agency's history (docs/expected-response.md).
+
+    Versioned: every fit is a new row and the latest version is the one in use.  It keeps only
+    sample sizes and quantiles of change, never a client, a score of one person or a therapist.
+    """
+
+    version = models.PositiveIntegerField(unique=True)
+    fitted_at = models.DateTimeField()
+    model = models.CharField(max_length=60)
+    # {"phq9": {"clients": n, "scores": n, "fitted_bands": n}, …}
+    sample_sizes = models.JSONField(default=dict)
+    # {"instruments": {"phq9": InstrumentFit.as_json(), …}}
+    parameters = models.JSONField(default=dict)
+    seconds = models.FloatField(default=0.0)
+
+    class Meta:
+        ordering = ["-version"]
+
+    def __str__(self) -> str:
+        return f"expected-response fit {self.version} ({self.fitted_at:%Y-%m-%d %H:%M})"

@@ -34,6 +34,7 @@ class Reason(StrEnum):
     DROP_FROM_BASELINE = "drop_from_baseline"
     LOW_HUMILITY_ITEM = "low_humility_item"
     RELIABLE_DETERIORATION = "reliable_deterioration"
+    NOT_ON_TRACK = "not_on_track"
 
 
 LOW_SESSION_TOTAL = Reason.LOW_SESSION_TOTAL.value
@@ -41,6 +42,7 @@ DROP_FROM_BASELINE = Reason.DROP_FROM_BASELINE.value
 LOW_HUMILITY_ITEM = Reason.LOW_HUMILITY_ITEM.value
 RELIABLE_DETERIORATION = Reason.RELIABLE_DETERIORATION.value
 SAFETY_ITEM = Reason.SAFETY_ITEM.value
+NOT_ON_TRACK = Reason.NOT_ON_TRACK.value
 
 # What each reason is called where people read it (Today, Signals, repair logs, agendas).
 REASON_LABELS = {
@@ -49,6 +51,7 @@ REASON_LABELS = {
     DROP_FROM_BASELINE: "Lower than the client's usual",
     LOW_HUMILITY_ITEM: "Cultural-humility rating low",
     RELIABLE_DETERIORATION: "Reliably worse than at the start",
+    NOT_ON_TRACK: "Not on track",
 }
 
 # A later total within this many points of the client's usual (or above it) is "back to usual":
@@ -351,6 +354,11 @@ SUGGESTED_OPENINGS = {
     RELIABLE_DETERIORATION: (
         "You might say: your answers suggest things have become harder lately. What has "
         "changed, and is what we are doing still the right fit for you?"
+    ),
+    NOT_ON_TRACK: (
+        "You might say: most people who started where you did feel some change by now, and "
+        "your answers suggest it has not come yet. How does our work feel to you so far, and "
+        "is there something we should try differently?"
     ),
 }
 

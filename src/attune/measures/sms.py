@@ -16,7 +16,6 @@ from datetime import datetime, time, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-import phonenumbers
 import requests
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -25,6 +24,8 @@ from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.request_validator import RequestValidator
 from twilio.rest import Client as TwilioClient
+
+from attune.clients.phone_index import e164
 
 logger = logging.getLogger(__name__)
 
@@ -45,16 +46,10 @@ class SmsRefused(SmsError):
     """The provider refused the message for good (4xx other than 429)."""
 
 
-def e164(number: str, region: str | None = None) -> str:
-    """Return ``number`` in E.164 (``+15555550100``), read in ``ATTUNE_PHONE_REGION`` when it
-    has no country code; '' when it is not a possible number."""
-    try:
-        parsed = phonenumbers.parse(number or "", region or settings.ATTUNE_PHONE_REGION)
-    except phonenumbers.NumberParseException:
-        return ""
-    if not phonenumbers.is_possible_number(parsed):
-        return ""
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+class SmsUnsure(SmsTransientError):
+    """The request went out but no answer came back (a read timeout, an answer cut short): the
+    provider may have accepted the message.  Before any new try the message is looked up
+    (``SmsBackend.find``), so a check-in is never texted twice."""
 
 
 def quiet_hours() -> tuple[time, time] | None:
@@ -71,17 +66,18 @@ def quiet_hours() -> tuple[time, time] | None:
     return start, end
 
 
-def quiet_until(now: datetime) -> datetime | None:
+def quiet_until(now: datetime, zone: ZoneInfo | None = None) -> datetime | None:
     """Return when the quiet hours around ``now`` end, or None when ``now`` is not in them.
 
-    The hours are read in the agency's time zone (``ATTUNE_TIME_ZONE``); a span that crosses
-    midnight (21:00-08:00) ends on the next morning when it is evening.
+    The hours are read in ``zone``, the client's (``clients.time_zones.client_time_zone``),
+    or the agency's (``ATTUNE_TIME_ZONE``) when none is given; a span that crosses midnight
+    (21:00-08:00) ends on the next morning when it is evening.
     """
     hours = quiet_hours()
     if hours is None:
         return None
     start, end = hours
-    zone = ZoneInfo(settings.TIME_ZONE)
+    zone = zone or ZoneInfo(settings.TIME_ZONE)
     local = now.astimezone(zone)
     clock = local.time()
     if start == end:
@@ -134,6 +130,11 @@ class SmsBackend:
 
     def send(self, *, to: str, body: str, status_callback: str = "") -> str | None:
         raise NotImplementedError
+
+    def find(self, *, to: str, body: str, since: datetime) -> str | None:
+        """Return the provider's id of a message with these words sent to ``to`` since
+        ``since``, or None when it has none.  Raise ``SmsTransientError`` when it cannot say."""
+        return None
 
 
 class BaseUrlHttpClient(TwilioHttpClient):
@@ -200,11 +201,52 @@ class TwilioSmsBackend(SmsBackend):
             if exc.status == 429 or exc.status >= 500:
                 raise SmsTransientError(f"provider answered {exc.status}", code) from None
             raise SmsRefused(f"provider refused the message ({exc.status})", code) from None
-        except (requests.Timeout, requests.ConnectionError) as exc:
-            raise SmsTransientError(type(exc).__name__) from None
+        except (requests.ConnectTimeout, requests.ConnectionError) as exc:
+            # Never reached the provider (ConnectTimeout is also a ConnectionError): no message.
+            if isinstance(exc, requests.ConnectionError) and not _after_sending(exc):
+                raise SmsTransientError(type(exc).__name__) from None
+            raise SmsUnsure(type(exc).__name__) from None
+        except requests.RequestException as exc:  # a read timeout, an answer cut short
+            raise SmsUnsure(type(exc).__name__) from None
         except TwilioException as exc:  # the library's own (an answer it could not read)
-            raise SmsTransientError(type(exc).__name__) from None
+            raise SmsUnsure(type(exc).__name__) from None
         return message.sid
+
+    def find(self, *, to: str, body: str, since: datetime) -> str | None:
+        """Look the message up through the Messages list (``To``, ``DateSent>``), matching its
+        exact words: each invitation's words carry its own link, so they are its reference.
+
+        A message the provider still holds in its queue has no sent date yet: when the dated
+        list has no match, the latest messages to the number are read too (created since).
+        """
+        number = e164(to) or to
+        since = since - timedelta(minutes=5)  # the provider's clock may differ a little
+        try:
+            messages = twilio_client().messages
+            dated = messages.list(to=number, date_sent_after=since, limit=100)
+            for message in dated:
+                if message.body == body:
+                    return message.sid
+            for message in messages.list(to=number, limit=100):
+                created = message.date_created
+                if message.body == body and (created is None or created >= since):
+                    return message.sid
+        except TwilioRestException as exc:
+            raise SmsTransientError(
+                f"provider answered {exc.status}", str(exc.code or "")
+            ) from None
+        except (requests.RequestException, TwilioException) as exc:
+            raise SmsTransientError(type(exc).__name__) from None
+        return None
+
+
+def _after_sending(exc: Exception) -> bool:
+    """Whether a connection error came after the request was written (the answer was lost)
+    rather than before (refused, no route): only then may the provider hold the message."""
+    text = repr(exc)
+    return any(
+        word in text for word in ("RemoteDisconnected", "Connection aborted", "ProtocolError")
+    )
 
 
 # Segments ------------------------------------------------------------------------------------

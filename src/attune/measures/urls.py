@@ -1,6 +1,6 @@
 from django.urls import path
 
-from attune.measures import sms_views, views
+from attune.measures import fresh_link_views, sms_views, views
 
 app_name = "measures"
 urlpatterns = [
@@ -21,6 +21,11 @@ urlpatterns = [
     path("signals/<int:signal_id>/close/", views.signal_close, name="signal_close"),
     path("clients/<int:client_id>/measures/", views.client_measures, name="client_measures"),
     path("clients/<int:client_id>/measures/send/", views.measure_send, name="measure_send"),
+    path(
+        "clients/<int:client_id>/measures/checkins/<int:checkin_id>/fresh-link/",
+        fresh_link_views.checkin_fresh_link,
+        name="checkin_fresh_link",
+    ),
     path(
         "clients/<int:client_id>/measures/schedules/",
         views.schedule_create,

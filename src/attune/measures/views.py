@@ -14,6 +14,7 @@ from attune.access.navigation import redirect_back
 from attune.clients import queries as client_queries
 from attune.clients.queries import refused_client_id, shared_name_codes
 from attune.measures import queries, services
+from attune.measures.expected_chart import expected_charts
 from attune.measures.forms import (
     AcceptInstrumentForm,
     CloseSignalForm,
@@ -157,7 +158,9 @@ def client_measures(request, client_id: int, schedule_form=None, send_form=None,
         "measures/client_measures.html",
         {
             "client": measures.client,
-            "charts": [trend_chart(series, measures.comments) for series in measures.series],
+            "charts": expected_charts(
+                [trend_chart(series, measures.comments) for series in measures.series]
+            ),
             "signals": measures.signals,
             "comments": measures.comments,
             "checkins": measures.checkins,

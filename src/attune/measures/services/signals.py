@@ -15,6 +15,7 @@ from attune.access import trail
 from attune.access.actor import Actor
 from attune.access.models import TrailAction
 from attune.measures import signals_rules
+from attune.measures.expected_signals import not_on_track
 from attune.measures.instrument import Instrument
 from attune.measures.models import (
     Response,
@@ -76,6 +77,7 @@ def _signals_store(
         instrument_title=response.instrument.title,
     )
     findings = signals_rules.evaluate(facts, previous, rule_settings())
+    findings += not_on_track(facts, previous, rule_settings())  # expected_signals
     raised = [
         Signal(
             client_id=response.client_id,

@@ -1,6 +1,7 @@
 """Re-encrypt every encrypted field, in every app, under the newest key in ATTUNE_FIELD_KEYS."""
 
 from django.apps import apps
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
@@ -40,3 +41,6 @@ class Command(BaseCommand):
                         )
                         done += 1
                 self.stdout.write(f"{model._meta.label}: re-encrypted {done} rows.")
+        # The phone index may be keyed from the field keys (no ATTUNE_PHONE_INDEX_KEYS): bring
+        # it under the newest key too, so a retired key is no longer needed to find a number.
+        call_command("phone_index_rebuild", stdout=self.stdout)
