@@ -33,6 +33,9 @@ USAGE = """usage: attune COMMAND ...
                       check that no access-trail entry was altered or removed (and that the
                       chain still passes through every checkpoint kept in FILE)
   trail checkpoint    print the trail's signed head, to keep away from the database
+  trail seal [--follow SECONDS]
+                      chain the entries written since the last seal (with --follow: keep doing
+                      it every SECONDS; `serve --with-worker` runs this beside the worker)
   backup FILE         write an encrypted, consistent backup of the database to FILE
   restore FILE        restore a backup into an empty database, then check it
   manage ARGS ...     run a Django management command
@@ -103,8 +106,16 @@ def seed(argv: list[str]) -> int:
         supervisors=args.supervisors,
         seed=args.seed,
     )
+    _seal_now()
     print(summary.describe())
     return 0
+
+
+def _seal_now() -> None:
+    """Chain what seeding wrote to the trail, so a fresh database starts with a sealed trail."""
+    from attune.access.trail import seal
+
+    seal()
 
 
 def demo(argv: list[str]) -> int:
@@ -159,6 +170,7 @@ def demo(argv: list[str]) -> int:
         seed_notes()
         seed_equity_gaps()
         call_command("refresh_equity_dashboard")
+        _seal_now()
     print(demo_logins(f"http://{args.bind}/"))
     if args.no_serve:
         return 0
@@ -228,6 +240,11 @@ def worker_command() -> list[str]:
     ]
 
 
+def sealer_command() -> list[str]:
+    """Return the command that seals the access trail every few seconds (``attune trail seal``)."""
+    return [sys.executable, "-m", "attune.cli", "trail", "seal", "--follow"]
+
+
 def _serve_with_worker(server_command: list[str]) -> int:
     """Run gunicorn and the task worker as children; stop both when either stops or on a signal.
 
@@ -244,7 +261,8 @@ def _serve_with_worker(server_command: list[str]) -> int:
     env.setdefault("DJANGO_SETTINGS_MODULE", "attune.config.settings")
     server = subprocess.Popen(server_command, env=env, start_new_session=True)  # noqa: S603
     worker = subprocess.Popen(worker_command(), env=env, start_new_session=True)  # noqa: S603
-    children = (server, worker)
+    sealer = subprocess.Popen(sealer_command(), env=env, start_new_session=True)  # noqa: S603
+    children = (server, worker, sealer)
 
     stopping = False
 
@@ -259,14 +277,15 @@ def _serve_with_worker(server_command: list[str]) -> int:
     worker_failed = False
     try:
         while server.poll() is None:
-            if worker.poll() is not None and not (stopping or worker_failed):
-                worker_failed = True
-                print(
-                    f"attune serve: the task worker stopped (exit {worker.returncode}); "
-                    "stopping the server",
-                    file=sys.stderr,
-                )
-                server.send_signal(signal.SIGTERM)
+            for name, helper in (("task worker", worker), ("trail sealer", sealer)):
+                if helper.poll() is not None and not (stopping or worker_failed):
+                    worker_failed = True
+                    print(
+                        f"attune serve: the {name} stopped (exit {helper.returncode}); "
+                        "stopping the server",
+                        file=sys.stderr,
+                    )
+                    server.send_signal(signal.SIGTERM)
             time.sleep(0.2)
         code = server.wait()
     finally:
@@ -284,7 +303,12 @@ def _serve_with_worker(server_command: list[str]) -> int:
     return 1 if worker_failed else code
 
 
-TRAIL_USAGE = "usage: attune trail verify [--checkpoint FILE] | attune trail checkpoint"
+TRAIL_USAGE = (
+    "usage: attune trail verify [--checkpoint FILE] | attune trail checkpoint"
+    " | attune trail seal [--follow SECONDS]"
+)
+# How often the sealer beside the worker chains newly written trail entries.
+SEAL_INTERVAL_SECONDS = 2.0
 
 
 def trail(argv: list[str]) -> int:
@@ -295,13 +319,23 @@ def trail(argv: list[str]) -> int:
     head for the operator to keep elsewhere.
     """
     parser = argparse.ArgumentParser(prog="attune trail", usage=TRAIL_USAGE)
-    parser.add_argument("action", choices=["verify", "checkpoint"])
+    parser.add_argument("action", choices=["verify", "checkpoint", "seal"])
     parser.add_argument("--checkpoint", metavar="FILE", help="file of kept checkpoints")
+    parser.add_argument(
+        "--follow",
+        type=float,
+        nargs="?",
+        const=SEAL_INTERVAL_SECONDS,
+        metavar="SECONDS",
+        help="with seal: keep sealing every SECONDS until stopped",
+    )
     args = parser.parse_args(argv)
     _django_setup()
     from attune.access import checkpoints
     from attune.access.trail import verify
 
+    if args.action == "seal":
+        return _seal_trail(args.follow)
     if args.action == "checkpoint":
         try:
             print(checkpoints.make())
@@ -329,18 +363,54 @@ def trail(argv: list[str]) -> int:
     if not result.ok:
         print(f"TAMPERED: {result.problem} ({result.checked} entries checked before it)")
         return 1
+    waiting = f" ({result.pending} intact, awaiting their seal)" if result.pending else ""
     if kept is not None:
         problem = checkpoints.unmatched(kept)
         if problem:
             print(f"TAMPERED: the trail no longer extends a kept checkpoint: {problem}")
             return 1
         print(
-            f"ok: {result.checked} entries, chain head {result.head_hash}, "
+            f"ok: {result.checked} entries{waiting}, chain head {result.head_hash}, "
             f"passes through {len(kept)} kept checkpoint(s)"
         )
         return 0
-    print(f"ok: {result.checked} entries, chain head {result.head_hash}")
+    print(f"ok: {result.checked} entries{waiting}, chain head {result.head_hash}")
     return 0
+
+
+def _seal_trail(follow: float | None) -> int:
+    """Seal once, or every ``follow`` seconds until SIGTERM or Ctrl-C (then finish the batch)."""
+    import signal
+    import time
+
+    from django.db import close_old_connections
+
+    from attune.access.trail import UnsealableEntry, seal
+
+    stopping = False
+
+    def stop(signum, frame):
+        nonlocal stopping
+        stopping = True
+
+    if follow is not None:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, stop)
+    while True:
+        try:
+            sealed = seal()
+        except UnsealableEntry as error:
+            print(f"TAMPERED: {error}; nothing after it is sealed", file=sys.stderr)
+            return 1
+        if follow is None:
+            print(f"sealed {sealed} trail entries")
+            return 0
+        close_old_connections()
+        deadline = time.monotonic() + follow
+        while not stopping and time.monotonic() < deadline:
+            time.sleep(min(0.2, follow))
+        if stopping:
+            return 0
 
 
 def backup(argv: list[str]) -> int:

@@ -31,14 +31,14 @@ def test_a_flood_of_forged_sign_in_posts_adds_one_row_then_one_summary(db):
     for _ in range(60):
         assert flood.post("/sign-in/", {"username": "x", "password": "y"}).status_code == 403
     assert trail_rows() == before + 1
-    first = AccessEvent.objects.order_by("-seq").first()
+    first = AccessEvent.objects.order_by("-id").first()
     assert (first.action, first.ip) == (TrailAction.CSRF_FAILED, "203.0.113.50")
     other = HttpClient(enforce_csrf_checks=True, REMOTE_ADDR="203.0.113.51")
     other.post("/sign-in/", {})
     assert trail_rows() == before + 2  # each address has its own entry
     close_the_hour()
     assert anonymous.flush() == 1  # the lone failure of the other address needs no summary
-    summary = AccessEvent.objects.order_by("-seq").first()
+    summary = AccessEvent.objects.order_by("-id").first()
     assert summary.action == TrailAction.CSRF_FAILED
     assert summary.ip == "203.0.113.50"
     assert summary.detail.startswith("59 more from this address in the hour from ")
@@ -63,12 +63,12 @@ def test_failures_against_a_real_account_are_counted_per_account(agency):
     for _ in range(3):
         http.post("/sign-in/", {"username": "ana", "password": "wrong guess"})
     http.post("/sign-in/", {"username": "nobody", "password": "wrong guess"})
-    failed = AccessEvent.objects.filter(action=TrailAction.SIGN_IN_FAILED).order_by("seq")
+    failed = AccessEvent.objects.filter(action=TrailAction.SIGN_IN_FAILED).order_by("id")
     assert [event.detail for event in failed] == ["username 'ana'", "username 'nobody'"]
     assert AnonymousFailureTally.objects.get(subject="ana").count == 3
     close_the_hour()
     checkpoints.make()  # the nightly checkpoint writes the closed hour's counts first
-    last = AccessEvent.objects.order_by("-seq").first()
+    last = AccessEvent.objects.order_by("-id").first()
     assert last.detail.startswith("2 more from this address (account 'ana') in the hour")
 
 

@@ -14,8 +14,10 @@ from attune.access.models import AccessEvent, TrailAction, TrailHead
 
 
 def record(n: int) -> None:
+    """Write ``n`` entries and seal them, as the application and its sealer do."""
     for i in range(n):
         trail.record(actor=Actor.system(), action=TrailAction.VIEW, detail=f"entry {i}")
+    trail.seal()
 
 
 def drop_all_trail_triggers() -> None:

@@ -55,7 +55,7 @@ def test_walking_another_therapists_client_leaves_one_denied_entry_per_request(a
         response = http.get(route.format(id=target))
         assert response.status_code == 404, route
         assert denied().count() == before + 1, route
-        entry = denied().order_by("-seq").first()
+        entry = denied().order_by("-id").first()
         assert entry.actor == agency.therapist_b
         assert (entry.object_type, entry.object_ref) == ("client", str(target))
         assert entry.client_ref == target
@@ -64,7 +64,7 @@ def test_walking_another_therapists_client_leaves_one_denied_entry_per_request(a
     # The 404 is the one anyone gets for a client that does not exist.
     missing = http.get("/clients/987654/")
     assert missing.status_code == 404
-    entry = denied().order_by("-seq").first()
+    entry = denied().order_by("-id").first()
     assert (entry.object_ref, entry.client_ref, entry.detail) == ("987654", None, "no such client")
     assert not AccessEvent.objects.filter(
         action=TrailAction.VIEW, actor=agency.therapist_b, client_ref=target
@@ -75,7 +75,7 @@ def test_walking_session_ids_names_the_client_they_belong_to(agency, session_a):
     http = signed_in(agency.therapist_b)
     for route in SESSION_ROUTES:
         assert http.get(route.format(id=session_a.pk)).status_code == 404
-        entry = denied().order_by("-seq").first()
+        entry = denied().order_by("-id").first()
         assert (entry.object_type, entry.object_ref) == ("therapysession", str(session_a.pk))
         assert entry.client_ref == agency.client_a.pk
         assert entry.actor == agency.therapist_b

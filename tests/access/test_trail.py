@@ -31,7 +31,7 @@ def test_it_records_who_read_which_section_from_where(agency):
     http = HttpClient(REMOTE_ADDR="203.0.113.9", HTTP_X_REQUEST_ID="req-42")
     http.force_login(agency.therapist_a)
     response = http.get(f"/clients/{agency.client_a.pk}/billing/")
-    event = AccessEvent.objects.filter(client_ref=agency.client_a.pk).order_by("-seq").first()
+    event = AccessEvent.objects.filter(client_ref=agency.client_a.pk).order_by("-id").first()
     assert event.actor == agency.therapist_a
     assert event.action == TrailAction.VIEW
     assert event.section == "legal_name"
@@ -58,6 +58,7 @@ def test_it_verifies_an_untouched_chain(agency):
 
 
 def test_it_detects_an_altered_entry(agency):
+    trail.seal()
     victim = AccessEvent.objects.order_by("seq")[1]
     drop_append_only_triggers()
     AccessEvent.objects.filter(pk=victim.pk).update(detail="nothing to see")
@@ -67,6 +68,7 @@ def test_it_detects_an_altered_entry(agency):
 
 
 def test_it_detects_a_deleted_entry(agency):
+    trail.seal()
     victim = AccessEvent.objects.order_by("seq")[1]
     drop_append_only_triggers()
     AccessEvent.objects.filter(pk=victim.pk)._raw_delete(AccessEvent.objects.db)
@@ -76,6 +78,7 @@ def test_it_detects_a_deleted_entry(agency):
 
 
 def test_it_detects_a_removed_last_entry(agency):
+    trail.seal()
     last = AccessEvent.objects.order_by("-seq").first()
     drop_append_only_triggers()
     AccessEvent.objects.filter(pk=last.pk)._raw_delete(AccessEvent.objects.db)
@@ -109,7 +112,11 @@ def test_it_verifies_from_the_command_line(tmp_path):
     assert run_attune(tmp_path, "manage", "shell", "-c", RECORD_FIVE).returncode == 0
     ok = run_attune(tmp_path, "trail", "verify")
     assert ok.returncode == 0
-    assert ok.stdout.startswith(f"ok: {seeded + 5} entries")
+    assert ok.stdout.startswith(f"ok: {seeded + 5} entries (5 intact, awaiting their seal)")
+    sealed = run_attune(tmp_path, "trail", "seal")
+    assert sealed.returncode == 0
+    assert sealed.stdout.strip() == "sealed 5 trail entries"
+    assert run_attune(tmp_path, "trail", "verify").stdout.startswith(f"ok: {seeded + 5} entries,")
     database = sqlite3.connect(tmp_path / "attune.sqlite3")
     database.execute("DROP TRIGGER access_trail_no_update")
     database.execute("UPDATE access_accessevent SET section = 'x' WHERE seq = ?", [seeded + 3])

@@ -28,7 +28,7 @@ def _latest_read(agency) -> AccessEvent:
         object_ref=agency.client_a.pk,
         section="growth_plan",
     )
-    return AccessEvent.objects.order_by("-seq").first()
+    return AccessEvent.objects.order_by("-id").first()
 
 
 def test_it_shows_staff_by_name_and_sections_in_words(agency):

@@ -116,7 +116,7 @@ def test_the_confirmation_page_is_in_the_trail(agency):
 
     session = _session(agency, hours=-1)
     signed_in(agency.therapist_a).get(f"/sessions/{session.pk}/no-show/")
-    event = AccessEvent.objects.filter(object_type="therapy_session").latest("seq")
+    event = AccessEvent.objects.filter(object_type="therapy_session").latest("id")
     assert event.actor_id == agency.therapist_a.pk
     assert event.client_ref == agency.client_a.pk
     assert event.detail == "asked to confirm a missed session"

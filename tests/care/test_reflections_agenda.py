@@ -58,7 +58,7 @@ def test_it_returns_the_shared_entries_of_the_period_decrypted_with_tags(agency)
     assert first.answers == {"my_identities": "My training shaped what I called resistance"}
     assert first.text == "Shared note" and first.created_at.date() == timezone.localdate()
     assert first.answered_prompts[0][1] == "My training shaped what I called resistance"
-    trailed = AccessEvent.objects.filter(object_type="reflections").latest("seq")
+    trailed = AccessEvent.objects.filter(object_type="reflections").latest("id")
     assert trailed.actor == agency.supervisor and trailed.detail.startswith("2 shared entries")
     assert "resistance" not in trailed.detail
 

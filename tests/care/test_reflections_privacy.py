@@ -138,7 +138,7 @@ def test_sharing_shows_exactly_that_entry_to_the_supervisor_until_unshared(agenc
         assert_no_trace(body, where)
     details = list(
         AccessEvent.objects.filter(object_ref=str(private_entry.pk), object_type="reflection")
-        .order_by("seq")
+        .order_by("id")
         .values_list("actor__username", "detail")
     )
     assert ("ana", "shared with supervisor sol") in details

@@ -41,7 +41,7 @@ def test_opening_from_a_signal_acknowledges_it_and_keeps_the_words_encrypted(age
     assert RepairLog.objects.get(pk=log.pk).apology == "I am sorry I did not ask first."
     actions = list(
         AccessEvent.objects.filter(object_type__in=["repair_log", "signal"])
-        .order_by("seq")
+        .order_by("id")
         .values_list("object_type", "action")
     )
     assert ("repair_log", "create") in actions and ("signal", "update") in actions

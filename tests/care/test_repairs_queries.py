@@ -74,7 +74,7 @@ def test_repairs_for_supervision_lists_the_period_with_outcome_and_signal(agency
     assert logs[0].signal == signal and logs[0].status == "open" and logs[0].held is None
     assert logs[1].held is False and logs[1].closed_at is not None
     assert logs[0].client.case_code == agency.client_a.case_code
-    event = AccessEvent.objects.filter(object_type="repair_logs").latest("seq")
+    event = AccessEvent.objects.filter(object_type="repair_logs").latest("id")
     assert event.actor_id == agency.supervisor.pk and event.section == "supervision"
     assert event.object_ref == str(agency.therapist_a.pk)
 

@@ -53,6 +53,13 @@ def reminder_status(var_dir) -> str | None:
     return row[0] if row else None
 
 
+def unsealed_trail_entries(var_dir) -> int:
+    with sqlite3.connect(var_dir / "attune.sqlite3") as database:
+        return database.execute(
+            "SELECT count(*) FROM access_accessevent WHERE seq IS NULL"
+        ).fetchone()[0]
+
+
 def wait_for(condition, seconds: float = 60) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -84,6 +91,7 @@ def test_the_worker_runs_due_tasks_beside_the_server_and_stops_with_it(tmp_path)
     )
     assert queued.returncode == 0, queued.stderr
     assert reminder_status(tmp_path) == "READY"
+    assert unsealed_trail_entries(tmp_path) > 0  # the shell's send, written but not yet sealed
 
     port = free_port()
     log = tmp_path / "serve.log"
@@ -101,6 +109,8 @@ def test_the_worker_runs_due_tasks_beside_the_server_and_stops_with_it(tmp_path)
             ["ps", "--ppid", str(server.pid), "-o", "args="], capture_output=True, text=True
         ).stdout
         assert "gunicorn" in children and "db_worker" in children
+        assert "trail seal --follow" in children
+        assert wait_for(lambda: unsealed_trail_entries(tmp_path) == 0, 20), log.read_text()
     finally:
         server.send_signal(signal.SIGTERM)
         code = server.wait(timeout=60)

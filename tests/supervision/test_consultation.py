@@ -86,7 +86,7 @@ def test_the_presenter_previews_confirms_and_posts_a_de_identified_case(agency, 
     assert CasePresentation.objects.filter(status=CaseStatus.POSTED).count() == 1
     actions = list(
         AccessEvent.objects.filter(client_ref=agency.client_a.pk, section="consultation")
-        .order_by("seq")
+        .order_by("id")
         .values_list("action", "object_type")
     )
     assert (TrailAction.VIEW, "client") in actions  # the presentation read the record

@@ -62,11 +62,13 @@ def _sign(key: str, body: str) -> str:
 def make(now: datetime | None = None) -> str:
     """Return the signed checkpoint line of the trail's current head.
 
-    The counts of anonymous failures from closed hours are written to the trail first, so the
-    checkpoint covers them (``attune.access.anonymous``).
+    The counts of anonymous failures from closed hours are written to the trail first
+    (``attune.access.anonymous``), and every entry waiting for its seal is sealed, so the
+    checkpoint covers them.
     """
     key = _key()
     flush()
+    trail.seal()  # the checkpoint covers every entry written before it
     head = TrailHead.objects.filter(pk=1).first()
     seq, entry_hash = (head.seq, head.entry_hash) if head else (0, trail.GENESIS_HASH)
     at = (now or timezone.now()).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

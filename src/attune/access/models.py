@@ -66,7 +66,8 @@ class AccessEvent(models.Model):
     trail keeps every entry even when what it points to is gone.
     """
 
-    seq = models.PositiveBigIntegerField(unique=True)
+    # Empty until the sealer chains the entry: then its place in the chain and the hashes.
+    seq = models.PositiveBigIntegerField(unique=True, null=True, blank=True)
     at = models.DateTimeField(default=timezone.now)
     actor = models.ForeignKey(
         StaffUser, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -81,19 +82,26 @@ class AccessEvent(models.Model):
     flagged = models.BooleanField(default=False)
     ip = models.GenericIPAddressField(null=True, blank=True)
     request_id = models.CharField(max_length=40, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    entry_hash = models.CharField(max_length=64)
+    content_hash = models.CharField(max_length=64, blank=True)  # the entry's own fields
+    prev_hash = models.CharField(max_length=64, blank=True)
+    entry_hash = models.CharField(max_length=64, blank=True)
 
     class Meta:
-        ordering = ["seq"]
+        # Append order; the chain's order (``seq``) is the order the sealer saw them in.
+        ordering = ["id"]
+        get_latest_by = "id"
         indexes = [
-            models.Index(fields=["client_ref", "seq"], name="trail_by_client"),
-            models.Index(fields=["actor", "seq"], name="trail_by_actor"),
+            models.Index(fields=["client_ref", "id"], name="trail_by_client_id"),
+            models.Index(fields=["actor", "id"], name="trail_by_actor_id"),
             models.Index(fields=["ip", "action", "at"], name="trail_by_ip_action"),
+            models.Index(
+                fields=["id"], condition=models.Q(seq__isnull=True), name="trail_awaiting_seal"
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"#{self.seq} {self.action} {self.object_type} {self.object_ref}"
+        place = f"#{self.seq}" if self.seq else "(awaiting seal)"
+        return f"{place} {self.action} {self.object_type} {self.object_ref}"
 
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None:
@@ -105,7 +113,7 @@ class AccessEvent(models.Model):
 
 
 class TrailHead(models.Model):
-    """The single row that serialises trail writers and remembers the chain's last hash."""
+    """The single row that serialises the sealer and remembers the chain's last hash."""
 
     seq = models.PositiveBigIntegerField(default=0)
     entry_hash = models.CharField(max_length=64)

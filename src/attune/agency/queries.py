@@ -25,7 +25,7 @@ def trail_entries(*, case_code: str = "", username: str = "", refused: bool = Fa
     With ``refused``, only the refused accesses (``denied`` entries).  The second value says
     what was looked up, or None when the code or name matched nothing.
     """
-    events = AccessEvent.objects.select_related("actor").order_by("-seq")
+    events = AccessEvent.objects.select_related("actor").order_by("-id")
     if refused:
         events = events.filter(action=TrailAction.DENIED)
     looked_up = "all refused accesses" if refused else "all"

@@ -265,8 +265,14 @@ def _add_bytes(archive: tarfile.TarFile, name: str, data: bytes) -> None:
 
 
 def backup(destination: Path) -> Manifest:
-    """Write a sealed backup of the database (and uploaded files) to ``destination``."""
+    """Write a sealed backup of the database (and uploaded files) to ``destination``.
+
+    The access trail is sealed first, so the backup's chain head covers what was written before.
+    """
+    from attune.access.trail import seal
+
     key = _backup_key()
+    seal()
     vendor = _vendor()
     destination = Path(destination)
     partial = destination.with_name(destination.name + ".partial")
@@ -399,10 +405,10 @@ def check_restored(manifest: Manifest) -> RestoreReport:
     result = verify()
     report = RestoreReport(manifest, result.ok, result.problem, result.checked)
     head = manifest.trail_head
-    if result.ok and (result.checked != head["seq"] or result.head_hash != head["hash"]):
+    if result.ok and (result.sealed != head["seq"] or result.head_hash != head["hash"]):
         report.trail_ok = False
         report.trail_problem = (
-            f"the trail ends at #{result.checked}, the manifest's at #{head['seq']}"
+            f"the trail ends at #{result.sealed}, the manifest's at #{head['seq']}"
         )
     counts = _current_counts(sorted(manifest.rows))
     for table, expected in sorted(manifest.rows.items()):
