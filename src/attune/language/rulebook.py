@@ -299,6 +299,6 @@ def _packaged_rules_key() -> str:
         if entry.name.endswith(PACK_SUFFIX):
             parts.extend((entry.name.encode(), entry.read_bytes()))
     here = Path(__file__).resolve().parent
-    for module in ("rulebook.py", "patterns.py", "model.py"):
+    for module in ("rulebook.py", "patterns.py", "results.py"):
         parts.append((here / module).read_bytes())
     return language_cache.cache_key(parts)
