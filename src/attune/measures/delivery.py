@@ -31,6 +31,7 @@ from attune.clients.language import agency_name
 from attune.clients.models import Client, ContactConsent
 from attune.clients.phone_index import phone_indexes
 from attune.clients.time_zones import client_time_zone
+from attune.measures.bounces import with_return_path
 from attune.measures.contact import invitation_language
 from attune.measures.models import (
     DELIVERY_RANK,
@@ -301,7 +302,6 @@ def email_send(*, checkin_id: int, message, purpose: str) -> bool:
     )
     if not created and delivery.state != DeliveryState.PENDING:
         return False  # sent (or refused) before: never a second email
-    from attune.measures.bounces import with_return_path
 
     with_return_path(message, delivery.pk)  # bounces come back naming this delivery
     delivery.attempts += 1
