@@ -172,7 +172,10 @@ def seal(*, batch_size: int = SEAL_BATCH) -> int:
         with transaction.atomic():
             head = TrailHead.objects.select_for_update().filter(pk=1).first()
             if head is None:  # created by a migration; only an emptied test database lacks it
-                head = TrailHead.objects.create(pk=1, seq=0, entry_hash=GENESIS_HASH)
+                TrailHead.objects.bulk_create(  # two sealers may both find it missing
+                    [TrailHead(pk=1, seq=0, entry_hash=GENESIS_HASH)], ignore_conflicts=True
+                )
+                head = TrailHead.objects.select_for_update().get(pk=1)
             pending = list(
                 AccessEvent.objects.filter(seq__isnull=True)
                 .order_by("pk")
