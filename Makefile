@@ -27,7 +27,7 @@ lint: ## ruff, then the import contracts and the type checker when they are inst
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	@if [ -x $(BIN)/lint-imports ] && { [ -f .importlinter ] || grep -q '^\[tool.importlinter' pyproject.toml; }; \
-	  then echo "$(BIN)/lint-imports"; $(BIN)/lint-imports; fi
+	  then echo "PYTHONPATH=src $(BIN)/lint-imports"; PYTHONPATH=src $(BIN)/lint-imports; fi
 	@if [ -x $(BIN)/mypy ]; then echo "PYTHONPATH=src $(BIN)/mypy src/"; PYTHONPATH=src $(BIN)/mypy src/; fi
 
 typecheck: ## mypy with django-stubs over src/ (needs no environment: attune.config.settings_typecheck)

@@ -15,7 +15,7 @@ from attune.access.actor import Actor
 from attune.access.models import Role, StaffUser
 from attune.clients import services as client_services
 from attune.clients.models import Client
-from attune.supervision.models import SupervisionPair
+from attune.relationships.models import SupervisionPair
 
 PASSWORD = "correct horse battery staple 7"
 

@@ -40,7 +40,7 @@ def configure() -> None:
             "ATTUNE_REQUIRE_MFA": "false",
             "ATTUNE_LOG_LEVEL": "ERROR",
             "ATTUNE_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-            "ATTUNE_SMS_BACKEND": "attune.measures.tasks.LocmemSmsBackend",
+            "ATTUNE_SMS_BACKEND": "attune.measures.sms.LocmemSmsBackend",
             "ATTUNE_LINK_OPENS_PER_MINUTE": "100000",
         }
     )

@@ -7,7 +7,7 @@ seconds and, by chance, answers 500 (8 %), 429 (4 %), nothing before the client'
 (2 %; the late answer creates no message) or takes the message and answers only after the
 client's timeout (2 %: the provider has the message, the client never heard; the next try must
 find it through the Messages list rather than send it again).  Every invitation is sent as on commit
-(``tasks.deliver_invitation``), through the real ``twilio`` library; the passing failures are
+(``invitations.deliver_invitation``), through the real ``twilio`` library; the passing failures are
 retried by the real worker (``db_worker --batch``, the retry delay set to 0 so they are due at
 once).  Then the provider's reports arrive for every message, shuffled, each one twice, "sent"
 after "delivered" for some, one in ten "undelivered".
@@ -69,7 +69,7 @@ def main() -> None:
     from attune.access.models import AccessEvent, Role, StaffUser
     from attune.clients.models import Client, ClientLink
     from attune.measures import delivery as delivery_services
-    from attune.measures import services, tasks
+    from attune.measures import invitations, services
     from attune.measures.models import CheckIn, MessageDelivery
 
     call_command("migrate", verbosity=0)
@@ -149,7 +149,7 @@ def main() -> None:
     started = time.perf_counter()
     outcomes = collections.Counter()
     for (checkin_id, client_id, expires_at), token in zip(checkins, tokens, strict=True):
-        sent = tasks.deliver_invitation(
+        sent = invitations.deliver_invitation(
             client_id=client_id,
             url=f"https://attune.example.org/c/{token}/",
             expires_at=expires_at,

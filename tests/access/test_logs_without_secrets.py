@@ -21,7 +21,7 @@ from django.test import Client as HttpClient
 from attune.access.actor import Actor
 from attune.clients.services import client_update
 from attune.config.log_redaction import RedactSecrets, redact
-from attune.measures import tasks
+from attune.measures import invitations, sms
 from tests.measures.checkins import scheduled_session
 
 PHONE = "+1 (555) 014-2987"
@@ -69,7 +69,7 @@ def phone_forms(phone: str) -> list[str]:
 def test_a_whole_client_journey_logs_no_token_phone_email_or_name(
     agency, settings, captured_logs, caplog, django_capture_on_commit_callbacks
 ):
-    settings.ATTUNE_SMS_BACKEND = "attune.measures.tasks.ConsoleSmsBackend"
+    settings.ATTUNE_SMS_BACKEND = "attune.measures.sms.ConsoleSmsBackend"
     client = agency.client_a
     client_update(
         actor=Actor.system(),
@@ -104,7 +104,7 @@ def test_a_whole_client_journey_logs_no_token_phone_email_or_name(
 
     # The worker's reminder, with an SMTP server that names the refused address in its error.
     settings.EMAIL_BACKEND = "tests.access.test_logs_without_secrets.RefusingEmailBackend"
-    tasks.deliver_reminder(client.pk)
+    invitations.deliver_reminder(client.pk)
 
     output = captured_logs.getvalue()
     assert "/c/[link]/" in output and "***2987" in output  # the journey was logged...
@@ -121,7 +121,7 @@ def test_a_whole_client_journey_logs_no_token_phone_email_or_name(
 
 def test_the_sms_notice_names_no_number_and_no_link(caplog):
     with caplog.at_level(logging.DEBUG):
-        tasks.ConsoleSmsBackend().send(to="+44 20 7946 0958", body="Hi: http://x/c/SECRET/")
+        sms.ConsoleSmsBackend().send(to="+44 20 7946 0958", body="Hi: http://x/c/SECRET/")
     (record,) = caplog.records
     assert (
         record.getMessage()

@@ -10,7 +10,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from attune.access.actor import Actor
-from attune.access.refusals import refused_client_id
+from attune.clients.queries import refused_client_id
 from attune.measures.services import instrument_import_file
 from tests.browser.conftest import save_screenshot
 from tests.conftest import PASSWORD

@@ -12,7 +12,7 @@ from attune.access.actor import Actor
 from attune.access.models import AccessEvent
 from attune.care.models import Reflection, ReflectionTag
 from attune.care.queries import shared_reflections
-from attune.supervision.models import SupervisionPair
+from attune.relationships.models import SupervisionPair
 from tests.care.reflection_builders import share, unshare, write
 from tests.conftest import make_staff
 

@@ -151,7 +151,7 @@ def test_a_shared_entry_hides_again_when_the_supervision_ends(agency, private_en
 
     from django.utils import timezone
 
-    from attune.supervision.models import SupervisionPair
+    from attune.relationships.models import SupervisionPair
 
     share(private_entry, agency.supervisor)
     SupervisionPair.objects.filter(supervisee=agency.therapist_a).update(

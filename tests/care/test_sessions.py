@@ -15,7 +15,7 @@ from attune.care import services
 from attune.care.models import SessionStatus, TherapySession
 from attune.clients.services import client_update
 from attune.measures.models import CheckIn
-from attune.measures.tasks import LocmemSmsBackend
+from attune.measures.sms import LocmemSmsBackend
 from tests.measures.checkins import scheduled_session
 
 HEALTH_WORDS = ("session", "therap", "phq", "depress", "anxiety", "mental", "sesión", "terap")
@@ -92,7 +92,7 @@ def test_it_sends_nothing_without_consent_and_shows_the_link_once(
 def test_it_texts_a_client_who_agreed_to_text_messages_in_their_language(
     agency, settings, django_capture_on_commit_callbacks
 ):
-    settings.ATTUNE_SMS_BACKEND = "attune.measures.tasks.LocmemSmsBackend"
+    settings.ATTUNE_SMS_BACKEND = "attune.measures.sms.LocmemSmsBackend"
     LocmemSmsBackend.outbox.clear()
     client_update(
         actor=Actor.system(), client=agency.client_a, contact_consent="sms", phone="+15550100"

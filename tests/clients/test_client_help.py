@@ -8,7 +8,7 @@ from django.core import mail
 from django.test import Client as HttpClient
 
 from attune.access.actor import Actor
-from attune.clients import link_pages
+from attune.clients import link_purposes
 from attune.clients.models import Client, LinkPurpose
 from attune.clients.services import link_issue
 from tests.measures.checkins import PHQ9_CODES, send_checkin
@@ -47,7 +47,7 @@ def assert_help_around(body: str, language: str) -> None:
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-@pytest.mark.parametrize("purpose", sorted(link_pages.PAGES))
+@pytest.mark.parametrize("purpose", sorted(link_purposes.PAGES))
 def test_every_link_page_carries_the_agency_and_crisis_help(agency, purpose, language):
     issued = link_issue(
         actor=Actor(user=agency.therapist_a), client=agency.client_a, purpose=purpose
@@ -151,7 +151,7 @@ def test_the_invitation_names_the_agency_its_contact_and_crisis_help(agency, set
     settings.ATTUNE_AGENCY_NAME = "Riverside Counselling"
     settings.ATTUNE_AGENCY_CONTACT = "Front desk 555-0100"
     settings.ATTUNE_CRISIS_CONTACT = "Crisis line 988"
-    from attune.measures.tasks import deliver_invitation
+    from attune.measures.invitations import deliver_invitation
 
     mail.outbox.clear()
     client = agency.client_a  # prefers Spanish

@@ -44,7 +44,7 @@ def test_no_client_language_stays_on_the_thread(agency, language):
 
 
 def test_a_failing_client_page_does_not_leave_its_language_behind(agency, monkeypatch):
-    from attune.clients import link_pages
+    from attune.clients import link_purposes
 
     def broken(request, link):
         translation.activate("ar")
@@ -52,7 +52,7 @@ def test_a_failing_client_page_does_not_leave_its_language_behind(agency, monkey
 
     http = client_in(agency, "ar")
     http.raise_request_exception = False
-    page = link_pages.LinkPage("x", "x", broken)
-    monkeypatch.setattr(link_pages, "page_for", lambda purpose: page)
+    page = link_purposes.LinkPage("x", "x", broken)
+    monkeypatch.setattr(link_purposes, "page_for", lambda purpose: page)
     assert http.get("/c/").status_code == 500
     assert translation.get_language() == "en"

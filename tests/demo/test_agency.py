@@ -5,7 +5,7 @@ from __future__ import annotations
 from attune.access.models import Role, StaffUser
 from attune.clients.models import Client, IdentityCategory
 from attune.demo.agency import demo_logins, generate_agency
-from attune.supervision.models import SupervisionPair
+from attune.relationships.models import SupervisionPair
 
 
 def snapshot() -> list[tuple]:

@@ -6,7 +6,7 @@ import re
 
 from attune.equity.labels import WORDING, attribute_label, group_label, quarter_label
 from attune.equity.report import MetricRow
-from attune.equity.summary import describe_finding, summarize_findings
+from attune.equity.wording import describe_finding, summarize_findings
 
 RAW_KEYS = re.compile(
     r"race_ethnicity|sex_at_birth|fee_tier|referral_quarter|not_sure|\baian\b|\bmena\b|\bnhpi\b"

@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from attune.language import audit_bytes, audit_text
-from attune.language.model import PROFILES
+from attune.language.results import PROFILES
 
 RISKY_WORDS = st.sampled_from(
     [

@@ -175,7 +175,7 @@ def test_a_server_that_cannot_be_reached_is_recorded_as_failed(
 def test_the_email_is_sent_once_per_checkin(
     smtp_server, emailed_client, django_capture_on_commit_callbacks
 ):
-    from attune.measures.tasks import deliver_invitation
+    from attune.measures.invitations import deliver_invitation
 
     sent = send(emailed_client, django_capture_on_commit_callbacks)
     deliver_invitation(

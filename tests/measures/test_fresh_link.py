@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def failed_text(agency, settings, django_capture_on_commit_callbacks):
     """A check-in whose text never arrived (the number is a landline)."""
-    settings.ATTUNE_SMS_BACKEND = "attune.measures.tasks.LocmemSmsBackend"
+    settings.ATTUNE_SMS_BACKEND = "attune.measures.sms.LocmemSmsBackend"
     settings.ATTUNE_SMS_QUIET_HOURS = ""
     client = agency.client_a
     client.phone, client.contact_consent, client.email = "(555) 555-0142", "both", ""

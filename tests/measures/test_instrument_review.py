@@ -10,7 +10,7 @@ from django.test import Client as HttpClient
 
 from attune.access.actor import Actor
 from attune.access.models import AccessEvent
-from attune.measures import services
+from attune.measures import parsed_instruments, services
 from attune.measures.cli import main
 from attune.measures.models import CheckIn, Response, ReviewState, StoredInstrument
 from tests.measures.checkins import BASE_URL
@@ -198,7 +198,7 @@ def test_an_agency_terminology_bundle_is_loaded_and_kept_with_the_instrument(age
     questionnaire.write_text(json.dumps(source), encoding="utf-8")
     stored, _ = services.instrument_import_file(actor=Actor.system(), path=questionnaire)
     assert set(stored.terminology) == {"http://loinc.org/vs/LL358-3", "urn:agency:vs:yes-no"}
-    services._PARSED.clear()
+    parsed_instruments._PARSED.clear()
     instrument = services.instrument_of(stored)
     assert instrument.item("f2").options[1].weight == 2
     bad = tmp_path / "bad.json"

@@ -17,7 +17,7 @@ from attune.access.models import AccessEvent
 from attune.clients import services as client_services
 from attune.measures import services
 from attune.measures.models import CheckIn, CheckInSchedule, ScheduleState
-from attune.measures.tasks import LocmemSmsBackend
+from attune.measures.sms import LocmemSmsBackend
 from tests.measures.schedules import make_schedule
 
 BASE = "https://attune.example.org/"

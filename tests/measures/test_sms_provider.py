@@ -547,7 +547,7 @@ def test_segments_are_counted_as_carriers_count_them():
 def test_without_a_provider_the_text_shows_as_not_delivered(
     texting_client, settings, django_capture_on_commit_callbacks
 ):
-    settings.ATTUNE_SMS_BACKEND = "attune.measures.tasks.ConsoleSmsBackend"
+    settings.ATTUNE_SMS_BACKEND = "attune.measures.sms.ConsoleSmsBackend"
     settings.ATTUNE_SMS_QUIET_HOURS = ""
     sent = send(texting_client, django_capture_on_commit_callbacks)
     delivery = the_delivery(sent)

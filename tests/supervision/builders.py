@@ -6,8 +6,9 @@ from datetime import date
 
 from attune.access.actor import Actor
 from attune.access.models import Role, StaffUser
+from attune.relationships.models import SupervisionPair
 from attune.supervision import services
-from attune.supervision.models import GrowthGoal, SupervisionMeeting, SupervisionPair
+from attune.supervision.models import GrowthGoal, SupervisionMeeting
 
 
 def other_supervisor(agency) -> StaffUser:

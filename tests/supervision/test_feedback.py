@@ -15,8 +15,9 @@ from django.urls import reverse
 
 from attune.access.actor import Actor
 from attune.access.models import Role
+from attune.relationships.models import SupervisionPair
 from attune.supervision import humility, services
-from attune.supervision.models import FeedbackRelease, HumilityFeedback, SupervisionPair
+from attune.supervision.models import FeedbackRelease, HumilityFeedback
 from attune.supervision.queries import agency_feedback
 from tests.conftest import make_staff
 

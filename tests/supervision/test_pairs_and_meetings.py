@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from attune.access.actor import Actor
 from attune.access.models import AccessEvent
+from attune.relationships.models import SupervisionPair
 from attune.supervision import services
-from attune.supervision.models import MeetingAction, SupervisionMeeting, SupervisionPair
+from attune.supervision.models import MeetingAction, SupervisionMeeting
 from attune.supervision.queries.agendas import meeting_agenda
 from tests.supervision.builders import meeting, pair_of
 

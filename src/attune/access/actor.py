@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 
 from django.http import Http404
 
+from attune.access.client_address import client_ip
+
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
@@ -36,8 +38,6 @@ class Actor:
     @classmethod
     def from_request(cls, request: HttpRequest, *, link_id: int | None = None) -> Actor:
         """Return the actor behind ``request``."""
-        from attune.access.client_address import client_ip
-
         user = getattr(request, "user", None)
         return Actor(
             user=user if user is not None and user.is_authenticated else None,

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from attune.access import trail
+from attune.access.anonymous import flush
 from attune.access.models import AccessEvent, TrailHead
 
 PREFIX = "attune-trail-checkpoint v1"
@@ -65,8 +66,6 @@ def make(now: datetime | None = None) -> str:
     (``attune.access.anonymous``), and every entry waiting for its seal is sealed, so the
     checkpoint covers them.
     """
-    from attune.access.anonymous import flush
-
     key = _key()
     flush()
     trail.seal()  # the checkpoint covers every entry written before it

@@ -11,6 +11,10 @@ from datetime import timedelta
 from django.conf import settings
 from django.shortcuts import render
 
+from attune.access import anonymous
+from attune.access.actor import Actor
+from attune.access.models import StaffUser, TrailAction
+
 TIERS = (timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2))
 
 
@@ -23,10 +27,6 @@ def cooloff(request) -> timedelta:
 
 def locked_out_response(request, credentials=None, *args, **kwargs):
     """Render the lockout page (status 429) and record it in the trail."""
-    from attune.access import anonymous
-    from attune.access.actor import Actor
-    from attune.access.models import StaffUser, TrailAction
-
     username = (credentials or {}).get("username", "") if isinstance(credentials, dict) else ""
     known = bool(username) and StaffUser.objects.filter(username=username).exists()
     anonymous.note_failure(

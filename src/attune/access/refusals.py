@@ -74,10 +74,3 @@ def refused_client(actor: Actor, client, *, section: str = "") -> Http404:
     return refused(
         actor, object_type="client", object_ref=client.pk, client_id=client.pk, section=section
     )
-
-
-def refused_client_id(actor: Actor, client_id: object, *, section: str = "") -> Http404:
-    """Like ``refused_for``, for client ``client_id`` itself."""
-    from attune.clients.models import Client  # imported here: clients builds on access
-
-    return refused_for(actor, Client, client_id, section=section, client_field="pk")

@@ -1,4 +1,4 @@
-"""Sign-in and sign-out, the second factor, home, and the leader's agency pages."""
+"""Sign-in and sign-out, the second factor, home and the error pages."""
 
 from __future__ import annotations
 
@@ -9,21 +9,19 @@ import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout, user_login_failed
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from attune.access import anonymous, queries, services, trail
+from attune.access import anonymous, services, trail
 from attune.access.actor import Actor, StaffActor
-from attune.access.forms import ConfirmDeviceForm, SignInForm, StaffForm
+from attune.access.forms import ConfirmDeviceForm, SignInForm
 from attune.access.lockout import locked_out_response
-from attune.access.models import StaffUser, TrailAction
-from attune.clients import queries as client_queries
+from attune.access.models import TrailAction
 
 WRONG_CREDENTIALS = "That username and password do not match. Check them and try again."
 CODE_NEEDED = "Enter the 6-digit code your authenticator app shows for Attune."
@@ -137,83 +135,8 @@ def home(request):
     if user.is_supervisor:
         return redirect("supervision:supervisees")
     if user.is_leader:
-        return redirect("access:agency")
+        return redirect("agency:overview")
     raise Http404
-
-
-@login_required
-def agency(request):
-    if not request.user.has_perm("agency.view_aggregates"):
-        raise Http404
-    return render(
-        request,
-        "access/agency.html",
-        {
-            "totals": client_queries.agency_totals(),
-            "languages": client_queries.language_counts(),
-            "staff_counts": queries.staff_counts(),
-        },
-    )
-
-
-@login_required
-def staff_list(request):
-    if not request.user.has_perm("agency.manage_staff"):
-        raise Http404
-    return render(request, "access/staff_list.html", {"staff": queries.staff_directory()})
-
-
-@login_required
-def staff_new(request):
-    if not request.user.has_perm("agency.manage_staff"):
-        raise Http404
-    form = StaffForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        services.staff_create(actor=Actor.from_request(request), **form.cleaned_data)
-        messages.success(request, f"{form.cleaned_data['display_name']} can now sign in.")
-        return redirect("access:staff_list")
-    return render(request, "access/staff_form.html", {"form": form})
-
-
-@login_required
-@require_POST
-def staff_deactivate(request, staff_id: int):
-    if not request.user.has_perm("agency.manage_staff"):
-        raise Http404
-    staff = get_object_or_404(StaffUser, pk=staff_id)
-    if staff.pk == request.user.pk:
-        messages.error(request, "You cannot deactivate your own account.")
-    else:
-        services.staff_deactivate(actor=Actor.from_request(request), staff=staff)
-        messages.success(request, f"{staff} is deactivated and signed out everywhere.")
-    return redirect("access:staff_list")
-
-
-@login_required
-def trail_list(request):
-    if not request.user.has_perm("agency.view_trail"):
-        raise Http404
-    case_code = request.GET.get("client", "").strip()
-    username = request.GET.get("staff", "").strip()
-    refused = request.GET.get("refused") == "1"
-    events, looked_up = queries.trail_entries(
-        case_code=case_code, username=username, refused=refused
-    )
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
-    queries.attach_case_codes(page.object_list)
-    return render(
-        request,
-        "access/trail_list.html",
-        {
-            "page": page,
-            "case_code": case_code,
-            "username": username,
-            "refused": refused,
-            "refused_by_staff": queries.refused_by_staff() if refused and not username else [],
-            "looked_up": looked_up,
-            "staff_members": queries.staff_directory(),
-        },
-    )
 
 
 def healthz(request):

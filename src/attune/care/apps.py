@@ -7,4 +7,4 @@ class CareConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the plan and adaptation pages a client opens through a private link.
-        from attune.care.views import client_view  # noqa: F401
+        from attune.care.views import client_pages  # noqa: F401

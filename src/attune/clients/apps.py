@@ -8,7 +8,7 @@ class ClientsConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the clients app's own link page (the profile check).
-        from attune.clients import client_views  # noqa: F401
+        from attune.clients import client_pages  # noqa: F401
         from attune.clients.checks import check_field_keys_decrypt, check_field_keys_parse
 
         checks.register(check_field_keys_parse, checks.Tags.security)

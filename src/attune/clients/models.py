@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 
 from attune.clients.encrypted import EncryptedJSONField, EncryptedNameField, EncryptedTextField
+from attune.clients.vocabulary import ACCESS_BADGES
 
 
 class ContactConsent(models.TextChoices):
@@ -105,13 +106,11 @@ class Client(models.Model):
 
     @property
     def access_badges(self) -> list[str]:
-        from attune.clients.vocabulary import ACCESS_BADGES
-
         return [ACCESS_BADGES.get(code, code) for code in self.access_needs]
 
 
 class LinkPurpose:
-    """Purposes of the clients app's own links; other apps register theirs (link_pages.py)."""
+    """Purposes of the clients app's own links; other apps register theirs (link_purposes.py)."""
 
     PROFILE = "profile"
     SELF_IDENTIFICATION = "self_identification"
@@ -122,7 +121,7 @@ class ClientLink(models.Model):
     """A private link for one client and one purpose.  Only the token's hash is stored."""
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="links")
-    # One of the purposes registered in attune.clients.link_pages.
+    # One of the purposes registered in attune.clients.link_purposes.
     purpose = models.CharField(max_length=30)
     token_hash = models.CharField(max_length=64, unique=True)
     created_by = models.ForeignKey(

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django.db.models import Count, Q
+from django.http import Http404
 from django.urls import reverse
 
 from attune.access import trail
 from attune.access.actor import Actor, StaffActor
 from attune.access.models import TrailAction
 from attune.access.policy import client_record_scope, client_summary_scope
-from attune.access.refusals import refused_client_id, refused_for
+from attune.access.refusals import refused_for
 from attune.clients.language_names import language_name
 from attune.clients.models import Client
 from attune.clients.vocabulary import ACCESS_BADGES
@@ -211,3 +212,8 @@ def agency_totals() -> dict:
         interpreter_needed=Count("id", filter=Q(closed_at__isnull=True, interpreter_needed="yes")),
     )
     return {name: n if n >= SMALL_CELL else None for name, n in totals.items()}
+
+
+def refused_client_id(actor: Actor, client_id: object, *, section: str = "") -> Http404:
+    """Like ``refused_for``, for client ``client_id`` itself."""
+    return refused_for(actor, Client, client_id, section=section, client_field="pk")

@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from attune.access import anonymous, trail
 from attune.access.actor import Actor, StaffActor
-from attune.access.models import BreakGlassGrant, TrailAction
-from attune.clients import link_pages
+from attune.access.models import AccessEvent, BreakGlassGrant, TrailAction
+from attune.clients import link_purposes
 from attune.clients.models import (
     Client,
     ClientLink,
@@ -105,7 +105,7 @@ def link_issue(
     *, actor: Actor, client: Client, purpose: str = LinkPurpose.PROFILE, days: int | None = None
 ) -> IssuedLink:
     """Issue a private link for ``client`` and ``purpose``; only its hash is stored."""
-    page = link_pages.page_for(purpose)
+    page = link_purposes.page_for(purpose)
     if page is None:
         raise ValueError(f"no page is registered for link purpose {purpose!r}")
     token = new_token()
@@ -168,8 +168,6 @@ def link_open(*, actor: Actor, token: str) -> ClientLink:
     Every refusal looks the same to the visitor, whatever the reason.  The refusal is raised
     only after its trail entry is committed.
     """
-    from attune.access.models import AccessEvent
-
     with transaction.atomic():
         since = timezone.now() - timedelta(minutes=1)
         opened = AccessEvent.objects.filter(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from attune.clients import client_views, views
+from attune.clients import client_pages, views
 
 app_name = "clients"
 urlpatterns = [
@@ -20,7 +20,7 @@ urlpatterns = [
     path("clients/<int:client_id>/fhir/patient/", views.client_fhir_patient, name="fhir_patient"),
     path("break-glass/", views.break_glass, name="break_glass"),
     # Client-facing pages: no account, a private link exchanged for a short session.
-    path("c/", client_views.client_home, name="client_home"),
-    path("c/language/", client_views.client_language, name="client_language"),
-    path("c/<str:token>/", client_views.link_open, name="link_open"),
+    path("c/", client_pages.client_home, name="client_home"),
+    path("c/language/", client_pages.client_language, name="client_language"),
+    path("c/<str:token>/", client_pages.link_open, name="link_open"),
 ]

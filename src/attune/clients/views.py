@@ -9,10 +9,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from attune.access.actor import Actor, StaffActor
-from attune.access.refusals import refused_client_id
 from attune.care import queries as care_queries
-from attune.clients import link_pages, queries, services
-from attune.clients.client_views import identity_suggestions
+from attune.clients import link_purposes, queries, services
+from attune.clients.client_pages import identity_suggestions
 from attune.clients.fhir import patient_resource
 from attune.clients.forms import (
     LANGUAGE_SUGGESTIONS,
@@ -24,6 +23,7 @@ from attune.clients.identity_display import author_of, formulation_rows, identit
 from attune.clients.identity_forms import CulturalFormulationForm, SelfIdentificationForm
 from attune.clients.language_names import editable_name
 from attune.clients.models import LinkPurpose
+from attune.clients.queries import refused_client_id
 from attune.clients.services import CLIENT_FIELDS
 from attune.measures.queries import client_comments, open_signal_counts
 
@@ -89,7 +89,7 @@ def client_detail(request, client_id: int):
 
 
 def link_purposes_for_staff() -> list[tuple[str, str]]:
-    return [(page.purpose, page.label) for page in link_pages.PAGES.values()]
+    return [(page.purpose, page.label) for page in link_purposes.PAGES.values()]
 
 
 @login_required
@@ -201,7 +201,7 @@ def client_link_new(request, client_id: int):
     if not request.user.has_perm("clients.issue_link", client):
         raise Http404
     purpose = request.POST.get("purpose", LinkPurpose.PROFILE)
-    if link_pages.page_for(purpose) is None:
+    if link_purposes.page_for(purpose) is None:
         messages.error(request, "Choose what the link is for from the list.")
         return redirect("clients:client_detail", client_id=client.pk)
     issued = services.link_issue(actor=actor, client=client, purpose=purpose)

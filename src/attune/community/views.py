@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from attune.access.actor import Actor, StaffActor
-from attune.clients import link_pages
+from attune.clients import link_purposes
 from attune.clients import queries as client_queries
 from attune.community import queries, services
 from attune.community.forms import FollowUpForm, PartnerForm, ReferralFeedbackForm, ReferralForm
@@ -179,7 +179,7 @@ def referral_link(request, referral_id: int):
 # --- The client's page, opened through a private link ------------------------------------------
 
 
-@link_pages.register(services.REFERRAL_FEEDBACK, label="Tell us how a referral went")
+@link_purposes.register(services.REFERRAL_FEEDBACK, label="Tell us how a referral went")
 def referral_feedback_page(request, link):
     actor = Actor.from_request(request, link_id=link.pk)
     client = client_queries.client_for_link(actor=actor, link=link)

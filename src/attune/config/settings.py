@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "attune.access",
     "attune.clients",
+    "attune.relationships",
+    "attune.agency",
     "attune.supervision",
     "attune.measures",
     "attune.care",
@@ -268,7 +270,7 @@ WHITENOISE_USE_FINDERS = not _collected_static
 ATTUNE_SIGNAL_RULES: dict = {}
 # What a therapist reads above a safety signal: the agency's own protocol.
 ATTUNE_SAFETY_PROTOCOL = envstr("ATTUNE_SAFETY_PROTOCOL", "")
-ATTUNE_SMS_BACKEND = envstr("ATTUNE_SMS_BACKEND", "attune.measures.tasks.ConsoleSmsBackend")
+ATTUNE_SMS_BACKEND = envstr("ATTUNE_SMS_BACKEND", "attune.measures.sms.ConsoleSmsBackend")
 # Twilio (ATTUNE_SMS_BACKEND=attune.measures.sms.TwilioSmsBackend): the account, its auth token
 # (which also checks the signature of Twilio's callbacks), the sending number or messaging
 # service, and the API's address (empty: Twilio's own; tests point it at a local server).

@@ -6,6 +6,7 @@ from attune.access import views as access_views
 
 urlpatterns = [
     path("", include("attune.access.urls")),
+    path("", include("attune.agency.urls")),
     path("", include("attune.clients.urls")),
     path("supervision/", include("attune.supervision.urls")),
     path("", include("attune.measures.urls")),

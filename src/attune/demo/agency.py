@@ -35,7 +35,7 @@ from attune.demo.names import (
     RELIGION_WORDS,
     STAFF_NAMES,
 )
-from attune.supervision.models import SupervisionPair
+from attune.relationships.models import SupervisionPair
 
 DEMO_PASSWORD = "attune-demo-2026"  # noqa: S105 - a published password for synthetic accounts
 CASE_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"

@@ -9,8 +9,8 @@ from django.db import transaction
 from attune.access.actor import StaffActor
 from attune.access.models import Role, StaffUser
 from attune.clients.models import Client
+from attune.relationships.models import ConsultationGroup
 from attune.supervision import services
-from attune.supervision.models import ConsultationGroup
 from attune.supervision.services.consultation import extra_identifiers, preview
 
 QUESTION = (

@@ -15,6 +15,7 @@ from attune.access.actor import StaffActor
 from attune.access.models import Role, StaffUser
 from attune.care import services
 from attune.care.models import Reflection, ReflectionTag
+from attune.relationships.queries import current_pairs
 
 ENTRIES: tuple[dict[str, Any], ...] = (
     {
@@ -73,8 +74,6 @@ ENTRIES: tuple[dict[str, Any], ...] = (
 @transaction.atomic
 def seed_reflections() -> int:
     """Give the first supervised demo therapist a few entries; return how many were written."""
-    from attune.supervision.queries import current_pairs
-
     supervisors = StaffUser.objects.filter(role=Role.SUPERVISOR, is_active=True).order_by("id")
     pair = next((p for s in supervisors for p in current_pairs(s).order_by("id")[:1]), None)
     if pair is None:

@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from attune.access.actor import StaffActor
 from attune.access.models import Role, StaffUser
+from attune.relationships.models import SupervisionPair
 from attune.supervision import humility, services
-from attune.supervision.models import SupervisionMeeting, SupervisionPair
+from attune.supervision.models import SupervisionMeeting
 
 NOTES = (
     "Went through the agenda. Two clients have no cultural formulation yet; agreed to start "

@@ -33,12 +33,12 @@ _EXPORTS = {
     "metric_summaries": "attune.equity.summaries",
     "combine": "attune.equity.summaries",
     "METRICS": "attune.equity.metrics",
-    "summarize_findings": "attune.equity.summary",
-    "describe_finding": "attune.equity.summary",
+    "summarize_findings": "attune.equity.wording",
+    "describe_finding": "attune.equity.wording",
     "render_json": "attune.equity.render",
     "render_csv": "attune.equity.render",
     "render_html": "attune.equity.render",
-    "render_pdf": "attune.equity.render",
+    "render_pdf": "attune.pdf",
 }
 
 __all__ = sorted(_EXPORTS)

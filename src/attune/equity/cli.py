@@ -122,14 +122,15 @@ def _write(
     report: Report, output_format: str, output: Path | None, source: str, wording=None
 ) -> None:
     """Write the report; ``wording`` names the groups in HTML and PDF (default: as stored)."""
+    from attune import pdf
     from attune.equity import render
-    from attune.equity.summary import PLAIN
+    from attune.equity.wording import PLAIN
 
     wording = wording or PLAIN
     if output_format == "pdf":
         try:
-            data = render.render_pdf(render.render_html(report, source=source, wording=wording))
-        except render.RenderUnavailableError as error:
+            data = pdf.render_pdf(render.render_html(report, source=source, wording=wording))
+        except pdf.RenderUnavailableError as error:
             raise RenderUnavailableError(str(error)) from None
         if output is None:
             sys.stdout.buffer.write(data)

@@ -10,7 +10,7 @@ computed per request, exactly as from a live aggregation. Nothing about a person
 only the same group sums the live report is built from.
 
 A refresh runs nightly from cron (``attune manage refresh_equity_dashboard``) or when a leader
-asks for one from the page (``request_refresh``), in the background-task worker.
+asks for one from the page (``dashboard_refresh.request_refresh``), in the background-task worker.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from typing import cast
 from django.db import transaction
 from django.utils import timezone
 
-from attune.access.actor import Actor
 from attune.equity import schema
 from attune.equity.database import (
     ATTRIBUTES,
@@ -74,22 +73,6 @@ def pending_refresh() -> DashboardRefresh | None:
         .order_by("-requested_at", "-pk")
         .first()
     )
-
-
-def request_refresh(*, actor: Actor) -> tuple[DashboardRefresh, bool]:
-    """Queue a refresh for the worker, unless one is already queued or running.
-
-    Return the refresh on its way and whether this call queued it.
-    """
-    from attune.equity.tasks import refresh_dashboard
-
-    with transaction.atomic():
-        pending = pending_refresh()
-        if pending is not None:
-            return pending, False
-        refresh = DashboardRefresh.objects.create(requested_by=actor.user)
-        transaction.on_commit(lambda: refresh_dashboard.enqueue(refresh.pk))
-    return refresh, True
 
 
 def refresh_figures(refresh: DashboardRefresh | None = None) -> DashboardRefresh:

@@ -3,7 +3,7 @@
 The database reports groups by the codes the self-identification stores (``hispanic``,
 ``hispanic-puerto-rican``, ``es``, ``2025-Q3``); people read "Hispanic or Latino", "Puerto
 Rican (Hispanic or Latino)", "Spanish", "Jul–Sep 2025". ``VocabularyWording`` gives the
-statistics engine's sentences (``attune.equity.summary``) those words, so the engine stays
+statistics engine's sentences (``attune.equity.wording``) those words, so the engine stays
 free of Django. A code the vocabulary does not know (one an agency removed) is shown as
 stored rather than dropped.
 """
@@ -11,6 +11,7 @@ stored rather than dropped.
 from __future__ import annotations
 
 from attune.clients import vocabulary
+from attune.clients.language_names import language_name
 from attune.equity import schema
 from attune.equity.database import QUARTER
 
@@ -75,8 +76,6 @@ def _race_names() -> dict[str, str]:
 
 def language_label(tag: str) -> str:
     """Return a language tag's name ("Spanish"), as staff pages name it."""
-    from attune.clients.language_names import language_name
-
     return language_name(tag)
 
 

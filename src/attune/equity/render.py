@@ -9,7 +9,7 @@ from html import escape
 
 from attune.equity.metrics import METRICS
 from attune.equity.report import MetricRow, Report
-from attune.equity.summary import (
+from attune.equity.wording import (
     PLAIN,
     Wording,
     format_interval,
@@ -36,10 +36,6 @@ FIELDS = (
 
 
 DASH = "\N{EM DASH}"
-
-
-class RenderUnavailableError(RuntimeError):
-    """Raise when an output format needs a package that is not installed."""
 
 
 def render_json(report: Report) -> str:
@@ -167,14 +163,3 @@ def render_html(
             parts.append("</table>")
     parts += ["</main>", "</body>", "</html>"]
     return "\n".join(parts) + "\n"
-
-
-def render_pdf(html: str) -> bytes:
-    """Return the HTML page printed to PDF; raise RenderUnavailableError without WeasyPrint."""
-    try:
-        import weasyprint
-    except ImportError as error:
-        raise RenderUnavailableError(
-            "PDF output needs WeasyPrint (pip install weasyprint); use --format html instead"
-        ) from error
-    return weasyprint.HTML(string=html).write_pdf()

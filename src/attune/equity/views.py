@@ -27,15 +27,16 @@ from attune.equity.dashboard_figures import (
     last_failure,
     latest_figures,
     pending_refresh,
-    request_refresh,
 )
+from attune.equity.dashboard_refresh import request_refresh
 from attune.equity.database import ATTRIBUTES, QUARTER
 from attune.equity.labels import ATTRIBUTE_LABELS, NOT_SHARED, WORDING, attribute_label
 from attune.equity.metrics import METRICS, METRICS_BY_NAME
 from attune.equity.models import DashboardRefresh
-from attune.equity.render import RenderUnavailableError, render_html, render_pdf
+from attune.equity.render import render_html
 from attune.equity.report import Report, report_from_statistics
-from attune.equity.summary import describe_finding, format_interval, format_value
+from attune.equity.wording import describe_finding, format_interval, format_value
+from attune.pdf import RenderUnavailableError, render_pdf
 
 PERMISSION = "equity.view_dashboard"
 # Where a leader lands: who waits longer, by race and ethnicity (the SPD 15 categories).

@@ -14,7 +14,8 @@ from attune.language.engine import audit_bytes, audit_document, audit_path, audi
 from attune.language.formats.html_report import highlight_html, render_html
 from attune.language.formats.json_format import report_to_json_dict, reports_to_json_dict
 from attune.language.formats.sarif import sarif_dict
-from attune.language.model import (
+from attune.language.readers import ReaderError
+from attune.language.results import (
     PROFILES,
     SEVERITIES,
     Check,
@@ -23,7 +24,6 @@ from attune.language.model import (
     HardSentence,
     Readability,
 )
-from attune.language.readers import ReaderError
 
 __all__ = [
     "PROFILES",

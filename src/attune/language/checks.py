@@ -7,7 +7,7 @@ from bisect import bisect_right
 from collections.abc import Callable
 from functools import cache
 
-from attune.language.model import Check, FormModel, Question
+from attune.language.results import Check, FormModel, Question
 
 CHECK_NAMES: tuple[str, ...] = (
     "chosen_name",

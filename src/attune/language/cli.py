@@ -15,8 +15,8 @@ from typing import NoReturn
 from attune.language.config import ConfigError, LintConfig, load_config
 from attune.language.engine import audit_bytes, audit_path
 from attune.language.formats import FORMATS, renderer
-from attune.language.model import PROFILES, SEVERITIES, SEVERITY_RANK, FileReport
 from attune.language.readers import ReaderError
+from attune.language.results import PROFILES, SEVERITIES, SEVERITY_RANK, FileReport
 
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1

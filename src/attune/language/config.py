@@ -6,7 +6,7 @@ import fnmatch
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from attune.language.model import PROFILES, SEVERITIES, Finding
+from attune.language.results import PROFILES, SEVERITIES, Finding
 from attune.language.scanner import ScanOptions
 
 

@@ -12,7 +12,7 @@ from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from attune.language.model import FormModel
+from attune.language.results import FormModel
 
 
 def lower_same_length(text: str) -> str:

@@ -7,9 +7,9 @@ from pathlib import Path
 from attune.language.checks import run_checks
 from attune.language.config import LintConfig
 from attune.language.document import Document
-from attune.language.model import PROFILES, FileReport, FormModel
 from attune.language.readability import measure
 from attune.language.readers import ReaderError, read_document, read_text_document
+from attune.language.results import PROFILES, FileReport, FormModel
 from attune.language.rulebook import ProfileIndex, default_index
 from attune.language.scanner import scan_document
 

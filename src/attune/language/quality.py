@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 
 from attune.language.engine import audit_text
-from attune.language.model import SEVERITY_RANK
+from attune.language.results import SEVERITY_RANK
 
 FLAGGING_RANK = SEVERITY_RANK["warning"]
 

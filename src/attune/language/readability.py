@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from attune.language.document import Document
-from attune.language.model import HardSentence, Readability
+from attune.language.results import HardSentence, Readability
 
 METHOD = "coleman-liau"
 TARGET_GRADE = 8.0

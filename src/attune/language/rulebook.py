@@ -8,7 +8,6 @@ from functools import cache
 from pathlib import Path
 
 from attune.language import cache as language_cache
-from attune.language.model import PROFILES, SEVERITIES
 from attune.language.patterns import (
     PatternError,
     compile_phrase_finder,
@@ -17,6 +16,7 @@ from attune.language.patterns import (
     normalise_phrase,
     words_regex,
 )
+from attune.language.results import PROFILES, SEVERITIES
 
 RULES_PACKAGE = "attune.language.rules"
 PACK_SUFFIX = ".yaml"
@@ -299,6 +299,6 @@ def _packaged_rules_key() -> str:
         if entry.name.endswith(PACK_SUFFIX):
             parts.extend((entry.name.encode(), entry.read_bytes()))
     here = Path(__file__).resolve().parent
-    for module in ("rulebook.py", "patterns.py", "model.py"):
+    for module in ("rulebook.py", "patterns.py", "results.py"):
         parts.append((here / module).read_bytes())
     return language_cache.cache_key(parts)

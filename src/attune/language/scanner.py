@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass, field
 
 from attune.language.document import Document
-from attune.language.model import Finding
 from attune.language.patterns import SEPARATOR_CHARS, normalise_phrase
+from attune.language.results import Finding
 from attune.language.rulebook import ProfileIndex, Rule
 
 CONTEXT_WINDOW = 80

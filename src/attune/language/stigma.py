@@ -24,8 +24,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from attune.language.model import FileReport
 from attune.language.readability import _word_count
+from attune.language.results import FileReport
 
 STIGMATIZING_CATEGORIES: frozenset[str] = frozenset(
     {

@@ -16,7 +16,7 @@ class MeasuresConfig(AppConfig):
 
 def check_signal_rules(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
     """Refuse to start with unusable ATTUNE_SIGNAL_RULES rather than fail on a client's answers."""
-    from attune.measures.services import rule_settings
+    from attune.measures.queries import rule_settings
 
     try:
         rule_settings()

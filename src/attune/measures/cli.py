@@ -136,8 +136,9 @@ def _import(path: str, safety_items: list[str]) -> int:
     """Store an instrument file in the database: all of it or, on any problem, nothing."""
     _setup_django()
     from attune.access.actor import Actor
+    from attune.measures.parsed_instruments import instrument_of
     from attune.measures.safety import find_safety_items
-    from attune.measures.services import instrument_import_file, instrument_of
+    from attune.measures.services import instrument_import_file
 
     try:
         stored, created = instrument_import_file(

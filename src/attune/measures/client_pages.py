@@ -13,9 +13,9 @@ from django.shortcuts import redirect, render
 from django.utils import translation
 
 from attune.access.actor import Actor
-from attune.clients import link_pages
+from attune.clients import link_purposes
 from attune.clients import queries as client_queries
-from attune.clients.client_views import SESSION_SAFETY_ANSWER
+from attune.clients.client_pages import SESSION_SAFETY_ANSWER
 from attune.measures import services
 from attune.measures.forms import TAMPERED, CheckInForm
 
@@ -23,7 +23,7 @@ from attune.measures.forms import TAMPERED, CheckInForm
 CONTROL_FIELDS = ("page", "action", "version")
 
 
-@link_pages.register(services.CHECKIN_PURPOSE, label="Tell us how a session went")
+@link_purposes.register(services.CHECKIN_PURPOSE, label="Tell us how a session went")
 def checkin_page(request, link):
     actor = Actor.from_request(request, link_id=link.pk)
     checkin = services.checkin_for_link(actor=actor, link=link)
@@ -84,7 +84,7 @@ def _submit(request, link, *, actor, checkin, form):
             # The link expired while the page was open: say so rather than show the form again.
             return render(request, "clients/link_refused.html", {"rate_limited": False}, status=404)
     if stored and any(response.safety_items for response in stored):
-        # An answer on a safety item: the thank-you page says what to do now (client_views).
+        # An answer on a safety item: the thank-you page says what to do now (client_pages).
         request.session[SESSION_SAFETY_ANSWER] = True
     # Stored now or by an earlier click: either way the thank-you page follows.
     return redirect("clients:client_home")

@@ -31,6 +31,8 @@ from attune.clients.language import agency_name
 from attune.clients.models import Client, ContactConsent
 from attune.clients.phone_index import phone_indexes
 from attune.clients.time_zones import client_time_zone
+from attune.measures.bounces import with_return_path
+from attune.measures.contact import invitation_language
 from attune.measures.models import (
     DELIVERY_RANK,
     NO_PROVIDER,
@@ -38,7 +40,14 @@ from attune.measures.models import (
     DeliveryState,
     MessageDelivery,
 )
-from attune.measures.sms import SmsRefused, SmsTransientError, SmsUnsure, e164, quiet_until
+from attune.measures.sms import (
+    SmsRefused,
+    SmsTransientError,
+    SmsUnsure,
+    e164,
+    quiet_until,
+    sms_backend,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -142,8 +151,6 @@ def sms_attempt(*, delivery_id: int, now: datetime | None = None) -> str:
     "nothing" (gone, already sent or given up), "opted_out", "deferred" (quiet hours),
     "retry" (a passing failure: the worker tries again later), "failed" or "sent".
     """
-    from attune.measures.tasks import sms_backend
-
     now = now or timezone.now()
     delivery = (
         MessageDelivery.objects.select_for_update()
@@ -295,7 +302,6 @@ def email_send(*, checkin_id: int, message, purpose: str) -> bool:
     )
     if not created and delivery.state != DeliveryState.PENDING:
         return False  # sent (or refused) before: never a second email
-    from attune.measures.bounces import with_return_path
 
     with_return_path(message, delivery.pk)  # bounces come back naming this delivery
     delivery.attempts += 1
@@ -359,8 +365,6 @@ def sms_inbound(*, from_number: str, text: str, now: datetime | None = None) -> 
     every client with that number; START undoes it; HELP answers with the agency's name and
     contact in the client's language.  Unknown numbers and other words change nothing.
     """
-    from attune.measures.tasks import invitation_language
-
     now = now or timezone.now()
     word = keyword_of(text)
     if word not in STOP_WORDS | START_WORDS | HELP_WORDS:

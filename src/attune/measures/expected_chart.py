@@ -13,6 +13,8 @@ from typing import Any
 
 from attune.measures import expected_response as engine
 from attune.measures.expected_signals import fallback_change, spec_for
+from attune.measures.fits import latest_fit
+from attune.measures.queries import rule_settings
 from attune.measures.signals_rules import RuleSettings
 
 WITHIN = "within the expected range"
@@ -23,9 +25,6 @@ INTAKE = "first score (the starting point)"
 
 def expected_charts(charts: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Add the expected curve to each of a client's charts, reading the fit in use once."""
-    from attune.measures.fits import latest_fit
-    from attune.measures.services import rule_settings
-
     stored_fit = latest_fit() if charts else None
     rules = rule_settings()
     return [with_expected(chart, stored_fit, rules) for chart in charts]

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from attune.measures import expected_response as engine
 from attune.measures import signals_rules
+from attune.measures.fits import latest_fits
 from attune.measures.signals_rules import Finding, ResponseFacts, RuleSettings
 
 
@@ -47,8 +48,6 @@ def not_on_track(
     if spec is None:
         return []
     if fits is None:
-        from attune.measures.fits import latest_fits
-
         fits = latest_fits()
     rows = engine.course(
         spec,

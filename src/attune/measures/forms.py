@@ -18,6 +18,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from attune.clients.language_names import language_name
+from attune.measures.bundled import bundled_instruments
 from attune.measures.errors import ResponseError
 from attune.measures.goals import CLIENT_NAMED_GOALS_LIMIT, GOALS_CHECKIN
 from attune.measures.instrument import CHOICE_TYPES, Instrument, Item, ItemType, LocalizedText
@@ -28,6 +29,7 @@ from attune.measures.models import (
     SignalState,
     StoredInstrument,
 )
+from attune.measures.parsed_instruments import instrument_of
 from attune.measures.responses import normalise_answers
 from attune.measures.scoring import enabled_items, score
 
@@ -464,9 +466,6 @@ class MeasureOffer:
 
 def measure_offers() -> list[MeasureOffer]:
     """Return every measure a therapist can send, bundled first, each with its instrument."""
-    from attune.measures.bundled import bundled_instruments
-    from attune.measures.services import instrument_of
-
     offers = [
         MeasureOffer(f"bundled:{name}", instrument.title.default, instrument, instrument.validated)
         for name, instrument in bundled_instruments().items()

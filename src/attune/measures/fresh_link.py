@@ -18,6 +18,8 @@ from attune.access import trail
 from attune.access.actor import Actor
 from attune.access.models import TrailAction
 from attune.clients import services as client_services
+from attune.measures.contact import other_channel
+from attune.measures.invitations import deliver_invitation
 from attune.measures.models import CheckIn
 
 HOW = ("in_person", "email", "sms")
@@ -36,21 +38,6 @@ class FreshLink:
     delivered_by: tuple[str, ...] = field(default=())
 
 
-def other_channel(checkin: CheckIn) -> str | None:
-    """Return the channel a fresh link can go by when the invitation failed: one the client
-    agreed to and can be reached by, not yet tried for this check-in; else None."""
-    from attune.measures.tasks import invitation_channels
-
-    tried = {delivery.channel for delivery in checkin.deliveries.all()}
-    failed = {d.channel for d in checkin.deliveries.all() if d.failed or d.state == "opted_out"}
-    if not failed:
-        return None
-    for channel in invitation_channels(checkin.client):
-        if channel not in tried:
-            return channel
-    return None
-
-
 def checkin_open(checkin: CheckIn, now=None) -> bool:
     now = now or timezone.now()
     return (
@@ -63,8 +50,6 @@ def checkin_open(checkin: CheckIn, now=None) -> bool:
 @transaction.atomic
 def checkin_fresh_link(*, actor: Actor, checkin_id: int, how: str, base_url: str) -> FreshLink:
     """Replace the check-in's link with a new one and, for "email"/"sms", send it that way."""
-    from attune.measures import tasks
-
     if how not in HOW:
         raise FreshLinkRefused("choose how the link reaches the client")
     checkin = (
@@ -106,7 +91,7 @@ def checkin_fresh_link(*, actor: Actor, checkin_id: int, how: str, base_url: str
         fresh.delivered_by = (how,)
         checkin_id, client_id, expires_at = checkin.pk, checkin.client_id, checkin.expires_at
         transaction.on_commit(
-            lambda: tasks.deliver_invitation(
+            lambda: deliver_invitation(
                 client_id=client_id,
                 url=url,
                 expires_at=expires_at,

@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import Q
 
 from attune.clients.encrypted import EncryptedJSONField, EncryptedTextField
+from attune.measures.contact import other_channel
+from attune.measures.signals_rules import reason_label
 
 if TYPE_CHECKING:
     from attune.measures.scoring import ScoreResult
@@ -168,8 +170,6 @@ class CheckIn(models.Model):
     @property
     def fresh_link_channel(self) -> str | None:
         """The other channel a fresh link can go by after a failed invitation, if any."""
-        from attune.measures.fresh_link import other_channel
-
         return other_channel(self)
 
 
@@ -368,8 +368,6 @@ class Signal(models.Model):
     @property
     def reason_rows(self) -> list[dict[str, str]]:
         """Each reason as people read it: its label and its sentence."""
-        from attune.measures.signals_rules import reason_label
-
         reasons = self.reasons or [{"rule": self.rule, "summary": self.summary}]
         return [
             {

@@ -6,6 +6,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Count
 from django.http import Http404
 
@@ -16,8 +17,9 @@ from attune.access.policy import own_clients_scope
 from attune.access.refusals import refused_client, refused_for
 from attune.clients import queries as client_queries
 from attune.clients.models import Client
-from attune.measures import services, signals_rules
+from attune.measures import signals_rules
 from attune.measures.errors import MeasuresError
+from attune.measures.fhir_export import collection_bundle, total_concept, total_observation
 from attune.measures.models import (
     CheckIn,
     CheckInSchedule,
@@ -29,7 +31,14 @@ from attune.measures.models import (
     SignalState,
     StoredInstrument,
 )
-from attune.measures.scoring import reliable_change
+from attune.measures.parsed_instruments import (
+    SESSION_CHECKIN,
+    comment_of,
+    goals_instrument,
+    instrument_of,
+)
+from attune.measures.responses import build_questionnaire_response, normalise_answers
+from attune.measures.scoring import reliable_change, score
 
 TREND_LENGTH = 8
 # Open alerts: still on the therapist's pages.  Every count of alerts (Today, the caseload, the
@@ -39,6 +48,11 @@ OPEN_STATES = (SignalState.OPEN, SignalState.ACKNOWLEDGED)
 # that came with an open alert (docs/rupture-signals.md).
 RECENT_COMMENT_DAYS = 7
 RECENT_COMMENT_LIMIT = 20
+
+
+def rule_settings() -> signals_rules.RuleSettings:
+    """Return this agency's signal rules (``ATTUNE_SIGNAL_RULES`` over the defaults)."""
+    return signals_rules.rule_settings(settings.ATTUNE_SIGNAL_RULES)
 
 
 @dataclass
@@ -142,7 +156,7 @@ def open_signal_rows(user) -> SignalsPage:
         .order_by("-raised_at", "-pk")
     )
     histories = session_histories({signal.client_id for signal in signals})
-    rules = services.rule_settings()
+    rules = rule_settings()
     page = SignalsPage()
     for signal in signals:
         history = histories.get(signal.client_id, [])
@@ -152,7 +166,7 @@ def open_signal_rows(user) -> SignalsPage:
             client_pronouns=signal.client.pronouns,
             trend=[total for _, _, total in history][-TREND_LENGTH:],
             opening=signals_rules.suggested_opening(signal.rule),
-            comment=services.comment_of(signal.response),
+            comment=comment_of(signal.response),
         )
         if signal.kind == SignalKind.SAFETY:
             page.safety.append(row)
@@ -197,7 +211,7 @@ def session_histories(client_ids: set[int]) -> dict[int, list[tuple[int, object,
     if not client_ids:
         return {}
     rows = (
-        Response.objects.filter(client_id__in=client_ids, instrument__name=services.SESSION_CHECKIN)
+        Response.objects.filter(client_id__in=client_ids, instrument__name=SESSION_CHECKIN)
         .order_by("client_id", "submitted_at", "pk")
         .values_list("client_id", "pk", "submitted_at", "total")
     )
@@ -240,7 +254,7 @@ def recent_comments(*, user, since, exclude_responses=()) -> list[CommentRow]:
     )
     found = []
     for response in rows[: RECENT_COMMENT_LIMIT * 3]:
-        comment = services.comment_of(response)
+        comment = comment_of(response)
         if comment:
             found.append(CommentRow(response, comment, response.client.chosen_name))
         if len(found) == RECENT_COMMENT_LIMIT:
@@ -260,7 +274,7 @@ def client_comments(*, client: Client, limit: int = 3) -> list[CommentRow]:
         .order_by("-submitted_at", "-pk")
     )
     for response in rows[:50]:
-        comment = services.comment_of(response)
+        comment = comment_of(response)
         if comment:
             found.append(CommentRow(response, comment, client.chosen_name))
         if len(found) == limit:
@@ -325,7 +339,7 @@ def client_measures(*, actor: StaffActor, client_id: int) -> ClientMeasures:
     series = []
     for name, points in by_name.items():
         stored = points[-1].instrument
-        instrument = services.instrument_of(stored)
+        instrument = instrument_of(stored)
         total_range = instrument.total_range() or (0.0, 10.0)
         scoring = instrument.scoring
         change = None
@@ -357,9 +371,7 @@ def client_measures(*, actor: StaffActor, client_id: int) -> ClientMeasures:
     )
     comments = {}
     if client.therapist_id == actor.user.pk:
-        comments = {
-            response.pk: words for response in responses if (words := services.comment_of(response))
-        }
+        comments = {response.pk: words for response in responses if (words := comment_of(response))}
     for signal in signals:
         signal.comment = comments.get(signal.response_id, "")
     return ClientMeasures(
@@ -394,10 +406,6 @@ def client_fhir_bundle(*, actor: Actor, client: Client) -> dict:
     ``dataAbsentReason`` and no value. The bundle is validated with fhir.resources and the
     export is recorded in the trail.
     """
-    from attune.measures.fhir_export import collection_bundle, total_concept, total_observation
-    from attune.measures.responses import build_questionnaire_response, normalise_answers
-    from attune.measures.scoring import score
-
     patient_reference = {
         "identifier": {"system": "urn:attune:case-code", "value": client.case_code}
     }
@@ -410,9 +418,9 @@ def client_fhir_bundle(*, actor: Actor, client: Client) -> dict:
     for response in responses:
         stored = response.instrument
         if stored.name == "goals-checkin":
-            instrument = services.goals_instrument(response.checkin.goal_texts or ["-"])
+            instrument = goals_instrument(response.checkin.goal_texts or ["-"])
         else:
-            instrument = services.instrument_of(stored)
+            instrument = instrument_of(stored)
         answers = normalise_answers(instrument, response.answers)
         try:
             rescored = score(instrument, response.answers)

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 import requests
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.module_loading import import_string
 from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.request_validator import RequestValidator
@@ -268,3 +269,43 @@ def sms_segments(text: str) -> tuple[str, int, int]:
         single, part, encoding = 70, 67, "UCS-2"
     segments = 1 if units <= single else -(-units // part)
     return encoding, units, segments
+
+
+class ConsoleSmsBackend(SmsBackend):
+    """Note in the log that a text message would be sent (a practice without an SMS provider).
+
+    Only a notice: the number is cut to its last digits and the text, which carries the link,
+    is never written.  The therapist still sees the link on the page to hand it over.
+    """
+
+    sends = False
+
+    def send(self, *, to: str, body: str, status_callback: str = "") -> str | None:
+        logger.warning(
+            "SMS to %s: console backend, nothing sent (its %d characters withheld)",
+            masked_phone(to),
+            len(body),
+        )
+        return None
+
+
+def masked_phone(phone: str) -> str:
+    """Return ``phone`` with all but its last four digits hidden: ``***0100``."""
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    return "***" + digits[-4:] if len(digits) > 4 else "***"
+
+
+class LocmemSmsBackend(SmsBackend):
+    """Keep text messages in ``outbox`` (tests)."""
+
+    outbox: list[dict[str, str]] = []
+
+    def send(self, *, to: str, body: str, status_callback: str = "") -> str | None:
+        LocmemSmsBackend.outbox.append({"to": to, "body": body})
+        return None
+
+
+def sms_backend() -> SmsBackend:
+    """Return the configured text-message backend."""
+    path = settings.ATTUNE_SMS_BACKEND
+    return import_string(path)()

@@ -1,250 +1,24 @@
-"""Delivering check-in invitations and reminders, and the check-in's background tasks.
+"""The measures app's background tasks (django-tasks, database backend).
 
-Invitations run in-process once the transaction commits rather than through the task queue:
-the message carries the link's token, and a queue would store that token in its table, where
-only the token's hash may ever be kept.  What does go through the queue (django-tasks, database
-backend) is a check-in's one reminder and its expiry, queued with nothing but the check-in's id:
-the reminder carries no link, and the expiry only deletes.
-
-The message says only that the agency invites the client's feedback, with the link: no health
-information, no therapist's name, nothing about sessions.
+What goes through the queue is a check-in's one reminder and its expiry, queued with nothing but
+the check-in's id (the reminder carries no link, and the expiry only deletes), and the retry of a
+text held by quiet hours or a passing failure, by the delivery's id.  Invitations never do: see
+``attune.measures.invitations``.
 """
 
 from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from email.utils import formataddr
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.utils import translation
-from django.utils.formats import date_format
-from django.utils.html import escape, urlize
-from django.utils.module_loading import import_string
-from django.utils.translation import gettext as _
 from django_tasks import task
 
 from attune.access.actor import Actor
-from attune.clients.language import agency_name
-from attune.clients.models import Client, ContactConsent
-from attune.measures.sms import SmsBackend
-
-__all__ = ["SmsBackend", "ConsoleSmsBackend", "LocmemSmsBackend", "sms_backend"]
+from attune.measures.delivery import sms_attempt
+from attune.measures.followups import checkin_expire, checkin_remind
 
 logger = logging.getLogger(__name__)
-
-EMAIL_CONSENT = {ContactConsent.EMAIL, ContactConsent.BOTH}
-SMS_CONSENT = {ContactConsent.SMS, ContactConsent.BOTH}
-
-
-class ConsoleSmsBackend(SmsBackend):
-    """Note in the log that a text message would be sent (a practice without an SMS provider).
-
-    Only a notice: the number is cut to its last digits and the text, which carries the link,
-    is never written.  The therapist still sees the link on the page to hand it over.
-    """
-
-    sends = False
-
-    def send(self, *, to: str, body: str, status_callback: str = "") -> str | None:
-        logger.warning(
-            "SMS to %s: console backend, nothing sent (its %d characters withheld)",
-            masked_phone(to),
-            len(body),
-        )
-        return None
-
-
-def masked_phone(phone: str) -> str:
-    """Return ``phone`` with all but its last four digits hidden: ``***0100``."""
-    digits = "".join(ch for ch in phone if ch.isdigit())
-    return "***" + digits[-4:] if len(digits) > 4 else "***"
-
-
-class LocmemSmsBackend(SmsBackend):
-    """Keep text messages in ``outbox`` (tests)."""
-
-    outbox: list[dict[str, str]] = []
-
-    def send(self, *, to: str, body: str, status_callback: str = "") -> str | None:
-        LocmemSmsBackend.outbox.append({"to": to, "body": body})
-        return None
-
-
-def sms_backend() -> SmsBackend:
-    """Return the configured text-message backend."""
-    path = settings.ATTUNE_SMS_BACKEND
-    return import_string(path)()
-
-
-def invitation_channels(client: Client) -> list[str]:
-    """Return how the client agreed to be contacted and can be reached: email, sms, both.
-
-    Texts are left out once the client texted STOP (``sms_opted_out_at``).
-    """
-    channels = []
-    if client.contact_consent in EMAIL_CONSENT and client.email:
-        channels.append("email")
-    if client.contact_consent in SMS_CONSENT and client.phone and not client.sms_opted_out_at:
-        channels.append("sms")
-    return channels
-
-
-def sms_opted_out_only(client: Client) -> bool:
-    """Whether texts are left out only because the client texted STOP."""
-    return bool(client.contact_consent in SMS_CONSENT and client.phone and client.sms_opted_out_at)
-
-
-def invitation_language(client: Client) -> str:
-    """Return the language of the client's pages, for the message too."""
-    supported = dict(settings.CLIENT_LANGUAGES)
-    for candidate in (client.page_language, (client.preferred_language or "").split("-")[0]):
-        if candidate in supported:
-            return candidate
-    return settings.LANGUAGE_CODE
-
-
-def _contact_lines() -> str:
-    """Return the end of an email: how to reach the agency, and what to do in a crisis."""
-    lines = ""
-    if settings.ATTUNE_AGENCY_CONTACT:
-        lines += "\n\n" + _("To reach %(agency)s: %(contact)s") % {
-            "agency": agency_name(),
-            "contact": settings.ATTUNE_AGENCY_CONTACT,
-        }
-    lines += "\n\n" + _(
-        "If you are in danger or thinking of harming yourself, call your local emergency "
-        "number now."
-    )
-    if settings.ATTUNE_CRISIS_CONTACT:
-        lines += " " + _("You can also call:") + " " + settings.ATTUNE_CRISIS_CONTACT
-    return lines
-
-
-def client_email(*, subject: str, body: str, to: str, language: str) -> EmailMultiAlternatives:
-    """Return a message to a client: plain text and the same words as HTML, from the agency.
-
-    The sender's name is the agency's; ``List-Unsubscribe`` names ``ATTUNE_EMAIL_UNSUBSCRIBE``
-    when the agency set one.
-    """
-    sender = formataddr((agency_name(), settings.DEFAULT_FROM_EMAIL))
-    headers = {}
-    if settings.ATTUNE_EMAIL_UNSUBSCRIBE:
-        headers["List-Unsubscribe"] = f"<mailto:{settings.ATTUNE_EMAIL_UNSUBSCRIBE}>"
-    message = EmailMultiAlternatives(subject, body, sender, [to], headers=headers)
-    direction = "rtl" if language in settings.LANGUAGES_BIDI else "ltr"
-    paragraphs = "".join(
-        f"<p>{urlize(escape(part)).replace(chr(10), '<br>')}</p>" for part in body.split("\n\n")
-    )
-    message.attach_alternative(
-        f'<!doctype html><html lang="{language}" dir="{direction}"><head><meta charset="utf-8">'
-        f"<title>{escape(subject)}</title></head><body>{paragraphs}</body></html>",
-        "text/html",
-    )
-    return message
-
-
-def _email(checkin_id: int | None, message: EmailMultiAlternatives, purpose: str) -> bool:
-    if checkin_id is None:
-        message.send()
-        return True
-    from attune.measures.delivery import email_send
-
-    return email_send(checkin_id=checkin_id, message=message, purpose=purpose)
-
-
-def deliver_invitation(
-    *,
-    client_id: int,
-    url: str,
-    expires_at: datetime,
-    checkin_id: int | None = None,
-    only: str | None = None,
-) -> list[str]:
-    """Send the client the check-in link by every channel they consented to; return them.
-
-    With ``checkin_id`` the text goes through the check-in's delivery record (sent once,
-    tried again by the worker, held in quiet hours, its progress reported by the provider).
-    ``only`` ("email" or "sms") keeps to that channel (a fresh link by the other channel).
-    """
-    client = Client.objects.get(pk=client_id)
-    channels = [c for c in invitation_channels(client) if only is None or c == only]
-    with translation.override(invitation_language(client)):
-        subject = _("%(agency)s invites your feedback") % {"agency": agency_name()}
-        body = _(
-            "Hello,\n\n%(agency)s would like to hear from you. Please answer through this "
-            "private link:\n\n%(url)s\n\nYou can open it again until %(date)s, or until you send "
-            "your answers. You can skip any question. If you did not expect this message, you "
-            "can ignore it."
-        ) % {"agency": agency_name(), "url": url, "date": date_format(expires_at, "DATE_FORMAT")}
-        body += _contact_lines()
-        short = _("%(agency)s invites your feedback: %(url)s") % {
-            "agency": agency_name(),
-            "url": url,
-        }
-        email = client_email(
-            subject=subject, body=body, to=client.email, language=translation.get_language()
-        )
-    delivered = []
-    if "email" in channels:
-        try:
-            if _email(checkin_id, email, "invitation"):
-                delivered.append("email")
-        except Exception:  # the link is still shown to the therapist to hand over
-            logger.exception("check-in email to client %s failed", client_id)
-    if "sms" in channels:
-        try:
-            if checkin_id is None:
-                sms_backend().send(to=client.phone, body=short)
-                delivered.append("sms")
-            elif _text_checkin(checkin_id, short, "invitation", url) != "failed":
-                delivered.append("sms")
-        except Exception:
-            logger.exception("check-in text message to client %s failed", client_id)
-    return delivered
-
-
-def _text_checkin(checkin_id: int, body: str, purpose: str, url: str = "") -> str:
-    from attune.measures.delivery import sms_queue
-
-    base_url = url.split("/c/")[0] if "/c/" in url else ""
-    return sms_queue(checkin_id=checkin_id, body=body, purpose=purpose, base_url=base_url)
-
-
-def deliver_reminder(client_id: int, checkin_id: int | None = None) -> list[str]:
-    """Remind the client, by the channels they consented to, that a feedback request waits."""
-    client = Client.objects.get(pk=client_id)
-    channels = invitation_channels(client)
-    with translation.override(invitation_language(client)):
-        subject = _("%(agency)s invites your feedback") % {"agency": agency_name()}
-        body = _(
-            "Hello,\n\n%(agency)s sent you a private link a few days ago and would still like "
-            "to hear from you. Please look for that earlier message. If you did not expect "
-            "this message, you can ignore it."
-        ) % {"agency": agency_name()}
-        body += _contact_lines()
-        email = client_email(
-            subject=subject, body=body, to=client.email, language=translation.get_language()
-        )
-    delivered = []
-    if "email" in channels:
-        try:
-            if _email(checkin_id, email, "reminder"):
-                delivered.append("email")
-        except Exception:
-            logger.exception("check-in reminder email to client %s failed", client_id)
-    if "sms" in channels:
-        try:
-            text = body.replace("\n\n", " ")
-            if checkin_id is None:
-                sms_backend().send(to=client.phone, body=text)
-                delivered.append("sms")
-            elif _text_checkin(checkin_id, text, "reminder") != "failed":
-                delivered.append("sms")
-        except Exception:
-            logger.exception("check-in reminder text to client %s failed", client_id)
-    return delivered
 
 
 # Background tasks ----------------------------------------------------------------------------
@@ -254,24 +28,18 @@ def deliver_reminder(client_id: int, checkin_id: int | None = None) -> list[str]
 @task()
 def remind_checkin(checkin_id: int) -> bool:
     """Send the check-in's one reminder if the client can still answer it."""
-    from attune.measures.services import checkin_remind
-
     return checkin_remind(actor=Actor.system(), checkin_id=checkin_id)
 
 
 @task()
 def send_text(delivery_id: int) -> str:
     """Try again to send a check-in's text held by quiet hours or a passing failure."""
-    from attune.measures.delivery import sms_attempt
-
     return sms_attempt(delivery_id=delivery_id)
 
 
 @task()
 def expire_checkin(checkin_id: int) -> bool:
     """Close the check-in whose link has expired: its saved draft goes."""
-    from attune.measures.services import checkin_expire
-
     return checkin_expire(actor=Actor.system(), checkin_id=checkin_id)
 
 

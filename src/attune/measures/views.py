@@ -11,9 +11,8 @@ from django.views.decorators.http import require_POST
 
 from attune.access.actor import Actor, StaffActor
 from attune.access.navigation import redirect_back
-from attune.access.refusals import refused_client_id
 from attune.clients import queries as client_queries
-from attune.clients.queries import shared_name_codes
+from attune.clients.queries import refused_client_id, shared_name_codes
 from attune.measures import queries, services
 from attune.measures.expected_chart import expected_charts
 from attune.measures.forms import (
@@ -78,7 +77,7 @@ def trend_chart(series: queries.Series, comments: dict[int, str] | None = None) 
     has_comments = any(point["comment"] for point in points)
     threshold = None
     if series.name == services.SESSION_CHECKIN:
-        value = services.rule_settings().session_total_below
+        value = queries.rule_settings().session_total_below
         threshold = {"value": value, "y": y_of(value)}
     return {
         "series": series,

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils import translation
 
 from attune.access.policy import is_leader
+from attune.community.queries import interpreter_languages
 from attune.organisation.models import (
     ActionItem,
     ActionStatus,
@@ -228,8 +229,6 @@ def public_statement(language: str) -> PublicStatement:
     An item's sentence is shown while it is met or partly met in the assessment that speaks;
     languages come from the assessment and from the community partners who interpret.
     """
-    from attune.community.queries import interpreter_languages
-
     # The newest completed assessment speaks for the agency; a new one being filled in does not
     # blank the statement.  Before any is completed, the newest one does.
     assessment = (

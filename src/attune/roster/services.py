@@ -30,6 +30,7 @@ from django.utils import dateformat, timezone
 from attune.access import trail
 from attune.access.actor import Actor
 from attune.access.models import AccessEvent, Role, StaffUser, TrailAction
+from attune.care.models import CancelledBy, SessionStatus, TherapySession
 from attune.clients.language_names import tag_for
 from attune.clients.models import (
     Client,
@@ -38,6 +39,7 @@ from attune.clients.models import (
     Question,
     SelfIdentification,
 )
+from attune.clients.tokens import new_case_code
 from attune.clients.validation import (
     CHOSEN_NAME_MAX,
     LEGAL_NAME_MAX,
@@ -479,8 +481,6 @@ def plan_schedule(
     table: Table, *, system: str = SCHEDULE_SYSTEM, roster_system: str = ROSTER_SYSTEM
 ) -> Plan:
     """Return what importing ``table`` as a schedule would change; write nothing."""
-    from attune.care.models import CancelledBy, SessionStatus
-
     rows = table.rows
     duplicates = _duplicates(rows, "appointment_id")
     therapists = _therapists(rows)
@@ -606,8 +606,6 @@ def plan_file(kind: str, table: Table, system: str | None = None) -> Plan:
 
 
 def _client_new(therapist, values: dict) -> Client:
-    from attune.clients.tokens import new_case_code
-
     for _attempt in range(5):
         try:
             with transaction.atomic():
@@ -701,8 +699,6 @@ def _starts(when: datetime) -> str:
 
 
 def _apply_schedule(plan: Plan, actor: Actor, batch: ImportBatch) -> list[trail.Entry]:
-    from attune.care.models import SessionStatus, TherapySession
-
     entries = []
     identifiers = []
 

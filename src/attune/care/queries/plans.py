@@ -18,6 +18,7 @@ from attune.care.models import (
 )
 from attune.clients import queries as client_queries
 from attune.clients.models import Client
+from attune.measures.models import Response
 
 SESSION_CHECKIN = "session-checkin"
 GOALS_CHECKIN = "goals-checkin"
@@ -176,8 +177,6 @@ class CheckInRow:
 
 def checkin_history(client: Client) -> list[CheckInRow]:
     """Return the client's answered session and goals check-ins, newest first, with scores."""
-    from attune.measures.models import Response
-
     rows: dict[int, CheckInRow] = {}
     responses = (
         Response.objects.filter(

@@ -18,9 +18,14 @@ from attune.access import trail
 from attune.access.actor import Actor, StaffActor
 from attune.access.models import TrailAction
 from attune.access.policy import client_summary_scope, repair_scope
-from attune.access.refusals import refused_client_id, refused_for
+from attune.access.refusals import refused_for
 from attune.care.models import RepairLog, RepairStatus
 from attune.clients.models import Client
+from attune.clients.queries import refused_client_id
+from attune.measures import queries as measures_queries
+from attune.measures import signals_rules
+from attune.measures.models import Response, SignalKind
+from attune.measures.parsed_instruments import SESSION_CHECKIN
 
 # A later check-in within this many points of the baseline (or above it) is "back to baseline":
 # totals are means of 0-10 ratings, and half a point is one rating in eight four points lower.
@@ -56,9 +61,7 @@ class RepairProgress:
 
 
 def _rules():
-    from attune.measures import services as measures_services
-
-    return measures_services.rule_settings()
+    return measures_queries.rule_settings()
 
 
 def repair_progress(log: RepairLog, *, with_comments: bool = True) -> RepairProgress:
@@ -66,10 +69,6 @@ def repair_progress(log: RepairLog, *, with_comments: bool = True) -> RepairProg
 
     Two queries: the totals before the rupture, and the check-ins since (with their signals).
     """
-    from attune.measures import signals_rules
-    from attune.measures.models import Response, SignalKind
-    from attune.measures.services import SESSION_CHECKIN
-
     rules = _rules()
     session = Response.objects.filter(client_id=log.client_id, instrument__name=SESSION_CHECKIN)
     previous = list(
@@ -218,9 +217,6 @@ def client_for_repair(*, actor: StaffActor, client_id: int) -> Client:
 
 def signal_for_repair(*, actor: StaffActor, signal_id: int):
     """Return a rupture signal of ``actor``'s own client to open a log from, recorded; else 404."""
-    from attune.measures import queries as measures_queries
-    from attune.measures.models import SignalKind
-
     signal = measures_queries.signal_for_action(actor=actor, signal_id=signal_id)
     if signal.kind != SignalKind.RUPTURE or not actor.user.has_perm(
         "care.open_repair", signal.client

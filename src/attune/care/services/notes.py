@@ -13,6 +13,8 @@ from attune.access import trail
 from attune.access.actor import Actor
 from attune.access.models import TrailAction
 from attune.care.models import SessionNote, SessionStatus, TherapySession
+from attune.language import audit_text
+from attune.language.stigma import note_counts as stigma_note_counts
 
 # A long session note is a page or two; the limit keeps the language check quick.
 NOTE_LIMIT = 20_000
@@ -32,16 +34,12 @@ class NoteConflict(NoteError):
 
 def note_language(text: str):
     """Return the language audit of a note: the same check as the private draft-note page."""
-    from attune.language import audit_text
-
     return audit_text(text, profile="notes", path="Session note")
 
 
 def note_counts(text: str):
     """Return the note's word count and stigmatizing findings (``NoteCounts``)."""
-    from attune.language.stigma import note_counts as counts
-
-    return counts(note_language(text))
+    return stigma_note_counts(note_language(text))
 
 
 @transaction.atomic

@@ -29,7 +29,7 @@ from attune.clients.models import Client, ClientLink
 from attune.clients.services import IssuedLink, claim_link, link_issue
 from attune.measures.goals import PLAN_GOALS_LIMIT
 
-# Link purposes of the plan pages a client opens (registered in care/views/client_view.py).
+# Link purposes of the plan pages a client opens (registered in care/views/client_pages.py).
 PLAN_GOALS = "plan_goals"
 PLAN_AGREEMENT = "plan_agreement"
 CLIENT_VIEW = "client_view"

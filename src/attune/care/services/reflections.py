@@ -22,6 +22,7 @@ from attune.care.models import (
 )
 from attune.care.models.reflections import PROMPT_CODES
 from attune.clients.models import Client
+from attune.relationships.models import SupervisionPair
 
 
 class ReflectionError(ValueError):
@@ -142,12 +143,7 @@ def reflection_edit(
 
 def current_supervisors(author: StaffUser) -> list[StaffUser]:
     """Return the supervisors ``author`` has today, by name."""
-    from attune.supervision.models import SupervisionPair
-
-    today = timezone.localdate()
-    pairs = SupervisionPair.objects.filter(
-        supervisee=author, starts_on__lte=today, supervisor__is_active=True
-    ).exclude(ends_on__lt=today)
+    pairs = SupervisionPair.objects.in_force().filter(supervisee=author, supervisor__is_active=True)
     return list(
         StaffUser.objects.filter(pk__in=pairs.values("supervisor_id")).order_by(
             "display_name", "username"

@@ -12,6 +12,8 @@ from attune.access.actor import Actor, StaffActor
 from attune.access.models import TrailAction
 from attune.care.models import CLOSED_STATUSES, RepairLog, RepairStatus
 from attune.clients.models import Client
+from attune.measures import services as measures_services
+from attune.measures.models import Signal, SignalKind, SignalState
 
 # The texts a therapist writes in a log; every one is encrypted at rest.
 TEXT_FIELDS = ("what_happened", "client_impact", "acknowledgement", "apology", "commitment")
@@ -97,9 +99,6 @@ def repair_open(
     ``occurred_on`` (today when not given).  Raise ``RepairExists`` if the signal already has
     a log, ``ClientNotOnCaseload`` or ``RepairError`` for bad input: nothing is stored then.
     """
-    from attune.measures import services as measures_services
-    from attune.measures.models import Signal, SignalKind, SignalState
-
     client = _client_on_caseload(actor, client.pk)
     what_happened = what_happened.strip()
     if not what_happened:

@@ -13,7 +13,9 @@ from attune.access import trail
 from attune.access.actor import Actor, StaffActor
 from attune.access.models import TrailAction
 from attune.care.models import CancelledBy, InterpreterUse, SessionStatus, TherapySession
+from attune.care.queries.plans import current_goals
 from attune.clients.models import Client
+from attune.measures import services as measures_services
 
 
 class SessionStateError(ValueError):
@@ -70,9 +72,6 @@ def session_mark_held(
     client named (``goal_texts``, up to three), if any. ``interpreter`` records whether the
     session had the interpreter the client needed (``InterpreterUse``).
     """
-    from attune.care.queries.plans import current_goals
-    from attune.measures import services as measures_services
-
     if interpreter not in InterpreterUse.values:
         raise ValueError(f"unknown interpreter use {interpreter!r}")
     session = TherapySession.objects.select_for_update().select_related("client").get(pk=session.pk)

@@ -11,11 +11,12 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
 from attune.access.actor import StaffActor
-from attune.access.refusals import refused_client_id, refused_for
+from attune.access.refusals import refused_for
 from attune.care import queries, services
 from attune.care.forms.notes import NoteForm
 from attune.care.models import TherapySession
 from attune.care.services.notes import note_language
+from attune.clients.queries import refused_client_id
 from attune.language.views import _findings_view
 
 CHECK = "check"

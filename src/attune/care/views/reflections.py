@@ -23,6 +23,7 @@ from attune.care.forms.reflections import (
 )
 from attune.care.models import REFLECTION_PROMPTS, Reflection
 from attune.clients import queries as client_queries
+from attune.clients.models import Client
 
 
 def _journal_keeper(request) -> StaffActor:
@@ -65,8 +66,6 @@ def _initial(reflection: Reflection) -> dict:
 
 def _content(form: ReflectionForm, actor: StaffActor) -> dict:
     """Return the service's keyword arguments from a valid form (client and session checked)."""
-    from attune.clients.models import Client
-
     session_id = form.cleaned_data.get("session")
     session = queries.session_for_action(actor=actor, session_id=session_id) if session_id else None
     client_id = form.cleaned_data.get("client")

@@ -10,12 +10,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from attune.access.actor import StaffActor
 from attune.access.navigation import redirect_back, safe_next
-from attune.access.refusals import refused_client_id
 from attune.care import queries, services
 from attune.care.forms.sessions import CancelForm, HeldForm, ScheduleForm
 from attune.care.models import SessionStatus
 from attune.care.queries.plans import current_goals
 from attune.clients.models import InterpreterNeed
+from attune.clients.queries import refused_client_id
 from attune.clients.templatetags.names import when
 from attune.measures.models import CheckIn
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from attune.language.model import FileReport
+from attune.language.results import FileReport
 
 FORMATS: tuple[str, ...] = ("text", "json", "sarif", "html")
 

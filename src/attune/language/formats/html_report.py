@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-from attune.language.model import FileReport, Finding
+from attune.language.results import FileReport, Finding
 
 FULL_TEXT_LIMIT = 200_000
 _STATUS_WORD = {"present": "Present", "missing": "Missing", "not_applicable": "Not applicable"}

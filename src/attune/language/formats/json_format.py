@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from attune.language.model import FileReport, Finding
+from attune.language.results import FileReport, Finding
 
 
 def finding_to_dict(finding: Finding) -> dict:

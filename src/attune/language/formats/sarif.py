@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
-from attune.language.model import FileReport
+from attune.language.results import FileReport
 from attune.language.rulebook import default_rulebook
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from attune.language.model import FileReport
+from attune.language.results import FileReport
 
 _STATUS_MARK = {"present": "ok", "missing": "MISSING", "not_applicable": "n/a"}
 

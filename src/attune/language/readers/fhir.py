@@ -7,9 +7,9 @@ import re
 from collections.abc import Iterator
 
 from attune.language.document import Document, keep_ranges
-from attune.language.model import FormModel, Question
 from attune.language.readers.errors import ReaderError
 from attune.language.readers.textform import SELF_DESCRIBE
+from attune.language.results import FormModel, Question
 
 _JSON_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
 _TEXT_KEYS = frozenset({"text", "title", "display", "valueString", "prefix", "description"})

@@ -8,8 +8,8 @@ import warnings
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, Tag
 
 from attune.language.document import Document, blank_ranges
-from attune.language.model import FormModel, Question
 from attune.language.readers.textform import SELF_DESCRIBE
+from attune.language.results import FormModel, Question
 
 _HIDDEN_BLOCK = re.compile(r"(?is)<(script|style|template)\b[^>]*>.*?</\1\s*>|<!--.*?-->")
 _TAG = re.compile(r"(?s)<[A-Za-z/!?][^>]*>")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from attune.language.model import FormModel, Question
+from attune.language.results import FormModel, Question
 
 _BOX_GLYPHS = "\u2610\u2611\u2612\u25a1\u25a0\u25a2\u25fb\u25cb\u25ef\u25cf\u25c9\u274f\u2751"
 _BOX = r"(?:\[\s?[xX\u2713\u2714]?\s?\]|\(\s?[xX]?\s?\)|[" + _BOX_GLYPHS + "])"

@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from attune.access.models import Role, StaffUser
+from attune.supervision.services.consultation import extra_identifiers
 
 TEXT_LIMIT = 8000
 
@@ -106,8 +107,6 @@ class CaseSourceForm(forms.Form):
         return {name: self.cleaned_data.get(name, "") for name in ("title", "question", "context")}
 
     def extra(self) -> dict:
-        from attune.supervision.services.consultation import extra_identifiers
-
         return extra_identifiers(
             other_names=_lines(self.cleaned_data.get("other_names", "")),
             places=_lines(self.cleaned_data.get("places", "")),

@@ -4,8 +4,6 @@ from attune.supervision.models.consultation import (
     CaseFeedback,
     CasePresentation,
     CaseStatus,
-    ConsultationGroup,
-    GroupMembership,
 )
 from attune.supervision.models.feedback import (
     FeedbackRelease,
@@ -24,26 +22,20 @@ from attune.supervision.models.meetings import (
     MeetingStatus,
     SupervisionMeeting,
 )
-from attune.supervision.models.pairs import (
-    SupervisionPair,
-)
 
 __all__ = [
     "ActionStatus",
     "CaseFeedback",
     "CasePresentation",
     "CaseStatus",
-    "ConsultationGroup",
     "EntryKind",
     "FeedbackRelease",
     "GoalKind",
     "GoalStatus",
-    "GroupMembership",
     "GrowthEntry",
     "GrowthGoal",
     "HumilityFeedback",
     "MeetingAction",
     "MeetingStatus",
     "SupervisionMeeting",
-    "SupervisionPair",
 ]

@@ -13,46 +13,7 @@ from django.db import models
 from django.db.models import Q
 
 from attune.clients.encrypted import EncryptedJSONField, EncryptedTextField
-
-
-class ConsultationGroup(models.Model):
-    name = models.CharField(max_length=120)
-    purpose = models.TextField(blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class GroupMembership(models.Model):
-    """A clinician's place in a group; removal ends it (the row stays for the record)."""
-
-    group = models.ForeignKey(
-        ConsultationGroup, on_delete=models.CASCADE, related_name="memberships"
-    )
-    member = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="consultation_memberships"
-    )
-    added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    added_at = models.DateTimeField(auto_now_add=True)
-    removed_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["group", "member"],
-                condition=Q(removed_at__isnull=True),
-                name="one_current_membership",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.member} in {self.group}"
+from attune.relationships.models import ConsultationGroup
 
 
 class CaseStatus(models.TextChoices):

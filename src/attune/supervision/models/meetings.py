@@ -24,7 +24,7 @@ class SupervisionMeeting(models.Model):
     """One supervision meeting of a pair, on a date."""
 
     pair = models.ForeignKey(
-        "supervision.SupervisionPair", on_delete=models.PROTECT, related_name="meetings"
+        "relationships.SupervisionPair", on_delete=models.PROTECT, related_name="meetings"
     )
     meets_on = models.DateField()
     status = models.CharField(

@@ -15,7 +15,6 @@ from attune.supervision.queries.consultation import (
     group_for_member,
     group_for_presenter,
     groups_for,
-    member_group_ids,
     prefill,
     record_identifiers,
 )
@@ -38,13 +37,10 @@ from attune.supervision.queries.meetings import (
 )
 from attune.supervision.queries.pairs import (
     current_pair,
-    current_pairs,
     in_force,
     pairs_for_leader,
     pairs_of_supervisee,
-    supervisee_ids,
     supervisees_with_counts,
-    supervisor_ids,
 )
 
 __all__ = [
@@ -56,7 +52,6 @@ __all__ = [
     "case_identifiers",
     "client_for_presentation",
     "current_pair",
-    "current_pairs",
     "draft_for_presenter",
     "feedback_target",
     "feedback_to_give",
@@ -71,7 +66,6 @@ __all__ = [
     "meeting_agenda",
     "meeting_for",
     "meetings_of",
-    "member_group_ids",
     "pair_for",
     "pairs_for_leader",
     "pairs_of_supervisee",
@@ -79,7 +73,5 @@ __all__ = [
     "prefill",
     "record_identifiers",
     "reflections_to_bring",
-    "supervisee_ids",
     "supervisees_with_counts",
-    "supervisor_ids",
 ]

@@ -21,6 +21,7 @@ from django.utils import timezone
 from attune.access import trail
 from attune.access.actor import Actor, StaffActor
 from attune.access.models import TrailAction
+from attune.care import queries as care_queries
 from attune.care.models import InterpreterUse, ReflectionSharing, SessionStatus, TherapySession
 from attune.clients.models import Client, IdentityCategory, InterpreterNeed, Question
 from attune.measures.models import Signal, SignalKind
@@ -406,8 +407,6 @@ REFLECTION_TAG_CATEGORY = {
 
 def shared_reflections(*, actor: Actor, supervisor, supervisee, since: date, until: date) -> list:
     """Reflections ``supervisee`` chose to share with ``supervisor`` (tags, created_at, client)."""
-    from attune.care import queries as care_queries
-
     return care_queries.shared_reflections(
         actor=actor, supervisor=supervisor, supervisee=supervisee, since=since, until=until
     )
@@ -445,8 +444,6 @@ def reflection_items(entries) -> list[AgendaItem]:
 
 def repairs_for_supervision(*, actor: StaffActor, supervisee, since: date, until: date) -> list:
     """Repair logs of ``supervisee``'s clients (status, opened_at, closed_at, client, held)."""
-    from attune.care import queries as care_queries
-
     return care_queries.repairs_for_supervision(
         actor=actor, supervisee=supervisee, since=since, until=until
     )
@@ -613,8 +610,6 @@ def reflections_to_bring(
 
     Only the supervisee themselves gets any: the entries are private until they share one.
     """
-    from attune.care import queries as care_queries
-
     pair = meeting.pair
     if actor.user.pk != pair.supervisee_id:
         return []

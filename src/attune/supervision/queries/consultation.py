@@ -23,27 +23,10 @@ from attune.clients import queries as client_queries
 from attune.clients.identity_display import formulation_rows
 from attune.clients.language_names import language_names
 from attune.clients.models import Client, FormulationTopic, Question
+from attune.relationships.models import ConsultationGroup, GroupMembership
+from attune.relationships.queries import member_group_ids
 from attune.supervision.deidentify import Identifiers
-from attune.supervision.models import (
-    CaseFeedback,
-    CasePresentation,
-    CaseStatus,
-    ConsultationGroup,
-    GroupMembership,
-)
-
-
-def member_group_ids(user) -> set[int]:
-    """Return the ids of the groups ``user`` belongs to now (cached on the user object)."""
-    cache = user.__dict__.get("_consultation_group_ids")
-    if cache is None:
-        cache = set(
-            GroupMembership.objects.filter(member=user, removed_at__isnull=True).values_list(
-                "group_id", flat=True
-            )
-        )
-        user.__dict__["_consultation_group_ids"] = cache
-    return cache
+from attune.supervision.models import CaseFeedback, CasePresentation, CaseStatus
 
 
 def groups_for(user, *, actor: Actor | None = None) -> list[ConsultationGroup]:

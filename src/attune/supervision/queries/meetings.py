@@ -7,7 +7,8 @@ from django.http import Http404
 from attune.access import trail
 from attune.access.actor import Actor, StaffActor
 from attune.access.models import TrailAction
-from attune.supervision.models import SupervisionMeeting, SupervisionPair
+from attune.relationships.models import SupervisionPair
+from attune.supervision.models import MeetingAction, SupervisionMeeting
 
 
 def _viewed(actor: Actor, object_type: str, ref: int) -> None:
@@ -60,8 +61,6 @@ def meeting_actions(meeting: SupervisionMeeting) -> list:
 
 def action_for(*, actor: StaffActor, action_id: int):
     """Return an action of a meeting ``actor`` records, or raise 404."""
-    from attune.supervision.models import MeetingAction
-
     action = MeetingAction.objects.select_related("meeting__pair").filter(pk=action_id).first()
     if action is None or not actor.user.has_perm("supervision.record_meeting", action.meeting):
         raise Http404

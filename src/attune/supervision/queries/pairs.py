@@ -3,29 +3,11 @@
 from __future__ import annotations
 
 from django.db.models import Count, OuterRef, Q, Subquery
-from django.utils import timezone
 
-from attune.access.models import Role, StaffUser
-from attune.supervision.models import SupervisionPair
-
-
-def current_pairs(supervisor):
-    """Return the supervision pairs of ``supervisor`` that are in force today."""
-    today = timezone.localdate()
-    return SupervisionPair.objects.filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=today),
-        supervisor=supervisor,
-        starts_on__lte=today,
-    )
-
-
-def supervisee_ids(supervisor) -> set[int]:
-    """Return the ids of the therapists ``supervisor`` supervises today (cached per request)."""
-    cache = supervisor.__dict__.setdefault("_supervisee_ids", None)
-    if cache is None:
-        cache = set(current_pairs(supervisor).values_list("supervisee_id", flat=True))
-        supervisor.__dict__["_supervisee_ids"] = cache
-    return cache
+from attune.access import trail
+from attune.access.models import Role, StaffUser, TrailAction
+from attune.relationships.models import SupervisionPair
+from attune.relationships.queries import current_pairs, supervisee_ids
 
 
 def supervisees_with_counts(supervisor):
@@ -44,31 +26,11 @@ def supervisees_with_counts(supervisor):
 
 def in_force(pair, day=None) -> bool:
     """Return whether ``pair`` is in force on ``day`` (today by default)."""
-    day = day or timezone.localdate()
-    return pair.starts_on <= day and (pair.ends_on is None or pair.ends_on >= day)
-
-
-def supervisor_ids(supervisee) -> set[int]:
-    """Return the ids of the supervisors of ``supervisee`` today (cached per request)."""
-    cache = supervisee.__dict__.get("_supervisor_ids")
-    if cache is None:
-        today = timezone.localdate()
-        cache = set(
-            SupervisionPair.objects.filter(
-                Q(ends_on__isnull=True) | Q(ends_on__gte=today),
-                supervisee=supervisee,
-                starts_on__lte=today,
-            ).values_list("supervisor_id", flat=True)
-        )
-        supervisee.__dict__["_supervisor_ids"] = cache
-    return cache
+    return pair.is_in_force(day)
 
 
 def pairs_for_leader(*, actor):
     """Return every pair, current ones first, with both people, for the leader's page."""
-    from attune.access import trail
-    from attune.access.models import TrailAction
-
     trail.record(
         actor=actor, action=TrailAction.VIEW, object_type="supervision_pairs", section="supervision"
     )
@@ -79,13 +41,9 @@ def pairs_for_leader(*, actor):
 
 def pairs_of_supervisee(supervisee):
     """Return the supervisee's current pairs with their supervisors."""
-    today = timezone.localdate()
     return (
-        SupervisionPair.objects.filter(
-            Q(ends_on__isnull=True) | Q(ends_on__gte=today),
-            supervisee=supervisee,
-            starts_on__lte=today,
-        )
+        SupervisionPair.objects.in_force()
+        .filter(supervisee=supervisee)
         .select_related("supervisor")
         .order_by("starts_on", "pk")
     )

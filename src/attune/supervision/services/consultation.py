@@ -19,14 +19,9 @@ from attune.access import trail
 from attune.access.actor import Actor, StaffActor
 from attune.access.models import Role, StaffUser, TrailAction
 from attune.clients.models import Client
+from attune.relationships.models import ConsultationGroup, GroupMembership
 from attune.supervision import deidentify as engine
-from attune.supervision.models import (
-    CaseFeedback,
-    CasePresentation,
-    CaseStatus,
-    ConsultationGroup,
-    GroupMembership,
-)
+from attune.supervision.models import CaseFeedback, CasePresentation, CaseStatus
 from attune.supervision.queries.consultation import case_identifiers, record_identifiers
 
 CASE_FIELDS = ("title", "question", "context")

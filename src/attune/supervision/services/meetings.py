@@ -12,13 +12,8 @@ from django.utils import timezone
 from attune.access import trail
 from attune.access.actor import Actor, StaffActor
 from attune.access.models import TrailAction
-from attune.supervision.models import (
-    ActionStatus,
-    MeetingAction,
-    MeetingStatus,
-    SupervisionMeeting,
-    SupervisionPair,
-)
+from attune.relationships.models import SupervisionPair
+from attune.supervision.models import ActionStatus, MeetingAction, MeetingStatus, SupervisionMeeting
 
 
 class MeetingError(ValueError):

@@ -10,7 +10,7 @@ from django.db.models import Q
 from attune.access import trail
 from attune.access.actor import Actor
 from attune.access.models import Role, StaffUser, TrailAction
-from attune.supervision.models import SupervisionPair
+from attune.relationships.models import SupervisionPair
 
 
 class PairError(ValueError):

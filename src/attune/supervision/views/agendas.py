@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 
 from attune.access.actor import StaffActor
-from attune.equity.render import RenderUnavailableError, render_pdf
+from attune.pdf import RenderUnavailableError, render_pdf
 from attune.supervision import queries
 
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from attune.access.actor import Actor, StaffActor
 from attune.clients import queries as client_queries
+from attune.relationships.models import GroupMembership
 from attune.supervision import queries, services
 from attune.supervision.forms import (
     CaseConfirmForm,
@@ -20,7 +21,7 @@ from attune.supervision.forms import (
     GroupForm,
     MemberForm,
 )
-from attune.supervision.models import CaseFeedback, GroupMembership
+from attune.supervision.models import CaseFeedback
 from attune.supervision.services.consultation import preview
 
 TEMPLATES = "supervision/consultation/"

@@ -9,9 +9,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from attune.access.actor import Actor
+from attune.relationships.models import SupervisionPair
 from attune.supervision import queries, services
 from attune.supervision.forms.pairs import PairEndForm, PairForm
-from attune.supervision.models import SupervisionPair
 
 
 def _require(request) -> None:

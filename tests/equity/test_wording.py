@@ -7,7 +7,7 @@ import re
 import pytest
 
 from attune.equity.report import MetricRow
-from attune.equity.summary import describe_finding, format_q
+from attune.equity.wording import describe_finding, format_q
 
 pytestmark = pytest.mark.pure
 

@@ -12,14 +12,14 @@ from attune.care.forms.adaptations import ClientAdaptationFeedbackForm
 from attune.care.forms.plans import AgreementForm, ClientGoalsForm
 from attune.care.services.adaptations import ADAPTATION_FEEDBACK
 from attune.care.services.plans import CLIENT_VIEW, PLAN_AGREEMENT, PLAN_GOALS
-from attune.clients import link_pages
+from attune.clients import link_purposes
 
 
 def _already_answered(request, client):
     return render(request, "care/client_already_answered.html", {"client": client}, status=409)
 
 
-@link_pages.register(PLAN_GOALS, label="Write or change the goals of your plan")
+@link_purposes.register(PLAN_GOALS, label="Write or change the goals of your plan")
 def plan_goals_page(request, link):
     actor = Actor.from_request(request, link_id=link.pk)
     client, plan = queries.plan_for_link(actor=actor, link=link)
@@ -57,7 +57,7 @@ def plan_goals_page(request, link):
     )
 
 
-@link_pages.register(PLAN_AGREEMENT, label="Say whether your plan reflects what you want")
+@link_purposes.register(PLAN_AGREEMENT, label="Say whether your plan reflects what you want")
 def plan_agreement_page(request, link):
     actor = Actor.from_request(request, link_id=link.pk)
     client, plan = queries.plan_for_link(actor=actor, link=link)
@@ -93,7 +93,7 @@ def plan_agreement_page(request, link):
     )
 
 
-@link_pages.register(CLIENT_VIEW, label="See your plan", single_use=False)
+@link_purposes.register(CLIENT_VIEW, label="See your plan", single_use=False)
 def client_view_page(request, link):
     actor = Actor.from_request(request, link_id=link.pk)
     view = queries.client_own_view(actor=actor, link=link)
@@ -102,7 +102,9 @@ def client_view_page(request, link):
     return render(request, "care/client_view.html", {"client": link.client, "view": view})
 
 
-@link_pages.register(ADAPTATION_FEEDBACK, label="Tell us how the ways we adapted therapy fit you")
+@link_purposes.register(
+    ADAPTATION_FEEDBACK, label="Tell us how the ways we adapted therapy fit you"
+)
 def adaptation_feedback_page(request, link):
     actor = Actor.from_request(request, link_id=link.pk)
     client, adaptations = queries.adaptations_for_link(actor=actor, link=link)

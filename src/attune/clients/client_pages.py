@@ -3,7 +3,7 @@
 The token in the first URL is exchanged for a short session and the browser is sent on to a
 clean URL, so the token never stays in the address bar, the history or a Referer header.  The
 client first picks the language of the pages; then the page registered for the link's purpose
-(link_pages.py) takes over.
+(link_purposes.py) takes over.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from attune.access.actor import Actor
-from attune.clients import link_pages, queries, services
+from attune.clients import link_purposes, queries, services
 from attune.clients.forms import (
     LANGUAGE_SUGGESTIONS,
     OWN_NAMES,
@@ -102,7 +102,7 @@ def client_home(request):
             "clients/client_thanks.html",
             {"client": link.client, "safety_answer": request.session.get(SESSION_SAFETY_ANSWER)},
         )
-    page = link_pages.page_for(link.purpose)
+    page = link_purposes.page_for(link.purpose)
     if page is None:
         return _refused(request)
     return page.view(request, link)
@@ -130,7 +130,7 @@ def client_language(request):
     return redirect("clients:client_home")
 
 
-@link_pages.register(LinkPurpose.PROFILE, label="Check and update how you are named")
+@link_purposes.register(LinkPurpose.PROFILE, label="Check and update how you are named")
 def profile_page(request, link: ClientLink):
     actor = Actor.from_request(request, link_id=link.pk)
     client = queries.client_for_link(actor=actor, link=link)
@@ -155,7 +155,7 @@ def profile_page(request, link: ClientLink):
     )
 
 
-@link_pages.register(LinkPurpose.SELF_IDENTIFICATION, label="Tell us about yourself")
+@link_purposes.register(LinkPurpose.SELF_IDENTIFICATION, label="Tell us about yourself")
 def self_identification_page(request, link: ClientLink):
     actor = Actor.from_request(request, link_id=link.pk)
     client = queries.client_for_link(actor=actor, link=link)
@@ -180,7 +180,7 @@ def self_identification_page(request, link: ClientLink):
     )
 
 
-@link_pages.register(LinkPurpose.FORMULATION, label="In your own words: what brings you here")
+@link_purposes.register(LinkPurpose.FORMULATION, label="In your own words: what brings you here")
 def formulation_page(request, link: ClientLink):
     actor = Actor.from_request(request, link_id=link.pk)
     client = queries.client_for_link(actor=actor, link=link)

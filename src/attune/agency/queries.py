@@ -1,4 +1,4 @@
-"""Reads about staff and the trail that the leader's pages share."""
+"""Reads for the leader's agency pages: staff counts and accounts, the access trail."""
 
 from __future__ import annotations
 
