@@ -139,6 +139,17 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# A PostgreSQL streaming replica for the leaders' dashboards and reports (attune/replica.py);
+# reads go back to the primary when it lags more than ATTUNE_REPLICA_MAX_LAG_SECONDS.
+_replica_url = envstr("ATTUNE_REPLICA_DATABASE_URL", "")
+if _replica_url:
+    DATABASES["replica"] = dj_database_url.parse(
+        _replica_url, conn_max_age=60, conn_health_checks=True
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["attune.replica.ReplicaRouter"]
+ATTUNE_REPLICA_MAX_LAG_SECONDS = envint("ATTUNE_REPLICA_MAX_LAG_SECONDS", 30)
+
 AUTH_USER_MODEL = "access.StaffUser"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

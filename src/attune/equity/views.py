@@ -37,6 +37,7 @@ from attune.equity.render import render_html
 from attune.equity.report import Report, report_from_statistics
 from attune.equity.wording import describe_finding, format_interval, format_value
 from attune.pdf import RenderUnavailableError, render_pdf
+from attune.replica import reads_from_replica
 
 PERMISSION = "equity.view_dashboard"
 # Where a leader lands: who waits longer, by race and ethnicity (the SPD 15 categories).
@@ -167,6 +168,7 @@ def _reference_words(view: str, rows) -> str:
 
 
 @login_required
+@reads_from_replica
 def dashboard(request):
     _require(request)
     metric_name, view = _choice(request)
@@ -230,6 +232,7 @@ def dashboard(request):
 
 
 @login_required
+@reads_from_replica
 def report_pdf(request):
     _require(request)
     _metric, view = _choice(request)
